@@ -1,0 +1,82 @@
+"""Entities, facts and articles -> the one in-memory graph (networkx.MultiDiGraph).
+
+Node ids and attributes (the exporters read only these):
+
+- entity nodes: id = ``Entity.id`` ("person/李长萍"); ``kind="entity"``, ``type`` (PERSON, GOV,
+  ...), ``name``, ``aliases`` (sorted tuple, without the name), ``official`` (a person with a
+  post in a GOV body), ``sources`` (tuple of ``Source``, sorted).
+- article nodes: id = ``"article/" + Article.id``; ``kind="article"``, ``title``, ``source``,
+  ``index``, ``date`` (ISO date or None), ``start``, ``end``, ``reporters``.
+- edges between entity nodes, one per fact, keyed by ``Fact.key``: ``kind`` (a RELATION_TYPES
+  value), ``role`` (holds_role), ``amount_yuan`` (invests_in, when stated), ``sources``
+  (tuple of ``Source``, sorted; ``Source.article`` is the article node id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from kg.records import Article, Entity, Fact, Source
+
+
+def article_node(article_id: str) -> str:
+    """Node id of an article in the graph."""
+    return f"article/{article_id}"
+
+
+def _sources(sources: Iterable[Source]) -> tuple[Source, ...]:
+    return tuple(
+        sorted({Source(article_node(s.article), s.sentence) for s in sources},
+               key=lambda s: (s.article, s.sentence))
+    )
+
+
+def build_graph(
+    articles: Iterable[Article], entities: Iterable[Entity], facts: Iterable[Fact]
+) -> nx.MultiDiGraph:
+    """Assemble the graph; insertion order is sorted so that outputs are byte-stable."""
+    graph = nx.MultiDiGraph()
+    for article in sorted(articles, key=lambda a: (a.source, a.index)):
+        graph.add_node(
+            article_node(article.id),
+            kind="article",
+            title=article.title,
+            source=article.source,
+            index=article.index,
+            date=article.date,
+            start=article.start,
+            end=article.end,
+            reporters=article.reporters,
+        )
+    facts = sorted(facts, key=lambda f: f.key)
+    entities = sorted(entities, key=lambda e: e.id)
+    types = {e.id: e.type for e in entities}
+    officials = {f.head for f in facts if f.kind == "holds_role" and types[f.tail] == "GOV"}
+    for entity in entities:
+        graph.add_node(
+            entity.id,
+            kind="entity",
+            type=entity.type,
+            name=entity.name,
+            aliases=tuple(sorted(entity.aliases - {entity.name})),
+            official=entity.id in officials,
+            sources=_sources(entity.sources),
+        )
+    for fact in facts:
+        graph.add_edge(
+            fact.head,
+            fact.tail,
+            key=fact.key,
+            kind=fact.kind,
+            role=fact.role,
+            amount_yuan=fact.amount_yuan,
+            sources=_sources(fact.sources),
+        )
+    return graph
+
+
+def entity_nodes(graph: nx.MultiDiGraph) -> list[str]:
+    """Ids of the entity nodes, sorted."""
+    return sorted(n for n, d in graph.nodes(data=True) if d["kind"] == "entity")

@@ -1,0 +1,103 @@
+"""The records that pass between stages: the contract of the pipeline in one place.
+
+text -> Article (ingest) -> spaCy Doc (ner) -> Mention, Relation (relations)
+-> Entity, Fact (resolve) -> networkx graph (graph) -> Turtle, HTML (export)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ENTITY_TYPES = ("PERSON", "GOV", "COMPANY", "ORG", "PLACE", "PROJECT", "INDUSTRY")
+"""Entity types that become graph nodes. ROLE is an NER label too, but a role is part of a post."""
+
+NER_LABELS = (*ENTITY_TYPES, "ROLE")
+
+RELATION_TYPES = ("holds_role", "located_in", "part_of", "in_industry", "invests_in")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of a newspaper page; ``text == page_text[start:end]`` of the cleaned page."""
+
+    source: str
+    index: int
+    title: str
+    text: str
+    start: int
+    end: int
+    byline: str = ""
+    reporters: tuple[str, ...] = ()
+    date: str | None = None
+
+    @property
+    def id(self) -> str:
+        """Stable identifier: source file name and position on the page."""
+        return f"{self.source}#{self.index}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A surface form of an entity in an article.
+
+    ``context`` carries what the text says around a short form that a reader needs to
+    expand it, e.g. the parent body "市委" for a bare "宣传部" in a chain of titles.
+    ``implicit`` marks a mention the text does not spell out (the government implied
+    by the title 副市长); it never becomes an alias.
+    """
+
+    text: str
+    label: str
+    article: str
+    sentence: str
+    start: int = -1
+    end: int = -1
+    context: str = ""
+    implicit: bool = False
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation between two mentions, as the text states it."""
+
+    kind: str
+    head: Mention
+    tail: Mention
+    evidence: str
+    role: str | None = None
+    amount_yuan: float | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact or entity was read: the article id and the evidence sentence."""
+
+    article: str
+    sentence: str
+
+
+@dataclass
+class Entity:
+    """One node per real thing within a build."""
+
+    id: str
+    type: str
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class Fact:
+    """A resolved relation between entity ids, with all the places it was read."""
+
+    kind: str
+    head: str
+    tail: str
+    role: str | None = None
+    amount_yuan: float | None = None
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.kind, self.head, self.tail, self.role or "")
