@@ -28,8 +28,10 @@ def article_node(article_id: str) -> str:
 
 def _sources(sources: Iterable[Source]) -> tuple[Source, ...]:
     return tuple(
-        sorted({Source(article_node(s.article), s.sentence) for s in sources},
-               key=lambda s: (s.article, s.sentence))
+        sorted(
+            {Source(article_node(s.article), s.sentence) for s in sources},
+            key=lambda s: (s.article, s.sentence),
+        )
     )
 
 

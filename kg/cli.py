@@ -1,0 +1,167 @@
+"""The ``kg`` command line: build, query, evaluate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.records import ENTITY_TYPES, RELATION_TYPES
+
+EXIT_SKIPPED = 1
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kg")
+def main() -> None:
+    """Chinese local news -> named entities -> a knowledge graph (RDF Turtle, HTML, SPARQL).
+
+    \b
+    Example:
+      kg build seeds/ -o outputs/
+      kg query outputs/graph.ttl 'SELECT (COUNT(*) AS ?n) WHERE { ?m a org:Membership }'
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("outputs"),
+    show_default=True,
+    help="Folder for graph.ttl and graph.html.",
+)
+@click.option(
+    "--home-city",
+    default="聊城市",
+    show_default=True,
+    help="The region the newspaper belongs to (a city, or a county such as 冠县): "
+    "我市, 市委, 市政府 (县委, 县政府 in a county paper) resolve to it.",
+)
+@click.option(
+    "--html-max-nodes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Show only the N most connected entities in graph.html.",
+)
+@click.option(
+    "--model",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A spaCy pipeline directory (default: models/zh_kg when present, else rules only).",
+)
+def build(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    home_city: str,
+    html_max_nodes: int | None,
+    model: Path | None,
+) -> None:
+    """Read newspaper pages (.txt files or folders of them; default seeds/) and write the
+    graph as Turtle and as an offline HTML network.
+
+    A file that cannot be read is reported on stderr and skipped; the build goes on and
+    exits with status 1.
+
+    \b
+    Example:
+      kg build seeds/ -o outputs/ --home-city 聊城市
+    """
+    from kg.build import build as run_build
+    from kg.gazetteer import gazetteer
+
+    try:
+        gazetteer().region(home_city)
+    except KeyError:
+        raise click.BadParameter(
+            f"{home_city!r} is not a Chinese province, city or county", param_hint="--home-city"
+        ) from None
+    result = run_build(
+        paths or (Path("seeds"),), out_dir, home_city, html_max_nodes=html_max_nodes, model=model
+    )
+    for problem in result.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    click.echo(f"articles: {result.articles}")
+    click.echo("entities: " + _counts(result.entities, ENTITY_TYPES))
+    click.echo("relations: " + _counts(result.relations, RELATION_TYPES))
+    for path in result.outputs:
+        click.echo(f"wrote {path}")
+    if result.problems:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _counts(counts: dict[str, int], keys: tuple[str, ...]) -> str:
+    listed = ", ".join(f"{key} {counts.get(key, 0)}" for key in keys)
+    return f"{listed} (total {sum(counts.values())})"
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.argument("query", required=False)
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the SPARQL query from a file.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="json is the W3C SPARQL 1.1 JSON results format.",
+)
+def query(graph: Path, query: str | None, query_file: Path | None, fmt: str) -> None:
+    """Ask a SPARQL question of a built graph (read-only; update queries are refused).
+
+    The prefixes kg, kgr, org, prov, skos, rdfs, rdf, dcterms, schema, xsd and owl are known
+    without PREFIX lines.
+
+    \b
+    Example:
+      kg query outputs/graph.ttl 'SELECT ?name ?role ?org WHERE {
+        ?m a org:Membership ; org:member/rdfs:label ?name ;
+           org:role/rdfs:label ?role ; org:organization/rdfs:label ?org }'
+      kg query outputs/graph.ttl --file question.rq --format csv
+    """
+    from kg.query import QueryError, run_query
+
+    if (query is None) == (query_file is None):
+        raise click.UsageError("give a query or --file, not both and not neither")
+    text = query if query is not None else query_file.read_text(encoding="utf-8")
+    try:
+        click.echo(run_query(graph, text, fmt), nl=False)
+    except QueryError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--graph",
+    "graph_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The Turtle file a build wrote.",
+)
+def evaluate(gold: tuple[Path, ...], graph_path: Path) -> None:
+    """Score a built graph against gold annotations (JSONL, the format of
+    ../shared/annotation/GUIDELINES.md): precision, recall and F1 per entity type and per
+    relation type.
+
+    \b
+    Example:
+      kg evaluate ../shared/annotation/gold/*.jsonl --graph outputs/graph.ttl
+    """
+    from kg.evaluate import EvaluationError, evaluate_many, format_report
+
+    try:
+        report = evaluate_many(list(gold), graph_path)
+    except EvaluationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(format_report(report))

@@ -1,0 +1,363 @@
+"""Readers for the public Chinese NER corpora and the mapping of their labels onto ours.
+
+Every reader yields :class:`Sentence` records: the text, entity spans with labels from
+:data:`kg.records.NER_LABELS`, and *missing* spans whose tokens are left out of the loss
+(BILUO "-"), for text a corpus does not annotate in our terms.
+
+The mapping from each corpus's labels onto ours lives in one place, :data:`LABEL_MAP`.
+A corpus label maps to one of our labels, to ``None`` (not an entity of ours: "O"),
+to :data:`MISSING` (unknown in our terms: left out of the loss) or to :data:`SPLIT_ORG`
+(a coarse organisation label split into GOV, COMPANY or ORG by the name's suffix,
+:data:`ORG_SUFFIX_RULES`).
+
+Corpora without job titles (MSRA, People's Daily) tag 书记 or 总经理 as "O"; to keep them
+from teaching the model that a title is not a ROLE, :func:`mark_missing_roles` marks
+title words from a lexicon as missing in those corpora.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+MISSING = "-"
+"""Label value: the span is left out of the loss."""
+
+SPLIT_ORG = "GOV|COMPANY|ORG"
+"""Label value: split by :func:`split_org`."""
+
+LABEL_MAP: dict[str, dict[str, str | None]] = {
+    "cluener": {
+        "name": "PERSON",
+        "company": "COMPANY",
+        "government": "GOV",
+        "organization": "ORG",
+        "position": "ROLE",
+        "address": "PLACE",
+        "scene": "PLACE",
+        "book": None,
+        "game": None,
+        "movie": None,
+    },
+    "msra": {"PER": "PERSON", "LOC": "PLACE", "ORG": SPLIT_ORG},
+    "peoples_daily_ner": {"PER": "PERSON", "LOC": "PLACE", "ORG": SPLIT_ORG},
+    "peoples_daily_1998": {"nr": "PERSON", "ns": "PLACE", "nt": SPLIT_ORG, "nz": MISSING},
+    "resume": {
+        "NAME": "PERSON",
+        "ORG": SPLIT_ORG,
+        "TITLE": "ROLE",
+        "LOC": "PLACE",
+        "CONT": MISSING,
+        "EDU": None,
+        "PRO": None,
+        "RACE": None,
+    },
+}
+"""corpus -> its label -> our label, None ("O"), MISSING or SPLIT_ORG.
+
+Decisions: CLUENER scene (洱海, 故宫, 武夷山; some museums) is PLACE, as our guidelines
+count lakes, mountains and named areas as places. CLUENER book/game/movie and Resume
+EDU (学历), PRO (专业), RACE (民族) are not entities of ours: "O". People's Daily nz
+(other proper nouns: events, languages, brands) and Resume CONT ("中国国籍", nationality
+with 国籍) are unknown in our terms: missing.
+"""
+
+ORG_SUFFIX_RULES: tuple[tuple[str, str], ...] = (
+    (
+        "ORG",
+        "俱乐部 编辑部 奥委会 奥组委 足协 工商联 科协 社科院 科学院 红十字会 医院 学院 大学 "
+        "学校 研究院 研究所 事务所 电视台 电台 报社 通讯社 新华社 出版社 世界银行 世行 亚行",
+    ),
+    ("COMPANY", "营业部 总部 分部"),
+    (
+        "GOV",
+        "政府 委 委员会 常委会 党组 支部 人大 政协 中央 国务院 法院 检察院 局 厅 部 署 办 "
+        "办公室 部门 机关 公安 警方 海关 派出所 监会 央行 人民银行 中央银行 军 军区 部队 "
+        "陆战队 议会 国会 参议院 众议院 内阁 白宫 使馆 领事馆 总统府",
+    ),
+    (
+        "COMPANY",
+        "公司 集团 银行 行 厂 矿 商场 商店 超市 酒店 饭店 宾馆 合作社 股份 控股 实业 证券 "
+        "保险 药业 电器 百货 书店 农场",
+    ),
+)
+"""Ordered (label, space-separated suffixes): the first group with a suffix of the name
+decides; a name with none is ORG.
+
+The ORG group comes first for names that end in a GOV or COMPANY suffix but are
+neither (俱乐部, 编辑部, 奥委会, 科学院, 世界银行...); a company's branch office (营业部, 总部)
+comes before the GOV 部, and a state bank (人民银行) before the COMPANY 银行, 行 (招行).
+"""
+
+CORPUS_FILES: dict[str, dict[str, str]] = {
+    "cluener": {"train": "cluener2020/train.json", "dev": "cluener2020/dev.json"},
+    "msra": {"train": "msra_ner/msra_train_bio.txt", "test": "msra_ner/msra_test_bio.txt"},
+    "peoples_daily_ner": {
+        "dev": "peoples_daily_ner/example.dev",
+        "test": "peoples_daily_ner/example.test",
+    },
+    "peoples_daily_1998": {"train": "peoples_daily_1998/199801.txt"},
+    "resume": {
+        "train": "resume_ner/train.char.bmes",
+        "dev": "resume_ner/dev.char.bmes",
+        "test": "resume_ner/test.char.bmes",
+    },
+}
+"""corpus -> split -> file, relative to the corpora folder (shared/corpora)."""
+
+ROLE_SOURCES: tuple[tuple[str, str], ...] = (("cluener", "train"), ("resume", "train"))
+"""The (corpus, split) pairs whose ROLE spans make the title lexicon."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A text with entity spans (start, end, label) and missing spans (start, end)."""
+
+    text: str
+    entities: tuple[tuple[int, int, str], ...] = ()
+    missing: tuple[tuple[int, int], ...] = ()
+
+
+def split_org(name: str) -> str:
+    """GOV, COMPANY or ORG for an organisation name, by :data:`ORG_SUFFIX_RULES`."""
+    for label, suffixes in ORG_SUFFIX_RULES:
+        if name.endswith(tuple(suffixes.split())):
+            return label
+    return "ORG"
+
+
+def map_label(corpus: str, label: str, name: str) -> str | None:
+    """Our label (or None, MISSING) for a corpus label on the entity text ``name``."""
+    mapped = LABEL_MAP[corpus][label]
+    return split_org(name) if mapped == SPLIT_ORG else mapped
+
+
+def make_sentence(text: str, spans: Iterable[tuple[int, int, str | None]]) -> Sentence:
+    """A sentence from mapped spans: drop "O" spans, separate missing ones, drop overlaps."""
+    entities: list[tuple[int, int, str]] = []
+    missing: list[tuple[int, int]] = []
+    taken = [False] * len(text)
+    for start, end, label in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if label is None or any(taken[start:end]):
+            continue
+        taken[start:end] = [True] * (end - start)
+        if label == MISSING:
+            missing.append((start, end))
+        else:
+            entities.append((start, end, label))
+    return Sentence(text, tuple(entities), tuple(missing))
+
+
+def read_cluener(path: Path) -> Iterator[Sentence]:
+    """CLUENER2020 json lines: ``{"text", "label": {type: {string: [[start, end_incl]]}}}``."""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            text = record["text"]
+            spans = [
+                (start, end + 1, map_label("cluener", label, text[start : end + 1]))
+                for label, names in record.get("label", {}).items()
+                for positions in names.values()
+                for start, end in positions
+            ]
+            yield make_sentence(text, spans)
+
+
+def tag_spans(tags: list[str]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, type) spans of a BIO or BMES tag sequence."""
+    start, kind = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, label = tag.partition("-")
+        continues = prefix in ("I", "M", "E") and label == kind and start >= 0
+        if not continues and start >= 0:
+            yield start, i, kind
+            start = -1
+        if prefix in ("B", "S") or (prefix in ("I", "M", "E") and start < 0):
+            start, kind = i, label
+        if prefix in ("E", "S") and start >= 0:
+            yield start, i + 1, kind
+            start = -1
+
+
+def read_tagged(path: Path, corpus: str) -> Iterator[Sentence]:
+    """One ``char tag`` per line, blank lines between sentences (MSRA, People's Daily NER,
+    Resume): BIO or BMES."""
+    chars: list[str] = []
+    tags: list[str] = []
+    with path.open(encoding="utf-8") as lines:
+        for line in [*lines, ""]:
+            fields = line.split()
+            if len(fields) == 2:
+                chars.append(fields[0])
+                tags.append(fields[1])
+                continue
+            if chars:
+                text = "".join(chars)
+                spans = [
+                    (start, end, map_label(corpus, label, text[start:end]))
+                    for start, end, label in tag_spans(tags)
+                ]
+                yield make_sentence(text, spans)
+            chars, tags = [], []
+
+
+PD_TOKEN = re.compile(r"^(\[?)(.+)/([A-Za-z]+)(?:\]([A-Za-z]+))?$")
+
+
+def parse_peoples_daily_line(line: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """Text and (start, end, tag) spans of one line of 199801.txt (ID dropped).
+
+    Spans are the words tagged nr, ns, nt or nz, with adjacent nr words (surname, given
+    name) merged, and the bracketed compounds ``[中央/n 电视台/n]nt``, which override the
+    words inside them; compounds of other tags (idioms ``]i``, ``]l``) are dropped.
+    """
+    text = ""
+    words: list[tuple[int, int, str]] = []
+    brackets: list[tuple[int, int, str]] = []
+    open_at = -1
+    for token in line.split()[1:]:
+        match = PD_TOKEN.match(token)
+        if not match:
+            text += token
+            continue
+        opens, word, pos, closes = match.groups()
+        if opens:
+            open_at = len(text)
+        words.append((len(text), len(text) + len(word), pos))
+        text += word
+        if closes and open_at >= 0:
+            if closes in LABEL_MAP["peoples_daily_1998"]:
+                brackets.append((open_at, len(text), closes))
+            open_at = -1
+    return text, brackets + merge_names(words)
+
+
+def merge_names(words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The NER-tagged words, with runs of adjacent nr words merged into one span."""
+    spans: list[tuple[int, int, str]] = []
+    for start, end, pos in words:
+        if pos not in LABEL_MAP["peoples_daily_1998"]:
+            continue
+        if pos == "nr" and spans and spans[-1][2] == "nr" and spans[-1][1] == start:
+            spans[-1] = (spans[-1][0], end, "nr")
+        else:
+            spans.append((start, end, pos))
+    return spans
+
+
+def read_peoples_daily_1998(path: Path) -> Iterator[Sentence]:
+    """People's Daily January 1998 (PKU segmented and POS-tagged), one paragraph a line."""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            text, spans = parse_peoples_daily_line(line)
+            if text:
+                mapped = [
+                    (start, end, map_label("peoples_daily_1998", pos, text[start:end]))
+                    for start, end, pos in spans
+                ]
+                yield make_sentence(text, mapped)
+
+
+def peoples_daily_text(path: Path) -> Iterator[str]:
+    """The raw paragraphs of 199801.txt, without IDs, tags or brackets."""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            text, _ = parse_peoples_daily_line(line)
+            if text:
+                yield text
+
+
+def read_corpus(corpora_dir: Path, corpus: str, split: str) -> Iterator[Sentence]:
+    """The sentences of one split of one corpus, mapped onto our labels."""
+    path = corpora_dir / CORPUS_FILES[corpus][split]
+    if corpus == "cluener":
+        return read_cluener(path)
+    if corpus == "peoples_daily_1998":
+        return read_peoples_daily_1998(path)
+    return read_tagged(path, corpus)
+
+
+def role_lexicon(sentences: Iterable[Sentence], min_count: int = 2) -> frozenset[str]:
+    """Titles (ROLE spans of two or more characters) seen at least ``min_count`` times."""
+    counts = Counter(
+        s.text[start:end]
+        for s in sentences
+        for start, end, label in s.entities
+        if label == "ROLE" and end - start >= 2
+    )
+    return frozenset(name for name, n in counts.items() if n >= min_count)
+
+
+def load_role_lexicon(corpora_dir: Path) -> frozenset[str]:
+    """The title lexicon from the training splits in :data:`ROLE_SOURCES`."""
+    return role_lexicon(
+        s for corpus, split in ROLE_SOURCES for s in read_corpus(corpora_dir, corpus, split)
+    )
+
+
+def corpus_has_roles(corpus: str) -> bool:
+    """Whether a corpus annotates job titles (some label maps to ROLE)."""
+    return "ROLE" in LABEL_MAP[corpus].values()
+
+
+def mark_missing_roles(sentence: Sentence, lexicon: frozenset[str]) -> Sentence:
+    """Mark the longest lexicon titles outside entities and missing spans as missing."""
+    if not lexicon:
+        return sentence
+    longest = max(map(len, lexicon))
+    text = sentence.text
+    taken = [False] * len(text)
+    for start, end, *_ in (*sentence.entities, *sentence.missing):
+        taken[start:end] = [True] * (end - start)
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        end = next(
+            (
+                i + n
+                for n in range(min(longest, len(text) - i), 1, -1)
+                if text[i : i + n] in lexicon and not any(taken[i : i + n])
+            ),
+            0,
+        )
+        if end:
+            found.append((i, end))
+        i = end or i + 1
+    if not found:
+        return sentence
+    return replace(sentence, missing=tuple(sorted((*sentence.missing, *found))))
+
+
+def to_doc(nlp: Language, sentence: Sentence) -> Doc:
+    """A reference Doc: entities set, missing spans unknown, the rest "O".
+
+    Spans are snapped outward to token boundaries; a span that then overlaps another is
+    dropped.
+    """
+    doc = nlp.make_doc(sentence.text)
+    entities = [
+        doc.char_span(s, e, label=label, alignment_mode="expand")
+        for s, e, label in sentence.entities
+    ]
+    missing = [doc.char_span(s, e, alignment_mode="expand") for s, e in sentence.missing]
+    taken: set[int] = set()
+    kept_entities = [span for span in entities if span is not None and _claim(span, taken)]
+    kept_missing = [span for span in missing if span is not None and _claim(span, taken)]
+    doc.set_ents(kept_entities, missing=kept_missing, default="outside")
+    return doc
+
+
+def _claim(span: Span, taken: set[int]) -> bool:
+    """Claim the tokens of a span unless one is already taken."""
+    tokens = set(range(span.start, span.end))
+    if tokens & taken or not tokens:
+        return False
+    taken |= tokens
+    return True

@@ -1,0 +1,126 @@
+"""Model parts for the character-level Chinese NER, registered by name for spaCy configs.
+
+With spaCy's character segmenter every token is one character, so the prefix, suffix and
+shape features of spaCy's default embedding carry nothing. :func:`char_bigram_embed`
+embeds each character together with the bigrams it forms with its left and right
+neighbours, computed from the token ids inside the model: no pipeline component, no token
+attribute overwritten, no bigram strings added to the vocabulary.
+
+:class:`NumpyGemmOps` routes thinc's matrix products to ``numpy.matmul`` (OpenBLAS),
+faster on CPU than the default BLIS kernels with identical predictions; the callback
+``kg.use_ops.v1`` (``[nlp] before_creation``) makes it the current backend before the
+pipeline's models are built, at training and at load time.
+
+Registered names: architecture ``kg.CharBigramEmbed.v1``, ops ``NumpyGemmOps`` (backend
+name ``numpy_gemm``) and callback ``kg.use_ops.v1``. Import this module (or install the
+package's entry points) before ``spacy.load`` or ``spacy train`` of a config using them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy
+from spacy.attrs import ORTH, SHAPE
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import (
+    HashEmbed,
+    Maxout,
+    Model,
+    NumpyOps,
+    chain,
+    concatenate,
+    get_ops,
+    list2ragged,
+    ragged2list,
+    set_current_ops,
+    with_array,
+)
+from thinc.types import Floats2d, Ints2d
+
+FEATURES = ("ORTH", "LEFT_BIGRAM", "RIGHT_BIGRAM", "SHAPE")
+"""The columns of :func:`char_bigram_features`, in order; ``rows`` of the embed follow it."""
+
+_BOUNDARY = numpy.uint64(0x5BD1E995)
+_MIX = numpy.uint64(0x9E3779B97F4A7C15)
+
+
+def bigram_keys(doc: Doc) -> numpy.ndarray:
+    """uint64 keys (n_tokens, 4): the token, its left and right bigrams, its shape."""
+    ids = doc.to_array([ORTH, SHAPE]).astype(numpy.uint64).reshape(-1, 2)
+    orth = ids[:, 0]
+    if not len(orth):
+        return numpy.zeros((0, len(FEATURES)), dtype=numpy.uint64)
+    before = numpy.concatenate([[_BOUNDARY], orth[:-1]]).astype(numpy.uint64)
+    after = numpy.concatenate([orth[1:], [_BOUNDARY]]).astype(numpy.uint64)
+    left = before * _MIX + orth
+    right = orth * _MIX + after + _MIX
+    return numpy.stack([orth, left, right, ids[:, 1]], axis=1)
+
+
+def char_bigram_features() -> Model[list[Doc], list[Ints2d]]:
+    """A layer: Docs -> per Doc the uint64 keys of :func:`bigram_keys` (no gradient)."""
+    return Model("char_bigram_features", _features_forward)
+
+
+def _features_forward(
+    model: Model[list[Doc], list[Ints2d]], docs: list[Doc], is_train: bool
+) -> tuple[list[Ints2d], Callable[[list[Ints2d]], list[Doc]]]:
+    keys = [model.ops.asarray(bigram_keys(doc), dtype="uint64") for doc in docs]
+    return keys, lambda d_keys: []
+
+
+@registry.architectures("kg.CharBigramEmbed.v1")
+def char_bigram_embed(width: int, rows: list[int]) -> Model[list[Doc], list[Floats2d]]:
+    """Hash embeddings of char, left bigram, right bigram and shape, mixed by a Maxout.
+
+    ``rows`` gives the table sizes in the order of :data:`FEATURES`.
+    """
+    if len(rows) != len(FEATURES):
+        raise ValueError(f"rows needs {len(FEATURES)} sizes ({', '.join(FEATURES)})")
+    tables = [
+        HashEmbed(width, n_rows, column=i, seed=8 + i, dropout=0.0) for i, n_rows in enumerate(rows)
+    ]
+    return chain(
+        char_bigram_features(),
+        list2ragged(),
+        with_array(concatenate(*tables)),
+        with_array(Maxout(width, width * len(tables), nP=3, dropout=0.0, normalize=True)),
+        ragged2list(),
+    )
+
+
+@registry.ops("NumpyGemmOps")
+class NumpyGemmOps(NumpyOps):
+    """NumpyOps whose ``gemm`` is ``numpy.matmul``."""
+
+    name = "numpy_gemm"
+
+    def gemm(
+        self,
+        x: Floats2d,
+        y: Floats2d,
+        out: Floats2d | None = None,
+        trans1: bool = False,
+        trans2: bool = False,
+    ) -> Floats2d:
+        """``x @ y`` with optional transposes, into ``out`` when given."""
+        a = x.T if trans1 else x
+        b = y.T if trans2 else y
+        if out is None:
+            return numpy.matmul(a, b)
+        numpy.matmul(a, b, out=out)
+        return out
+
+
+@registry.callbacks("kg.use_ops.v1")
+def use_ops(name: str = "numpy_gemm") -> Callable[[type[Language]], type[Language]]:
+    """A ``before_creation`` callback: make the thinc backend ``name`` the current one."""
+
+    def set_ops(lang_class: type[Language]) -> type[Language]:
+        set_current_ops(get_ops(name))
+        return lang_class
+
+    return set_ops

@@ -1,0 +1,803 @@
+"""Stage 1: newspaper page files -> decoded text -> cleaned text -> ``Article`` records.
+
+Pages are ``.txt`` files of city party dailies, mostly text extracted from PDF. Reading checks
+the encoding (UTF-8, UTF-8 with BOM, GB18030/GBK) and refuses binary or garbled data rather
+than guessing. Cleaning undoes extraction damage: sentences broken over lines, characters
+spaced out, stray spaces, bold markers, full-width letters and digits. Splitting finds the
+articles of a page: headline (with kicker, subtitle or section label), byline, body, and
+photo captions that end with a credit line ("■ 朱海波 陈丽丽").
+
+Two page layouts occur: headline first (the usual one) and headline last, where the
+extraction puts each headline after its body. An article's text is the slice of the cleaned
+page from its first to its last line, headline included wherever it stands.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from kg.records import Article
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_OPENING = "“‘（《〈「『【〔(\"'"
+_CLOSING = "”’）》〉」』】〕)\"'"
+_FULL_PUNCT = "，。、；：？！“”‘’（）《》〈〉「」『』【】〔〕"
+_FINAL = "。！？；：!?;:…"
+_SENTENCE_PUNCT = "，。；！？,;!?"
+
+_HAN_RE = re.compile(f"[{_HAN}]")
+_SPACES_RE = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH_RE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_FULLWIDTH_ALNUM = {
+    **{0xFF10 + i: ord("0") + i for i in range(10)},
+    **{0xFF21 + i: ord("A") + i for i in range(26)},
+    **{0xFF41 + i: ord("a") + i for i in range(26)},
+}
+_BLANK_RUN_RE = re.compile(r"\n{4,}")
+_PUNCT_SPACE_RE = re.compile(f" +(?=[{_FULL_PUNCT}])|(?<=[{_FULL_PUNCT}]) +")
+_UNIT_SPACE_RE = re.compile(
+    r"(?<=\d) (?=[年月日时号个位万亿千百元吨亩米家项名人次余多倍岁天周批台座条件场户辆届期度])"
+)
+_DATE_SPACE_RE = re.compile(r"(?<=[年月]) (?=\d{1,2} ?[月日号])")
+_SHORT_TOKEN_RE = re.compile(
+    f"[{_FULL_PUNCT},.:;]*(?:[{_HAN}]|[\\d.%—-]+)[{_FULL_PUNCT},.:;%]*|[{_FULL_PUNCT}]+"
+)
+_QUOTED_RE = re.compile("“[^“”]{1,24}”")
+_LIST_RE = re.compile(
+    r"(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d)|[-•●◆▪]\s)"
+)
+_LABEL_RE = re.compile(f"[{_HAN}]{{2,8}}[:：]")
+_NEWS_RE = re.compile(f"本报(?:讯|电|[{_HAN}]{{2,4}}电)(?:\\s*[（(][^（()）\\n]{{0,60}}[)）])?")
+_BYLINE_PAREN_RE = re.compile(
+    f"^(?:本报(?:讯|电|[{_HAN}]{{2,4}}电))?\\s*[（(][^（()）]{{0,60}}(?:记者|通讯员)[^（()）]{{0,60}}[)）]"
+)
+_ROLE_RE = re.compile("特约记者|记者|通讯员|实习生|摄影")
+_ROLE_PREFIX_RE = re.compile(f"[{_HAN}]{{0,6}}")
+_NEWS_PREFIX_RE = re.compile("^本报[^（(]*|[（()）]")
+_END_DATE_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_NAME_RE = re.compile(f"[{_HAN}]{{2,4}}|[{_HAN}]{{1,6}}·[{_HAN}]{{1,6}}")
+_FULL_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATELINE_RE = re.compile(
+    r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|(?=[至到—~-]\d{1,2}\s*日))"
+)
+_DATELINE_WINDOW = 40
+"""A dateline starts within this many characters of the start of the body."""
+
+
+class IngestError(Exception):
+    """A page that cannot be read; str() is a one-line message naming the file and the problem."""
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def read_page(path: Path) -> str:
+    """Read a page file and decode it; line endings become ``\\n``."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise IngestError(f"{path}: is a folder, not a page file") from None
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+        raise IngestError(f"{path}: empty file")
+    text = _LINE_BREAK_RE.sub("\n", _decode(data, path))
+    if not text.strip():
+        raise IngestError(f"{path}: empty file")
+    return text
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """Decode strictly as UTF-8, then GB18030, then charset-normalizer's guess; check the text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates: list[str] = ["utf-16"]
+    elif b"\x00" in data:
+        raise IngestError(f"{path}: not a text page (binary data)")
+    else:
+        candidates = ["utf-8-sig", "gb18030"]
+    problem = "undecodable: neither UTF-8 nor GB18030"
+    for encoding in _candidate_encodings(data, candidates):
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        reason = _garbage_reason(text, encoding)
+        if reason is None:
+            return text
+        if problem.startswith("undecodable"):
+            problem = reason
+    raise IngestError(f"{path}: not a text page ({problem})")
+
+
+def _candidate_encodings(data: bytes, first: list[str]) -> Iterator[str]:
+    yield from first
+    best = from_bytes(data).best()
+    if best is not None and best.encoding not in {"utf_8", "gb18030", "utf_16"}:
+        yield best.encoding
+
+
+def _garbage_reason(text: str, encoding: str) -> str | None:
+    """Why decoded text is not a text page, or None when it looks like real text."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return None
+    invalid = sum(1 for c in chars if unicodedata.category(c) in {"Cc", "Cn", "Co", "Cs"})
+    invalid += chars.count("\ufffd")
+    if invalid > 0.01 * len(chars):
+        return "binary data"
+    if sum(1 for c in chars if not _plausible_char(c)) > 0.05 * len(chars):
+        return f"garbled text, wrong encoding ({encoding}) or garbage"
+    hanzi = [c for c in chars if _HAN_RE.match(c) or ord(c) > 0xFFFF]
+    if len(hanzi) >= 20:
+        rare = sum(1 for c in hanzi if not "\u4e00" <= c <= "\u9fff")
+        uncommon = 0 if encoding.startswith("utf") else sum(1 for c in hanzi if not _common(c))
+        if rare > 0.05 * len(hanzi) or uncommon > 0.1 * len(hanzi):
+            return f"garbled text, wrong encoding ({encoding}) or garbage"
+    return None
+
+
+def _plausible_char(char: str) -> bool:
+    """A character that Chinese news text is made of."""
+    code = ord(char)
+    return (
+        0x20 <= code < 0x7F
+        or 0x4E00 <= code <= 0x9FFF
+        or 0x3000 <= code <= 0x303F
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x2000 <= code <= 0x206F
+        or 0x2150 <= code <= 0x218F
+        or 0x2460 <= code <= 0x24FF
+        or 0x25A0 <= code <= 0x25FF
+        or char in "·°×÷±§¥£€\t"
+    )
+
+
+@cache
+def _common(char: str) -> bool:
+    """A hanzi of GB2312 (simplified) or Big5 (traditional): real text is mostly made of these."""
+    for encoding in ("gb2312", "big5"):
+        try:
+            char.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        return True
+    return False
+
+
+# --- cleaning -----------------------------------------------------------------------------
+
+
+@dataclass
+class _RawLine:
+    text: str
+    indented: bool
+
+
+def clean_text(text: str) -> str:
+    """Undo PDF-extraction damage: broken lines, spaced-out characters, stray spaces, markup."""
+    raw = [_prepare_line(line) for line in _normalise_chars(text).split("\n")]
+    lines = [_fix_spaces(line) for line in _join_lines(raw)]
+    return _BLANK_RUN_RE.sub("\n\n\n", "\n".join(lines)).strip("\n")
+
+
+def _normalise_chars(text: str) -> str:
+    text = _LINE_BREAK_RE.sub("\n", text).replace("**", "")
+    text = _ZERO_WIDTH_RE.sub("", text.translate(_FULLWIDTH_ALNUM))
+    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+    return _SPACES_RE.sub(" ", text)
+
+
+def _prepare_line(line: str) -> _RawLine:
+    stripped = line.strip(" ")
+    indented = bool(stripped) and line.startswith(" ")
+    return _RawLine(_PUNCT_SPACE_RE.sub("", _join_spaced_out(stripped)), indented)
+
+
+def _join_spaced_out(line: str) -> str:
+    """Close up runs of single characters spaced out by the extraction ("本 报 记 者")."""
+    tokens = line.split(" ")
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if token and _SHORT_TOKEN_RE.fullmatch(token):
+            run.append(token)
+            continue
+        han_tokens = sum(1 for t in run if _HAN_RE.search(t))
+        out.extend(["".join(run)] if len(run) >= 3 and han_tokens >= 2 else run)
+        run = []
+        if token:
+            out.append(token)
+    return " ".join(out)
+
+
+def _fix_spaces(line: str) -> str:
+    line = _DATE_SPACE_RE.sub("", _UNIT_SPACE_RE.sub("", line))
+    return _drop_stray_spaces(line) if _is_body_line(line) else line
+
+
+def _drop_stray_spaces(line: str) -> str:
+    """Drop spaces between CJK characters in running text, except in bylines and short quotes."""
+    keep: set[int] = set()
+    for match in [_BYLINE_PAREN_RE.match(line), *_QUOTED_RE.finditer(line)]:
+        if match:
+            keep.update(range(match.start(), match.end()))
+    chars = list(line)
+    for i in range(1, len(chars) - 1):
+        if chars[i] == " " and i not in keep and _stray_space(chars[i - 1], chars[i + 1]):
+            chars[i] = ""
+    return "".join(chars)
+
+
+def _stray_space(left: str, right: str) -> bool:
+    left_ok = _is_han(left) or left in _FULL_PUNCT or left in ',;:"'
+    right_ok = _is_han(right) or right in _FULL_PUNCT or right in '"('
+    return left_ok and right_ok and (_is_han(left) or _is_han(right))
+
+
+def _is_body_line(line: str) -> bool:
+    """Running text: long enough and with sentence punctuation."""
+    return len(line) >= 20 and any(c in _SENTENCE_PUNCT for c in line) and not _is_byline_line(line)
+
+
+def _join_lines(raw: list[_RawLine]) -> list[str]:
+    """Join the lines of broken sentences; blank lines stay as paragraph breaks."""
+    out: list[str] = []
+    gap = 0
+    prev_body = False
+    for block, blanks in _raw_blocks(raw):
+        body = any(c in _SENTENCE_PUNCT for line in block for c in line.text)
+        first = block[0]
+        if gap == 1 and prev_body and body and _continues_across_blank(out[-2], first):
+            out.pop()
+            out[-1] += first.text
+        else:
+            out.append(first.text)
+        for line in block[1:]:
+            if line.indented:
+                out.extend(["", line.text])
+            elif body and _continues(out[-1], line.text):
+                out[-1] += _glue(out[-1], line.text) + line.text
+            else:
+                out.append(line.text)
+        out.extend([""] * blanks)
+        gap, prev_body = blanks, body
+    return out
+
+
+def _raw_blocks(raw: list[_RawLine]) -> Iterator[tuple[list[_RawLine], int]]:
+    """Runs of non-blank lines, each with the number of blank lines after it."""
+    block: list[_RawLine] = []
+    blanks = 0
+    for line in raw:
+        if not line.text:
+            blanks += 1
+            continue
+        if blanks and block:
+            yield block, blanks
+            block = []
+        blanks = 0
+        block.append(line)
+    if block:
+        yield block, blanks
+
+
+def _glue(left: str, right: str) -> str:
+    """Nothing between CJK characters; a space between two ASCII letters or digits."""
+    ascii_words = all(c.isascii() and c.isalnum() for c in (left[-1], right[0]))
+    return " " if ascii_words else ""
+
+
+def _continues(left: str, right: str) -> bool:
+    """Whether ``right`` continues the sentence that ``left`` (previous line) leaves open."""
+    if _ends_sentence(left) or _is_byline_line(left) or _is_byline_line(right):
+        return False
+    if _starts_unit(right) or "\t" in left or "\t" in right:
+        return False
+    left_ok = _is_han(left[-1]) or left[-1].isalnum() or left[-1] in "，、,%" + _OPENING + _CLOSING
+    right_ok = _is_han(right[0]) or right[0].isalnum() or right[0] in _OPENING + _FULL_PUNCT
+    return left_ok and right_ok
+
+
+def _continues_across_blank(left: str, right: _RawLine) -> bool:
+    """Whether a sentence broken by a blank line goes on: "高标准建" / "设侯营棉服加工产业园"."""
+    if right.indented or not _continues(left, right.text) or _LIST_RE.match(left):
+        return False
+    if not (_is_han(right.text[0]) or right.text[0] in _OPENING):
+        return False
+    last = left[-1]
+    return (
+        _is_han(last)
+        or last in _OPENING
+        or (last in "，、," and len(left) >= 12)
+        or (last in _CLOSING and len(left) >= 20)
+    )
+
+
+def _starts_unit(line: str) -> bool:
+    """A line that starts something of its own: list item, field label, subtitle, credit."""
+    return bool(_LIST_RE.match(line) or _LABEL_RE.match(line)) or line[0] in "—■"
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip(_CLOSING)
+    return bool(stripped) and stripped[-1] in _FINAL
+
+
+def _is_han(char: str) -> bool:
+    return bool(_HAN_RE.match(char))
+
+
+# --- bylines ------------------------------------------------------------------------------
+
+
+def _is_byline_line(line: str) -> bool:
+    """A line of roles and names: "■ 本报记者 张洁 本报通讯员 闵庆才", "大众日报记者 孙亚飞"."""
+    marked = line.startswith("■")
+    body = line.lstrip("■ ")
+    if not body or len(body) > 60:
+        return False
+    roles = names = 0
+    for token in body.split():
+        role = _ROLE_RE.search(token)
+        rest = token[role.end() :] if role else token
+        if role:
+            if not _ROLE_PREFIX_RE.fullmatch(token[: role.start()]):
+                return False
+            roles += 1
+        if rest and not _NAME_RE.fullmatch(rest):
+            return False
+        names += bool(rest)
+    return names > 0 and (marked or roles > 0)
+
+
+def _reporters(byline: str) -> tuple[str, ...]:
+    """Names in a byline: the tokens that follow roles, or that stand alone after "■"."""
+    inner = _NEWS_RE.sub(lambda m: _NEWS_PREFIX_RE.sub(" ", m.group()), byline)
+    names: list[str] = []
+    for token in inner.replace("■", " ").split():
+        role = _ROLE_RE.search(token)
+        rest = token[role.end() :] if role else token
+        if _NAME_RE.fullmatch(rest) and rest not in names:
+            names.append(rest)
+    return tuple(names)
+
+
+# --- splitting ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+    gap: int
+    """Blank lines before this line; 0 inside a block."""
+    kind: str = "body"
+    """head, sub (subtitle), byline, credit or body."""
+
+
+@dataclass
+class _Item:
+    kind: str
+    """group (headline), byline, credit, news (body line opening with 本报讯), caption (body line
+    ending with a credit) or body."""
+    lines: list[_Line]
+
+    @property
+    def has_subtitle(self) -> bool:
+        return any(line.kind == "sub" for line in self.lines)
+
+
+@dataclass
+class _Draft:
+    items: list[_Item] = field(default_factory=list)
+    title: str = ""
+
+    @property
+    def lines(self) -> list[_Line]:
+        return [line for item in self.items for line in item.lines]
+
+    def has(self, *kinds: str) -> bool:
+        return any(item.kind in kinds for item in self.items)
+
+
+def split_articles(text: str, source: str) -> list[Article]:
+    """Split a cleaned page into articles; every non-blank character belongs to one of them."""
+    lines = _page_lines(text)
+    if not lines:
+        return []
+    _mark_headings(lines)
+    items = _resolve_bylines(_items(lines))
+    if _title_last(items):
+        drafts = _assemble_title_last(items)
+    else:
+        drafts = _assemble_title_first(_validate_groups(items))
+    reference = _reference_date(text)
+    return [
+        _article(text, source, index, draft, reference)
+        for index, draft in enumerate(d for d in drafts if d.items)
+    ]
+
+
+def _page_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    offset = 0
+    gap = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            start = offset + raw.index(stripped[0])
+            lines.append(_Line(start, start + len(stripped), stripped, gap if lines else 2))
+            gap = 0
+        else:
+            gap += 1
+        offset += len(raw) + 1
+    return lines
+
+
+def _blocks(lines: list[_Line]) -> Iterator[list[_Line]]:
+    block: list[_Line] = []
+    for line in lines:
+        if line.gap and block:
+            yield block
+            block = []
+        block.append(line)
+    if block:
+        yield block
+
+
+def _mark_headings(lines: list[_Line]) -> None:
+    """Mark byline lines, and headline blocks (headline lines with optional subtitle lines)."""
+    for line in lines:
+        if _is_byline_line(line.text):
+            line.kind = "byline"
+    for block in _blocks(lines):
+        kinds = [_heading_kind(line) for line in block]
+        if all(kinds) and (kinds[0] == "head" or all(k == "sub" for k in kinds)):
+            for line, kind in zip(block, kinds):
+                line.kind = kind
+
+
+def _heading_kind(line: _Line) -> str | None:
+    text = line.text
+    if line.kind != "body" or len(text) > 50 or "\t" in text or _HAN_RE.search(text) is None:
+        return None
+    if text.startswith("—"):
+        return None if _ends_sentence(text) or any(c in "。；！？" for c in text) else "sub"
+    if _LIST_RE.match(text) or _LABEL_RE.match(text) or text.startswith("■"):
+        return None
+    if _END_DATE_RE.search(text):
+        return None
+    if _QUOTED_RE.fullmatch(text):
+        return "head"
+    if len(text) <= 8 and text[-1] in "，,":
+        return "head"
+    if _ends_sentence(text) or any(c in _SENTENCE_PUNCT for c in text):
+        return None
+    return "head"
+
+
+def _items(lines: list[_Line]) -> list[_Item]:
+    """Group lines: headline groups, byline runs (within a block), single body lines."""
+    items: list[_Item] = []
+    for line in lines:
+        prev = items[-1] if items else None
+        if line.kind in {"head", "sub"}:
+            if prev and prev.kind == "group":
+                prev.lines.append(line)
+            elif line.kind == "head":
+                items.append(_Item("group", [line]))
+            else:
+                line.kind = "body"
+                items.append(_Item("body", [line]))
+        elif line.kind == "byline":
+            if prev and prev.kind == "byline" and not line.gap:
+                prev.lines.append(line)
+            else:
+                items.append(_Item("byline", [line]))
+        elif _NEWS_RE.match(line.text):
+            items.append(_Item("news", [line]))
+        elif _inline_credit(line.text):
+            items.append(_Item("caption", [line]))
+        else:
+            items.append(_Item("body", [line]))
+    return items
+
+
+def _inline_credit(text: str) -> str:
+    """The credit at the end of a caption line ("…家居体验。 ■ 本报记者 赵宗锋"), or ""."""
+    mark = text.rfind("■")
+    if mark <= 0 or not _is_byline_line(text[mark:]):
+        return ""
+    return text[mark:]
+
+
+def _resolve_bylines(items: list[_Item]) -> list[_Item]:
+    """A byline run opens the body that follows it; after text, or before no text, it is a
+    photo credit that closes a caption."""
+    for i, item in enumerate(items):
+        if item.kind != "byline":
+            continue
+        prev = items[i - 1].kind if i else None
+        after = items[i + 1].kind if i + 1 < len(items) else None
+        opens_body = after in {"body", "news", "caption"}
+        if not opens_body or prev == "body":
+            item.kind = "credit"
+    return items
+
+
+def _title_last(items: list[_Item]) -> bool:
+    """Whether the page puts headlines after their bodies (two of three signs)."""
+    first_not_headline = items[0].kind != "group"
+    ends_with_headline = items[-1].kind == "group"
+    byline_without_headline = any(
+        item.kind in {"byline", "news"} and items[i - 1].kind != "group"
+        for i, item in enumerate(items)
+        if i
+    )
+    return first_not_headline + ends_with_headline + byline_without_headline >= 2
+
+
+def _validate_groups(items: list[_Item]) -> list[_Item]:
+    """Headline-first pages: a headline must be followed by a byline or by running text."""
+    out: list[_Item] = []
+    for i, item in enumerate(items):
+        if item.kind == "group" and not _followed_by_text(items, i):
+            for line in item.lines:
+                line.kind = "body"
+            out.extend(_Item("body", [line]) for line in item.lines)
+        else:
+            out.append(item)
+    return out
+
+
+def _followed_by_text(items: list[_Item], index: int) -> bool:
+    following = items[index + 1 : index + 3]
+    for item in following:
+        if item.kind in {"byline", "news"}:
+            return True
+        if item.kind not in {"body", "caption"}:
+            return False
+        text = item.lines[0].text
+        if len(text) >= 20 and any(c in _SENTENCE_PUNCT + "、" for c in text):
+            return True
+    return False
+
+
+def _assemble_title_first(items: list[_Item]) -> list[_Draft]:
+    drafts = [_Draft()]
+    closed = False
+    for item in items:
+        current = drafts[-1]
+        if item.kind == "group":
+            drafts.append(_Draft([item], _title(item)))
+        elif item.kind in {"byline", "news"}:
+            if closed or current.has("body", "caption", "credit", "news"):
+                drafts.append(_Draft())
+            drafts[-1].items.append(item)
+        elif item.kind in {"credit", "caption"}:
+            if closed:
+                drafts.append(_Draft())
+            drafts.extend(_close_caption(drafts.pop(), item))
+            closed = True
+            continue
+        else:
+            if closed:
+                drafts.append(_Draft())
+            current = drafts[-1]
+            current.items.append(item)
+        closed = False
+    return drafts
+
+
+def _close_caption(draft: _Draft, credit: _Item) -> list[_Draft]:
+    """End a draft with a photo credit; the caption is split off at the last region break."""
+    items = [*draft.items, credit]
+    cut = next(
+        (
+            i
+            for i in range(len(items) - 1, 0, -1)
+            if items[i].lines[0].gap >= 2 and items[i].kind in {"body", "caption"}
+        ),
+        None,
+    )
+    if cut is None:
+        return [_Draft(items, draft.title)]
+    return [_Draft(items[:cut], draft.title), _Draft(items[cut:])]
+
+
+def _assemble_title_last(items: list[_Item]) -> list[_Draft]:
+    drafts = [_Draft()]
+    for i, item in enumerate(items):
+        current = drafts[-1]
+        if item.kind in {"byline", "news"} and current.items:
+            drafts.append(_Draft())
+        drafts[-1].items.append(item)
+        if item.kind == "group" and not _is_subhead(items, i):
+            drafts[-1].title = _title(item)
+            drafts.append(_Draft())
+        elif item.kind in {"credit", "caption"}:
+            drafts.append(_Draft())
+    return drafts
+
+
+def _is_subhead(items: list[_Item], index: int) -> bool:
+    """Headline-last pages: a headline without subtitle is a subhead when a later headline of
+    the same stretch (up to the next byline or credit) has one."""
+    if items[index].has_subtitle:
+        return False
+    for item in items[index + 1 :]:
+        if item.kind in {"byline", "news", "credit", "caption"}:
+            return False
+        if item.kind == "group" and item.has_subtitle:
+            return True
+    return False
+
+
+def _title(group: _Item) -> str:
+    """The main line of a headline group: not a kicker, section label or date subtitle."""
+    runs: list[str] = []
+    for line in group.lines:
+        if line.kind == "sub":
+            runs.append("")
+        elif runs and runs[-1] and not line.gap:
+            runs[-1] += line.text
+        else:
+            runs.append(line.text)
+    runs = [run for run in runs if run]
+    main = [run for run in runs if not _minor_heading(run)]
+    if main:
+        return main[-1]
+    if runs:
+        return max(runs, key=len)
+    return group.lines[0].text.lstrip("—").strip()
+
+
+def _minor_heading(run: str) -> bool:
+    """A kicker ("铸魂 强基 赋能"), a section label ("时政动态") or a date line."""
+    tokens = run.split()
+    kicker = len(tokens) >= 2 and all(len(t) <= 6 for t in tokens)
+    label = len(_HAN_RE.findall(run)) <= 5
+    return kicker or label or bool(_FULL_DATE_RE.search(run))
+
+
+# --- article records ----------------------------------------------------------------------
+
+
+def _article(text: str, source: str, index: int, draft: _Draft, reference: date | None) -> Article:
+    lines = draft.lines
+    start, end = lines[0].start, lines[-1].end
+    byline, body_start = _byline(draft, start)
+    return Article(
+        source=source,
+        index=index,
+        title=draft.title,
+        text=text[start:end],
+        start=start,
+        end=end,
+        byline=byline,
+        reporters=_reporters(byline),
+        date=_dateline(text[body_start:end], reference),
+    )
+
+
+def _byline(draft: _Draft, start: int) -> tuple[str, int]:
+    """The byline text and where the body after it starts."""
+    body_start = start
+    for item in draft.items:
+        if item.kind == "group":
+            body_start = item.lines[-1].end
+        elif item.kind == "byline":
+            return " ".join(line.text for line in item.lines), item.lines[-1].end
+        elif item.kind == "news":
+            line = item.lines[0]
+            match = _NEWS_RE.match(line.text)
+            assert match is not None
+            return match.group(), line.start + match.end()
+        else:
+            break
+    for item in draft.items:
+        if item.kind == "credit":
+            return " ".join(line.text for line in item.lines), body_start
+        if item.kind == "caption":
+            return _inline_credit(item.lines[0].text), body_start
+    return "", body_start
+
+
+def _dateline(body: str, reference: date | None) -> str | None:
+    """ISO date of a dateline ("11月8日,") at the start of the body, when the year is known."""
+    stripped = body.lstrip()
+    match = _DATELINE_RE.search(stripped[: _DATELINE_WINDOW + 12])
+    if match is None or match.start() > _DATELINE_WINDOW:
+        return None
+    year, month, day = match.groups()
+    if year:
+        return _iso(int(year), int(month), int(day))
+    article_reference = _reference_date(body) or reference
+    if article_reference is None:
+        return None
+    candidates = [
+        d
+        for d in (_date(article_reference.year + k, int(month), int(day)) for k in (-1, 0, 1))
+        if d is not None
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: abs(d - article_reference)).isoformat()
+
+
+def _reference_date(text: str) -> date | None:
+    """The first full date ("2024年11月8日") of the most common year in the text."""
+    dates = [
+        d
+        for d in (_date(int(y), int(m), int(dd)) for y, m, dd in _FULL_DATE_RE.findall(text))
+        if d is not None
+    ]
+    if not dates:
+        return None
+    year = Counter(d.year for d in dates).most_common(1)[0][0]
+    return next(d for d in dates if d.year == year)
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    found = _date(year, month, day)
+    return found.isoformat() if found else None
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def load_pages(paths: Iterable[Path]) -> tuple[list[Article], list[str]]:
+    """Read, clean and split pages; folders give their ``*.txt`` files (sorted, recursive).
+
+    Returns the articles and one message per path skipped; bad input never raises.
+    """
+    articles: list[Article] = []
+    problems: list[str] = []
+    seen: set[Path] = set()
+    for page in _expand(paths, problems):
+        key = page.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            found = split_articles(clean_text(read_page(page)), page.name)
+        except IngestError as exc:
+            problems.append(str(exc))
+            continue
+        if not found:
+            problems.append(f"{page}: no text left after cleaning")
+        articles.extend(found)
+    return articles, problems
+
+
+def _expand(paths: Iterable[Path], problems: list[str]) -> Iterator[Path]:
+    for path in map(Path, paths):
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            if not files:
+                problems.append(f"{path}: folder has no .txt files")
+            yield from files
+        elif path.exists():
+            yield path
+        else:
+            problems.append(f"{path}: no such file or folder")

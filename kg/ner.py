@@ -1,0 +1,487 @@
+"""NER stage: the spaCy ``zh`` pipeline that tags articles.
+
+Labels: PERSON, GOV, COMPANY, ORG, PLACE, PROJECT, INDUSTRY and ROLE (job titles). The
+pipeline is a trained model from ``models/zh_kg`` when one is shipped, followed by the
+``kg_entity_rules`` component: lexicons (titles, divisions, bodies, industries) and the
+shapes of Chinese names (a company ends in 有限公司, a body is 市委 + 宣传部, a name
+follows a title). Rules add what the model did not tag; they never override it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from kg.gazetteer import Division, gazetteer
+
+LEXICONS = Path(__file__).parent / "lexicons"
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "zh_kg"
+
+CJK = "\u3400-\u9fff"
+NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9()（）·]")
+PROJECT_CHAR = re.compile(rf"[{CJK}A-Za-z0-9()（）·.]")
+BOUNDARY = set(
+    "的了在和与及或是到为对将由把被从向等于也还又就并让使给其该这那此各每而但若即着过所据跟往至暨"
+)
+CREDIT = re.compile(
+    r"(?:■|(?:^|(?<=[\s(（]))(?:摄影|文/|图/|编辑|校对|审核)|联系人(?:及电话)?[:：])\s*", re.M
+)
+DELIMITER = re.compile(r"[\s、，,。；;：:)）!！?？\"“”]|$")
+LEVEL_BODY = re.compile(
+    r"(?:[省市县区州](?:委员会|人民政府|政府|人大常委会|人大|政协|纪委监委|纪委|监委|"
+    r"中级人民法院|人民法院|法院|人民检察院|检察院|委(?!员))"
+    r"|(?:镇|乡|街道)(?:党委|人民政府|政府|党工委|办事处|人大)"
+    r"|村(?:党支部|党总支|村委会|委会|两委))"
+)
+LIST_OF_INDUSTRIES = re.compile(
+    rf"((?:[{CJK}]{{2,8}}[、，,])+[{CJK}]{{2,8}})等(?:多)?(?:产业|行业|业态|领域|新兴产业)"
+)
+INDUSTRY_SHAPE = re.compile(rf"[{CJK}]{{2,6}}(?:产业|行业)")
+WEEKDAY_OR_TIME = re.compile(r"^(?:今年|去年|明年|近年|当天|目前|现在|同时)")
+
+
+def read_lexicon(name: str) -> list[str]:
+    """Lines of a lexicon file, without comments and blank lines."""
+    lines = (LEXICONS / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def read_pairs(name: str) -> dict[str, str]:
+    """A two-column (tab-separated) lexicon as a dict."""
+    return dict(line.split("\t", 1) for line in read_lexicon(name))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    label: str
+    rank: int = 0
+    """Higher rank wins between overlapping candidates of equal length."""
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+class Lexicon:
+    """Leftmost-longest matching of a set of strings in a text."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = {w for w in words if w}
+        self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        i = 0
+        while i < len(text):
+            end = self.match_at(text, i)
+            if end:
+                yield i, end
+                i = end
+            else:
+                i += 1
+
+    def match_at(self, text: str, i: int) -> int:
+        """End of the longest word starting at ``i``, or 0."""
+        for n in self.lengths:
+            if text[i : i + n] in self.words:
+                return i + n
+        return 0
+
+    def endswith(self, text: str) -> str:
+        """The longest word that ``text`` ends with, or ''."""
+        for n in self.lengths:
+            if len(text) >= n and text[-n:] in self.words:
+                return text[-n:]
+        return ""
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """Everything the rules read from kg/lexicons and the division data."""
+
+    titles: Lexicon
+    places: Lexicon
+    gov_names: Lexicon
+    industries: Lexicon
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    name_stops: frozenset[str]
+    not_names: frozenset[str]
+    lead_words: Lexicon
+    generic: frozenset[str]
+    company_suffixes: Lexicon
+    org_suffixes: Lexicon
+    project_suffixes: Lexicon
+    weak_project_suffixes: frozenset[str]
+    department: re.Pattern[str]
+    county_shorts: dict[str, str]
+    home_county_shorts: frozenset[str]
+    weak_org_suffixes: frozenset[str]
+
+
+@cache
+def load_lexicons(home_city: str = "") -> Lexicons:
+    """Read the lexicons once per home city."""
+    places = gazetteer()
+    home: Division | None = places.region(home_city) if home_city else None
+    surnames = read_lexicon("surnames.txt")
+    stems = sorted(read_lexicon("gov_departments.txt"), key=len, reverse=True)
+    suffixes = sorted(read_lexicon("gov_suffixes.txt"), key=len, reverse=True)
+    department = re.compile(
+        r"(?:[省市县区]委?)?(?:" + "|".join(stems) + ")(?:" + "|".join(suffixes) + r")(?!门)"
+    )
+    projects = read_lexicon("project_suffixes.txt")
+    orgs = read_lexicon("org_suffixes.txt")
+    place_aliases = read_pairs("place_aliases.txt")
+    county_shorts = places.county_short_names()
+    home_city_region = home.parent if home and home.level == "county" else home
+    home_counties = {
+        short
+        for short, full in county_shorts.items()
+        if home_city_region and any(home_city_region in d.ancestors() for d in places.find(full))
+    }
+    return Lexicons(
+        titles=Lexicon(read_lexicon("titles.txt")),
+        places=Lexicon(
+            places.place_names(home) | set(read_lexicon("landmarks.txt")) | set(place_aliases)
+        ),
+        gov_names=Lexicon(read_lexicon("gov_central.txt")),
+        industries=Lexicon(read_lexicon("industries.txt")),
+        surnames=frozenset(s for s in surnames if len(s) == 1),
+        compound_surnames=frozenset(s for s in surnames if len(s) == 2),
+        name_stops=frozenset(read_lexicon("name_stops.txt")),
+        not_names=frozenset(read_lexicon("not_names.txt")),
+        lead_words=Lexicon(read_lexicon("lead_words.txt")),
+        generic=frozenset(read_lexicon("generic_words.txt")),
+        company_suffixes=Lexicon(read_lexicon("company_suffixes.txt")),
+        org_suffixes=Lexicon(o.lstrip("*") for o in orgs),
+        weak_org_suffixes=frozenset(o[1:] for o in orgs if o.startswith("*")),
+        project_suffixes=Lexicon(p.lstrip("*") for p in projects),
+        weak_project_suffixes=frozenset(p[1:] for p in projects if p.startswith("*")),
+        department=department,
+        county_shorts=county_shorts,
+        home_county_shorts=frozenset(home_counties),
+    )
+
+
+def is_cjk(char: str) -> bool:
+    return bool(char) and "\u3400" <= char <= "\u9fff"
+
+
+class EntityRules:
+    """Finds entities by lexicon and by the shape of Chinese names."""
+
+    def __init__(self, lexicons: Lexicons) -> None:
+        self.lex = lexicons
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.find(doc.text)
+        spans = [doc.char_span(c.start, c.end, c.label, alignment_mode="expand") for c in found]
+        kept = list(doc.ents)
+        taken = {i for ent in kept for i in range(ent.start, ent.end)}
+        for span in spans:
+            if span is not None and not any(i in taken for i in range(span.start, span.end)):
+                kept.append(span)
+        doc.ents = filter_spans(kept)
+        return doc
+
+    def find(self, text: str) -> list[Candidate]:
+        """All entities of ``text``, non-overlapping, in text order."""
+        places = self.places(text)
+        roles = self.roles(text)
+        bodies = self.bodies(text, places)
+        names = [*places, *roles, *bodies]
+        lex = self.lex
+        names += self.by_suffix(text, lex.company_suffixes, frozenset(), "COMPANY", places)
+        names += self.by_suffix(text, lex.org_suffixes, lex.weak_org_suffixes, "ORG", places)
+        names += self.by_suffix(
+            text, lex.project_suffixes, lex.weak_project_suffixes, "PROJECT", places
+        )
+        names += self.companies_before_titles(text, roles, names)
+        names += self.industries(text)
+        persons = self.persons(text, roles)
+        chosen = choose([*names, *persons])
+        chosen += self.repeat(text, chosen)
+        return sorted(choose(chosen), key=lambda c: c.start)
+
+    def places(self, text: str) -> list[Candidate]:
+        """Divisions, countries and landmarks; a county's short name only where the full
+        name stands in the same text or the county lies in the home region."""
+        found = [Candidate(s, e, "PLACE", 1) for s, e in self.lex.places.finditer(text)]
+        found += [Candidate(m.start(), m.end(), "PLACE", 1) for m in HOME_PLACE.finditer(text)]
+        written = {text[c.start : c.end] for c in found}
+        shorts = {s for s, full in self.lex.county_shorts.items() if full in written}
+        shorts |= self.lex.home_county_shorts
+        found += [Candidate(s, e, "PLACE", 1) for s, e in Lexicon(shorts).finditer(text)]
+        return found
+
+    def roles(self, text: str) -> list[Candidate]:
+        return [Candidate(s, e, "ROLE", 2) for s, e in self.lex.titles.finditer(text)]
+
+    def bodies(self, text: str, places: list[Candidate]) -> list[Candidate]:
+        """State and party bodies: 市委, 聊城市人民政府, 省工信厅, 宣传部, 党中央."""
+        found = [Candidate(s, e, "GOV", 3) for s, e in self.lex.gov_names.finditer(text)]
+        for pattern in (LEVEL_BODY, self.lex.department):
+            for m in pattern.finditer(text):
+                start = extend_with_place(text, m.start(), places)
+                found.append(Candidate(start, m.end(), "GOV", 3))
+        return found
+
+    def by_suffix(
+        self,
+        text: str,
+        suffixes: Lexicon,
+        weak: frozenset[str],
+        label: str,
+        places: list[Candidate],
+    ) -> list[Candidate]:
+        """Names that end in one of ``suffixes``, reaching left to a plausible start; a weak
+        ending (中心, 基地) counts only after a place or a level (市林业发展中心)."""
+        longest, chars = SUFFIX_NAMES[label]
+        place_starts = {p.start for p in places} | {p.end for p in places}
+        found = []
+        pattern = "|".join(map(re.escape, sorted(suffixes.words, key=len, reverse=True)))
+        for m in re.finditer(pattern, text):
+            start = self.left_extent(text, m.start(), longest, chars)
+            if start is None or not self.specific(text[start : m.start()]):
+                continue
+            if m.group() in weak and not (start in place_starts or text[start] in LEVELS):
+                continue
+            if not self.plausible(label, text[start : m.start()], start, place_starts):
+                continue
+            found.append(Candidate(start, m.end(), label, 3))
+        return found
+
+    def plausible(self, label: str, stem: str, start: int, place_starts: set[int]) -> bool:
+        """Shape checks on a name's stem: a company has no digits (开设3家直营店 is not a
+        name); a project is long, numbered or placed (not 深挖项目)."""
+        if label == "COMPANY":
+            return not any(c.isdigit() for c in stem)
+        if label == "PROJECT":
+            if QUANTITY.search(stem):
+                return False
+            return len(stem) >= 4 or any(c.isdigit() for c in stem) or start in place_starts
+        return True
+
+    def companies_before_titles(
+        self, text: str, roles: list[Candidate], others: list[Candidate]
+    ) -> list[Candidate]:
+        """A name right before a company title is a company: 云海制衣总经理."""
+        company_titles = {"总经理", "董事长", "副总经理", "总裁", "副董事长", "厂长", "执行董事"}
+        covered = {i for c in others if c.label != "PLACE" for i in range(c.start, c.end)}
+        found = []
+        for role in roles:
+            if text[role.start : role.end] not in company_titles:
+                continue
+            start = self.left_extent(text, role.start, 12, NAME_CHAR)
+            if start is None or any(i in covered for i in range(start, role.start)):
+                continue
+            start = max(
+                (
+                    p.end
+                    for p in others
+                    if p.label == "PLACE" and start <= p.start and p.end <= role.start
+                ),
+                default=start,
+            )
+            if role.start - start >= 2 and self.specific(text[start : role.start]):
+                found.append(Candidate(start, role.start, "COMPANY", 2))
+        return found
+
+    def industries(self, text: str) -> list[Candidate]:
+        """Industries from the lexicon, from "X产业" where X stands alone, and from lists
+        "X、Y等产业"; the span keeps a following 产业/行业 (resolve strips it)."""
+        found = []
+        for start, end in self.lex.industries.finditer(text):
+            end += 2 if text[end : end + 2] in ("产业", "行业") else 0
+            found.append(Candidate(start, end, "INDUSTRY", 0))
+        for m in INDUSTRY_SHAPE.finditer(text):
+            stem_end = m.end() - 2
+            if self.lex.industries.endswith(text[m.start() : stem_end]):
+                continue
+            start = self.run_start(text, stem_end, 7, NAME_CHAR)
+            stem = self.strip_lead(text[start:stem_end])
+            standalone = start == 0 or not is_cjk(text[start - 1]) or text[start - 1] in BOUNDARY
+            if standalone and 2 <= len(stem) <= 4 and self.noun(stem):
+                found.append(Candidate(stem_end - len(stem), m.end(), "INDUSTRY", 0))
+        for m in LIST_OF_INDUSTRIES.finditer(text):
+            offset = m.start(1)
+            for item in re.finditer(r"[^、，,]+", m.group(1)):
+                name = self.strip_generic(self.strip_lead(item.group()))
+                start = offset + item.end() - len(name)
+                if self.specific(name):
+                    found.append(Candidate(start, offset + item.end(), "INDUSTRY", 0))
+        return found
+
+    def persons(self, text: str, roles: list[Candidate]) -> list[Candidate]:
+        """Names after a title (市委书记李长萍) and in bylines and credits (记者 林晨 黄振)."""
+        confirmed = self.confirmed_names(text)
+        found = []
+        starts = [r.end for r in roles] + [m.end() for m in CREDIT.finditer(text)]
+        for start in starts:
+            while start < len(text) and text[start] == " ":
+                start += 1
+            while (name := self.name_at(text, start, confirmed)) is not None:
+                found.append(Candidate(start, start + len(name), "PERSON", 4))
+                start += len(name)
+                if not text[start : start + 1].isspace():
+                    break
+                while start < len(text) and text[start].isspace() and text[start] != "\n":
+                    start += 1
+        return found
+
+    def confirmed_names(self, text: str) -> set[str]:
+        """Two- and three-character strings that stand alone somewhere (before a delimiter)."""
+        names = set()
+        for m in re.finditer(rf"(?<=[^{CJK}])[{CJK}]{{2,4}}(?=[\s、，,。；;)）])", " " + text):
+            names.add(m.group())
+        return names
+
+    def name_at(self, text: str, i: int, confirmed: set[str]) -> str | None:
+        """The personal name that starts at ``i``, or None."""
+        head = 2 if text[i : i + 2] in self.lex.compound_surnames else 1
+        if head == 1 and text[i : i + 1] not in self.lex.surnames:
+            return None
+        short, long = text[i : i + head + 1], text[i : i + head + 2]
+        if len(short) <= head or not all(is_cjk(c) for c in short):
+            return None
+        if short in self.lex.not_names or self.lex.titles.match_at(text, i):
+            return None
+        if len(long) > len(short) and is_cjk(long[-1]):
+            if long in confirmed:
+                return long
+            if short in confirmed or long[-1] in self.lex.name_stops:
+                return short
+            return long
+        return short
+
+    def repeat(self, text: str, chosen: list[Candidate]) -> list[Candidate]:
+        """Other occurrences of the names found, tagged the same way (柳庆发在致辞中...)."""
+        labels = {
+            text[c.start : c.end]: c.label
+            for c in chosen
+            if c.label in ("PERSON", "COMPANY", "ORG", "PROJECT") and c.length >= 2
+        }
+        found = []
+        for name, label in labels.items():
+            for m in re.finditer(re.escape(name), text):
+                found.append(Candidate(m.start(), m.end(), label, -1))
+        return found
+
+    def left_extent(self, text: str, end: int, longest: int, chars: re.Pattern[str]) -> int | None:
+        """Where a name that ends at ``end`` begins: at a boundary, without lead-in words."""
+        start = self.run_start(text, end, longest, chars)
+        stem = self.strip_lead(text[start:end])
+        start = end - len(stem)
+        for i in range(end - 1, start, -1):
+            lead = self.lex.lead_words.endswith(text[start:i])
+            if lead and (text[i] in LEVELS or self.lex.places.match_at(text, i)):
+                start = i
+                break
+        return start if end - start >= 2 else None
+
+    def run_start(self, text: str, end: int, longest: int, chars: re.Pattern[str]) -> int:
+        """Start of the run of name characters before ``end``, at most ``longest`` long; a
+        bracket in the name must be closed (山海情(聊城)农产品有限公司)."""
+        start = end
+        while start > 0 and end - start < longest:
+            char = text[start - 1]
+            if char in ")）":
+                opening = max(text.rfind("(", 0, start), text.rfind("（", 0, start))
+                if opening < 0 or end - opening > longest:
+                    break
+                if not all(chars.match(c) for c in text[opening + 1 : start - 1]):
+                    break
+                start = opening
+                continue
+            if char in BOUNDARY or char in "(（" or not chars.match(char):
+                break
+            start -= 1
+        return start
+
+    def strip_lead(self, name: str) -> str:
+        """``name`` without the lead-in words at its start (参观, 推动, 全市...)."""
+        while (n := self.lex.lead_words.match_at(name, 0)) and len(name) - n >= 2:
+            name = name[n:]
+        return WEEKDAY_OR_TIME.sub("", name)
+
+    def strip_generic(self, stem: str) -> str:
+        """``stem`` without generic modifiers at its start (传统棉服加工 -> 棉服加工)."""
+        while True:
+            n = max((len(g) for g in self.lex.generic if stem.startswith(g)), default=0)
+            if not n or len(stem) - n < 2:
+                return stem
+            stem = stem[n:]
+
+    def noun(self, stem: str) -> bool:
+        """A specific stem that is not a verb phrase (推动产业, 提升产业)."""
+        return self.specific(stem) and not self.lex.lead_words.endswith(stem)
+
+    def specific(self, stem: str) -> bool:
+        """Whether a stem names something rather than saying "key" or "related"; a stem
+        made of generic words, or ending in one (做好重点), is not a name."""
+        if len(stem) < 2 or any(stem.endswith(g) for g in self.lex.generic if len(g) > 1):
+            return False
+        rest = stem
+        while rest:
+            for n in range(min(len(rest), 5), 0, -1):
+                if rest[:n] in self.lex.generic:
+                    rest = rest[n:]
+                    break
+            else:
+                return True
+        return False
+
+
+QUANTITY = re.compile(r"[0-9一二三四五六七八九十几多]+[个名项家批条座处]")
+HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")
+LEVELS = "省市县区"
+SUFFIX_NAMES = {"COMPANY": (25, NAME_CHAR), "ORG": (15, NAME_CHAR), "PROJECT": (30, PROJECT_CHAR)}
+
+
+def extend_with_place(text: str, start: int, places: list[Candidate]) -> int:
+    """Start of a body's name with the place written before it: 聊城 + 市委 = 聊城市委."""
+    level = text[start]
+    for place in places:
+        if place.end == start + 1 and text[place.end - 1] == level and place.length > 1:
+            start = place.start
+            break
+        if place.end == start and place.label == "PLACE":
+            start = place.start
+            break
+    return start - 2 if text[max(0, start - 2) : start] == "中共" else start
+
+
+def choose(candidates: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates: longer first, then higher rank, then earlier."""
+    taken: set[int] = set()
+    chosen = []
+    for c in sorted(candidates, key=lambda c: (-c.length, -c.rank, c.start)):
+        if c.length > 0 and not any(i in taken for i in range(c.start, c.end)):
+            chosen.append(c)
+            taken.update(range(c.start, c.end))
+    return chosen
+
+
+@Language.factory("kg_entity_rules", default_config={"home_city": ""})
+def make_entity_rules(nlp: Language, name: str, home_city: str) -> EntityRules:
+    """spaCy factory of the rule component; ``home_city`` adds its villages to the places."""
+    return EntityRules(load_lexicons(home_city))
+
+
+def load_pipeline(model: Path | None = None, home_city: str = "") -> Language:
+    """The NER pipeline: the trained model when there is one, then the rules."""
+    path = model or DEFAULT_MODEL
+    nlp = spacy.load(path) if (path / "config.cfg").exists() else spacy.blank("zh")
+    if "kg_entity_rules" not in nlp.pipe_names:
+        nlp.add_pipe("kg_entity_rules", config={"home_city": home_city})
+    return nlp

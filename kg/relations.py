@@ -1,0 +1,344 @@
+"""Relations stage: a tagged Doc -> mentions and relations, as the text states them.
+
+Posts (holds_role) come from chains of titles before a name, "市委常委、宣传部部长、
+统战部部长柳庆发", and from lists of officials sharing a sentence; a title with no body
+written either continues the chain's body (党组书记、局长) or implies one (副市长 -> 市政府).
+Places give located_in (a name written after its place, an address) and part_of (places
+written one after another, 东昌府区侯营镇); industries and projects give in_industry and
+invests_in within a clause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+
+from spacy.tokens import Doc, Span
+
+from kg.ner import read_pairs
+from kg.records import Article, Mention, Relation
+
+SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+CLAUSE_BREAK = re.compile(r"[，,：:]")
+CHAIN_GAP = re.compile(r"^[\s、，,]*$")
+ADDRESS = re.compile(r"^\s*(?:地址|位于|坐落于|落户|地处)[:：]?\s*$")
+BUILD_VERB = re.compile(r"建设|建成|打造|开工|投建|投资|实施|推进|落地|运营|承建|规划")
+INDUSTRY_VERB = re.compile(r"发展|推进|培育|壮大|打造|做强|布局|聚焦|形成|主导|生产|年产|主营|从事")
+AMOUNT = re.compile(r"(?:总投资|投资|投资额)(?:约|达|超|近)?([0-9]+(?:\.[0-9]+)?)(万|亿)元")
+ORG_LABELS = ("GOV", "ORG", "COMPANY")
+LEVEL_NAME = re.compile(
+    r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡](?:委|政府|人民政府|人大|政协)"
+)
+HOLDERS = ("COMPANY", "GOV", "ORG", "PROJECT")
+PLACE_RANK = (
+    ("国", 0),
+    ("省", 1),
+    ("自治区", 1),
+    ("市", 2),
+    ("州", 2),
+    ("县", 3),
+    ("区", 3),
+    ("旗", 3),
+    ("镇", 4),
+    ("乡", 4),
+    ("街道", 4),
+    ("村", 5),
+    ("社区", 5),
+    ("街", 6),
+    ("路", 6),
+)
+IMPLIED_ORGS = read_pairs("implied_orgs.txt")
+
+
+def place_rank(name: str) -> int:
+    """How small a place is by its ending: province 1 ... village 5, street 6; unknown 9."""
+    return next((rank for ending, rank in PLACE_RANK if name.endswith(ending)), 9)
+
+
+@dataclass
+class Post:
+    """One title in a chain, with the body written before it (or none)."""
+
+    role: Span
+    org: Span | None
+
+
+def sentences(doc: Doc) -> Iterator[Span]:
+    """The sentences of a Doc, split at 。！？； and line breaks."""
+    for m in SENTENCE.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and span.text.strip():
+            yield span
+
+
+class Extractor:
+    """Relations of one article."""
+
+    def __init__(self, doc: Doc, article: Article) -> None:
+        self.doc = doc
+        self.article = article
+
+    def mention(self, span: Span, sentence: Span, context: str = "") -> Mention:
+        return Mention(
+            text=span.text,
+            label=span.label_,
+            article=self.article.id,
+            sentence=sentence.text.strip(),
+            start=span.start_char,
+            end=span.end_char,
+            context=context,
+        )
+
+    def implied(self, text: str, label: str, sentence: Span, context: str = "") -> Mention:
+        return Mention(
+            text=text,
+            label=label,
+            article=self.article.id,
+            sentence=sentence.text.strip(),
+            context=context,
+            implicit=True,
+        )
+
+    def gap(self, left: Span, right: Span) -> str:
+        return self.doc.text[left.end_char : right.start_char]
+
+    def mentions(self) -> list[Mention]:
+        """Every entity mention, ROLE aside, with its sentence."""
+        return [
+            self.mention(ent, sentence)
+            for sentence in sentences(self.doc)
+            for ent in sentence.ents
+            if ent.label_ != "ROLE"
+        ]
+
+    def relations(self) -> list[Relation]:
+        found: list[Relation] = []
+        for sentence in sentences(self.doc):
+            ents = list(sentence.ents)
+            found += self.posts(sentence, ents)
+            found += self.places(sentence, ents)
+            for clause in self.clauses(sentence):
+                found += self.clause_relations(sentence, clause)
+        return found
+
+    def posts(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """holds_role from chains of [body] title items that end in one or more names."""
+        found: list[Relation] = []
+        chain: list[Post] = []
+        written: Span | None = None
+        last: Span | None = None
+        for ent in ents:
+            if last is not None and not CHAIN_GAP.match(self.gap(last, ent)):
+                chain, written = [], None
+            if ent.label_ == "ROLE":
+                if last is not None and last.label_ == "PERSON":
+                    chain = []
+                chain.append(Post(ent, self.post_org(ent, last, written, chain)))
+                written = None
+            elif (
+                ent.label_ == "PERSON"
+                and chain
+                and last is not None
+                and (
+                    last.label_ == "ROLE"
+                    or (last.label_ == "PERSON" and self.gap(last, ent).isspace())
+                )
+            ):
+                found += self.holds(sentence, ent, chain)
+            elif ent.label_ in (*ORG_LABELS, "PLACE"):
+                if last is not None and last.label_ == "PERSON":
+                    chain = []
+                written = ent
+            else:
+                chain, written = [], None
+            last = ent
+        return found
+
+    def post_org(
+        self, role: Span, last: Span | None, written: Span | None, chain: list[Post]
+    ) -> Span | None:
+        """The body of a title: written right before it, else the chain's body, unless the
+        title implies its own (副市长)."""
+        if written is not None and last is written and not self.gap(written, role):
+            return written
+        if role.text in IMPLIED_ORGS or not chain:
+            return None
+        return chain[-1].org
+
+    def holds(self, sentence: Span, person: Span, chain: list[Post]) -> list[Relation]:
+        """One holds_role per title in the chain; a body takes the chain's earlier body as
+        its context (市委 ... 宣传部 -> 市委宣传部; 东昌府区 区长 -> 东昌府区 区政府)."""
+        found = []
+        context = ""
+        for post in chain:
+            role = post.role.text
+            org_span = post.org
+            if org_span is not None and org_span.label_ != "PLACE":
+                org = self.mention(org_span, sentence, context)
+            elif role in IMPLIED_ORGS:
+                label = "ORG" if IMPLIED_ORGS[role] == "本报" else "GOV"
+                place = org_span.text if org_span is not None else context
+                org = self.implied(IMPLIED_ORGS[role], label, sentence, place)
+            else:
+                continue
+            if not org.implicit and (org.text[:1] in "省市县区" or LEVEL_NAME.match(org.text)):
+                context = org.text
+            found.append(
+                Relation(
+                    "holds_role",
+                    self.mention(person, sentence),
+                    org,
+                    sentence.text.strip(),
+                    role=role,
+                )
+            )
+        return found
+
+    def places(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """part_of for places written in a row; located_in for a name written right after
+        its place or followed by an address."""
+        found = []
+        evidence = sentence.text.strip()
+        for left, right in pairwise(ents):
+            gap = self.gap(left, right)
+            if left.label_ == "PLACE" and gap == "":
+                if right.label_ == "PLACE" and place_rank(left.text) < place_rank(right.text):
+                    found.append(
+                        Relation(
+                            "part_of",
+                            self.mention(right, sentence),
+                            self.mention(left, sentence),
+                            evidence,
+                        )
+                    )
+                elif right.label_ in HOLDERS and right.label_ != "GOV":
+                    found.append(
+                        Relation(
+                            "located_in",
+                            self.mention(right, sentence),
+                            self.mention(left, sentence),
+                            evidence,
+                        )
+                    )
+        found += self.addresses(sentence, ents)
+        return found
+
+    def addresses(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """A name followed by 地址:/位于 and places: located in the smallest place."""
+        found = []
+        for i, ent in enumerate(ents):
+            if ent.label_ not in HOLDERS or i + 1 >= len(ents):
+                continue
+            if not ADDRESS.match(self.gap(ent, ents[i + 1])):
+                continue
+            run = [ents[i + 1]]
+            for nxt in ents[i + 2 :]:
+                if nxt.label_ != "PLACE" or self.gap(run[-1], nxt):
+                    break
+                run.append(nxt)
+            places = [p for p in run if p.label_ == "PLACE"]
+            if places:
+                smallest = max(places, key=lambda p: place_rank(p.text))
+                found.append(
+                    Relation(
+                        "located_in",
+                        self.mention(ent, sentence),
+                        self.mention(smallest, sentence),
+                        sentence.text.strip(),
+                    )
+                )
+        return found
+
+    def clauses(self, sentence: Span) -> Iterator[list[Span]]:
+        """Entities of each clause (split at commas and colons)."""
+        start = sentence.start_char
+        for part in CLAUSE_BREAK.split(sentence.text):
+            end = start + len(part)
+            yield [e for e in sentence.ents if start <= e.start_char and e.end_char <= end]
+            start = end + 1
+
+    def clause_relations(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """in_industry and invests_in, with the clause's subject as head."""
+        if not ents:
+            return []
+        found = []
+        evidence = sentence.text.strip()
+        subject = self.subject(ents)
+        text = sentence.text
+        for ent in ents:
+            if ent is subject or ent.start_char < subject.end_char:
+                continue
+            between = self.doc.text[subject.end_char : ent.start_char]
+            if ent.label_ == "INDUSTRY" and subject.label_ in ("PLACE", "COMPANY", "PROJECT"):
+                if not between or INDUSTRY_VERB.search(between) or subject.label_ == "PLACE":
+                    found.append(
+                        Relation(
+                            "in_industry",
+                            self.mention(subject, sentence),
+                            self.mention(ent, sentence),
+                            evidence,
+                        )
+                    )
+            elif ent.label_ == "PROJECT" and subject.label_ in ("COMPANY", "GOV"):
+                if BUILD_VERB.search(between):
+                    amount = AMOUNT.search(text)
+                    found.append(
+                        Relation(
+                            "invests_in",
+                            self.mention(subject, sentence),
+                            self.mention(ent, sentence),
+                            evidence,
+                            amount_yuan=yuan(amount) if amount else None,
+                        )
+                    )
+            elif (
+                ent.label_ == "PROJECT" and subject.label_ == "PLACE" and BUILD_VERB.search(between)
+            ):
+                found.append(
+                    Relation(
+                        "located_in",
+                        self.mention(ent, sentence),
+                        self.mention(subject, sentence),
+                        evidence,
+                    )
+                )
+        for ent in ents:
+            if ent.label_ in ("PROJECT", "COMPANY"):
+                found += self.industry_in_name(sentence, ent, ents)
+        return found
+
+    def subject(self, ents: list[Span]) -> Span:
+        """The clause's first entity; of places written in a row, the smallest."""
+        first = ents[0]
+        for nxt in ents[1:]:
+            if first.label_ == nxt.label_ == "PLACE" and not self.gap(first, nxt):
+                first = nxt
+            else:
+                break
+        return first
+
+    def industry_in_name(self, sentence: Span, holder: Span, ents: list[Span]) -> list[Relation]:
+        """A project or company whose name holds an industry found in the same sentence."""
+        return [
+            Relation(
+                "in_industry",
+                self.mention(holder, sentence),
+                self.mention(ind, sentence),
+                sentence.text.strip(),
+            )
+            for ind in sentence.ents
+            if ind.label_ == "INDUSTRY" and ind.text in holder.text
+        ]
+
+
+def yuan(match: re.Match[str]) -> float:
+    """An amount such as 12.5亿元 in yuan."""
+    return float(match.group(1)) * (1e8 if match.group(2) == "亿" else 1e4)
+
+
+def extract(doc: Doc, article: Article) -> tuple[list[Mention], list[Relation]]:
+    """Mentions and relations of one tagged article."""
+    extractor = Extractor(doc, article)
+    return extractor.mentions(), extractor.relations()

@@ -1,0 +1,185 @@
+"""Resolve stage: mentions -> one entity per real thing within a build.
+
+A reader of a city paper expands its shorthand: "市委" is the home city's party committee
+(聊城市委), "县政府" after "刚察县委" is 刚察县人民政府, "宣传部" in a chain after 市委 is
+聊城市委宣传部, "聊城" is 聊城市. The canonical name is the fullest form; every other
+form seen becomes an alias. Identifiers are the type folder and the canonical name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from kg.gazetteer import Division, gazetteer
+from kg.ner import read_pairs
+from kg.records import Entity, Fact, Mention, Relation, Source
+
+FOLDERS = {
+    "PERSON": "person",
+    "GOV": "gov",
+    "COMPANY": "company",
+    "ORG": "org",
+    "PLACE": "place",
+    "PROJECT": "project",
+    "INDUSTRY": "industry",
+}
+HOME_WORDS = re.compile(r"^(?:我|本|全)([省市县区])$")
+LEVEL_PREFIX = re.compile(r"^([省市县区])(?!场|民|区|长)")
+GOVERNMENT = re.compile(r"^(.+?[省市县区])政府(.*)$")
+PARTY = re.compile(r"^中共(?=.)")
+INDUSTRY_SUFFIX = re.compile(r"(?:产业集群|产业|行业)$")
+INDUSTRY_VARIANT = ("加工", "制造", "种植", "养殖", "产品")
+PLACE_ALIASES = read_pairs("place_aliases.txt")
+
+
+class Resolver:
+    """Canonical names for the mentions of a build, for one home region."""
+
+    def __init__(self, home_city: str) -> None:
+        self.places = gazetteer()
+        self.home: Division = self.places.region(home_city)
+        city = self.home if self.home.level != "county" else self.home.parent or self.home
+        self.by_level = {
+            "省": self.home.province.name,
+            "市": city.name if city.level == "city" else None,
+            "县": self.home.name if self.home.name.endswith("县") else None,
+            "区": self.home.name if self.home.name.endswith("区") else None,
+        }
+
+    def place(self, name: str) -> str | None:
+        """Full name of a place: 我市 -> 聊城市, 聊城 -> 聊城市, 山东 -> 山东省."""
+        home = HOME_WORDS.match(name)
+        if home:
+            return self.by_level[home.group(1)]
+        name = PLACE_ALIASES.get(name, name)
+        found = [d for d in self.places.find(name) if d.level != "village"]
+        if not found or any(d.name == name for d in found):
+            return name
+        near = [d for d in found if self.home.province in (d, *d.ancestors())]
+        return (near or found)[0].name
+
+    def place_prefix(self, name: str) -> str | None:
+        """The place a body's name starts with (刚察县委 -> 刚察县), or None."""
+        for end in range(len(name) - 1, 1, -1):
+            head = name[:end]
+            if head[-1] in "省市县区" and self.places.find(head):
+                return self.place(head)
+        return None
+
+    def body(self, name: str, context: str) -> str | None:
+        """Full name of a body of the state, the party or another organisation."""
+        name = PARTY.sub("", name)
+        level = LEVEL_PREFIX.match(name)
+        if level and not self.place_prefix(name):
+            parent = self.body(context, "") if context else None
+            place = self.place_prefix(parent or "") if parent else None
+            if place is None or not place.endswith(level.group(1)):
+                place = self.by_level[level.group(1)]
+            if place is None:
+                return None
+            name = place[:-1] + name
+        elif context and name.endswith("部") and not self.place_prefix(name):
+            parent = self.body(context, "")
+            if parent and parent.endswith("委"):
+                name = parent + name
+        return GOVERNMENT.sub(r"\1人民政府\2", name)
+
+    def canonical(self, mention: Mention) -> str | None:
+        """The canonical name of a mention, or None when the text does not say which."""
+        text = re.sub(r"\s+", "", mention.text)
+        if mention.label == "PLACE":
+            return self.place(text)
+        if mention.label in ("GOV", "ORG") and text != "本报":
+            return self.body(text, mention.context)
+        if mention.label == "INDUSTRY":
+            return INDUSTRY_SUFFIX.sub("", text) or text
+        return text
+
+
+def entity_id(label: str, name: str) -> str:
+    return f"{FOLDERS[label]}/{name}"
+
+
+def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
+    """Within one article, a company's short form (华电) joins the full name that holds it,
+    and an industry variant (棉服加工) joins its core (棉服), where there is exactly one."""
+    for (label, surface), name in list(names.items()):
+        others = {n for (lab, _), n in names.items() if lab == label and n != name}
+        if label == "COMPANY":
+            stem = re.sub(r"(?:公司|集团)$", "", name)
+            longer = [o for o in others if len(stem) >= 2 and stem in o and len(o) > len(name)]
+            if len(longer) == 1:
+                names[(label, surface)] = longer[0]
+        elif label == "INDUSTRY":
+            core = [o for o in others if name.startswith(o) and name[len(o) :] in INDUSTRY_VARIANT]
+            if len(core) == 1:
+                names[(label, surface)] = core[0]
+
+
+def resolve(
+    per_article: Iterable[tuple[list[Mention], list[Relation]]], home_city: str
+) -> tuple[list[Entity], list[Fact]]:
+    """Entities and facts of a build from the mentions and relations of its articles."""
+    resolver = Resolver(home_city)
+    entities: dict[str, Entity] = {}
+    facts: dict[tuple[str, str, str, str], Fact] = {}
+    for mentions, relations in per_article:
+        names = _article_names(resolver, mentions, relations)
+
+        def node(mention: Mention, names: dict = names) -> str | None:
+            name = names.get((mention.label, _key(mention)))
+            if name is None:
+                return None
+            eid = entity_id(mention.label, name)
+            entity = entities.setdefault(eid, Entity(eid, mention.label, name))
+            if not mention.implicit:
+                entity.aliases.add(re.sub(r"\s+", "", mention.text))
+            entity.sources.append(Source(mention.article, mention.sentence))
+            return eid
+
+        for mention in mentions:
+            node(mention)
+        for relation in relations:
+            head, tail = node(relation.head), node(relation.tail)
+            if head is None or tail is None or head == tail:
+                continue
+            fact = Fact(relation.kind, head, tail, relation.role, relation.amount_yuan)
+            fact = facts.setdefault(fact.key, fact)
+            fact.sources.append(Source(relation.head.article, relation.evidence))
+    for entity in entities.values():
+        entity.aliases.discard(entity.name)
+    return _related_industries(entities, facts), list(facts.values())
+
+
+def _related_industries(entities: dict[str, Entity], facts: dict) -> list[Entity]:
+    """The entities, with an industry kept only when something is said to be in it: a
+    sector named in passing (金融服务, 旅游) is not an industry of the graph."""
+    linked = {f.tail for f in facts.values() if f.kind == "in_industry"}
+    return [e for e in entities.values() if e.type != "INDUSTRY" or e.id in linked]
+
+
+def _key(mention: Mention) -> str:
+    return f"{mention.text}\t{mention.context}"
+
+
+def _article_names(
+    resolver: Resolver, mentions: list[Mention], relations: list[Relation]
+) -> dict[tuple[str, str], str]:
+    """(label, surface and context) -> canonical name, for one article."""
+    names: dict[tuple[str, str], str] = {}
+    every = [*mentions, *(m for r in relations for m in (r.head, r.tail))]
+    for mention in every:
+        name = resolver.canonical(mention)
+        if name:
+            names[(mention.label, _key(mention))] = name
+    with_context = {
+        (label, key.split("\t")[0]): name
+        for (label, key), name in names.items()
+        if "\t" in key and not key.endswith("\t")
+    }
+    for (label, key), name in list(names.items()):
+        if key.endswith("\t"):
+            names[(label, key)] = with_context.get((label, key[:-1]), name)
+    _merge_short_forms(names)
+    return names
