@@ -164,4 +164,4 @@ def evaluate(gold: tuple[Path, ...], graph_path: Path) -> None:
         report = evaluate_many(list(gold), graph_path)
     except EvaluationError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(format_report(report))
+    click.echo(format_report(report), nl=False)

@@ -45,9 +45,8 @@ _FULLWIDTH_ALNUM = {
 }
 _BLANK_RUN_RE = re.compile(r"\n{4,}")
 _PUNCT_SPACE_RE = re.compile(f" +(?=[{_FULL_PUNCT}])|(?<=[{_FULL_PUNCT}]) +")
-_UNIT_SPACE_RE = re.compile(
-    r"(?<=\d) (?=[年月日时号个位万亿千百元吨亩米家项名人次余多倍岁天周批台座条件场户辆届期度])"
-)
+_UNITS = "年月日时点分秒号个位万亿千百元吨亩米家项名人次余多倍岁天周批台座条件场户辆届期度"
+_UNIT_SPACE_RE = re.compile(f"(?<=\\d) (?=[{_UNITS}])")
 _DATE_SPACE_RE = re.compile(r"(?<=[年月]) (?=\d{1,2} ?[月日号])")
 _SHORT_TOKEN_RE = re.compile(
     f"[{_FULL_PUNCT},.:;]*(?:[{_HAN}]|[\\d.%—-]+)[{_FULL_PUNCT},.:;%]*|[{_FULL_PUNCT}]+"
@@ -56,7 +55,7 @@ _QUOTED_RE = re.compile("“[^“”]{1,24}”")
 _LIST_RE = re.compile(
     r"(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d)|[-•●◆▪]\s)"
 )
-_LABEL_RE = re.compile(f"[{_HAN}]{{2,8}}[:：]")
+_LABEL_RE = re.compile(f'[{_HAN}]{{2,8}}[:：](?![“"‘])')
 _NEWS_RE = re.compile(f"本报(?:讯|电|[{_HAN}]{{2,4}}电)(?:\\s*[（(][^（()）\\n]{{0,60}}[)）])?")
 _BYLINE_PAREN_RE = re.compile(
     f"^(?:本报(?:讯|电|[{_HAN}]{{2,4}}电))?\\s*[（(][^（()）]{{0,60}}(?:记者|通讯员)[^（()）]{{0,60}}[)）]"
@@ -70,6 +69,8 @@ _FULL_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATELINE_RE = re.compile(
     r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|(?=[至到—~-]\d{1,2}\s*日))"
 )
+_INVALID = {"Cc", "Cn", "Co", "Cs"}
+_TEXT_KINDS = ("body", "caption", "credit", "news")
 _DATELINE_WINDOW = 40
 """A dateline starts within this many characters of the start of the body."""
 
@@ -130,21 +131,23 @@ def _candidate_encodings(data: bytes, first: list[str]) -> Iterator[str]:
 
 def _garbage_reason(text: str, encoding: str) -> str | None:
     """Why decoded text is not a text page, or None when it looks like real text."""
-    chars = [c for c in text if not c.isspace()]
+    chars = [c for c in text if c not in "\t\n\r\f\v" and unicodedata.category(c) != "Zs"]
     if not chars:
         return None
-    invalid = sum(1 for c in chars if unicodedata.category(c) in {"Cc", "Cn", "Co", "Cs"})
-    invalid += chars.count("\ufffd")
-    if invalid > 0.01 * len(chars):
+    if sum(1 for c in chars if ord(c) < 0x20 or c == "\x7f") > 0.01 * len(chars):
         return "binary data"
-    if sum(1 for c in chars if not _plausible_char(c)) > 0.05 * len(chars):
-        return f"garbled text, wrong encoding ({encoding}) or garbage"
+    garbled = f"garbled text when decoded as {encoding}"
+    invalid = sum(1 for c in chars if c == "\ufffd" or unicodedata.category(c) in _INVALID)
+    implausible = sum(1 for c in chars if not _plausible_char(c))
+    if invalid > 0.01 * len(chars) or implausible > 0.05 * len(chars):
+        return garbled
     hanzi = [c for c in chars if _HAN_RE.match(c) or ord(c) > 0xFFFF]
-    if len(hanzi) >= 20:
-        rare = sum(1 for c in hanzi if not "\u4e00" <= c <= "\u9fff")
-        uncommon = 0 if encoding.startswith("utf") else sum(1 for c in hanzi if not _common(c))
-        if rare > 0.05 * len(hanzi) or uncommon > 0.1 * len(hanzi):
-            return f"garbled text, wrong encoding ({encoding}) or garbage"
+    if len(hanzi) < 5:
+        return None
+    rare = sum(1 for c in hanzi if not "\u4e00" <= c <= "\u9fff")
+    uncommon = 0 if encoding.startswith("utf") else sum(not _common(c, encoding) for c in hanzi)
+    if rare > max(1, 0.05 * len(hanzi)) or uncommon > max(1, 0.1 * len(hanzi)):
+        return garbled
     return None
 
 
@@ -155,7 +158,8 @@ def _plausible_char(char: str) -> bool:
         0x20 <= code < 0x7F
         or 0x4E00 <= code <= 0x9FFF
         or 0x3000 <= code <= 0x303F
-        or 0xFF00 <= code <= 0xFFEF
+        or 0xFF01 <= code <= 0xFF5E
+        or 0xFFE0 <= code <= 0xFFE6
         or 0x2000 <= code <= 0x206F
         or 0x2150 <= code <= 0x218F
         or 0x2460 <= code <= 0x24FF
@@ -165,15 +169,14 @@ def _plausible_char(char: str) -> bool:
 
 
 @cache
-def _common(char: str) -> bool:
-    """A hanzi of GB2312 (simplified) or Big5 (traditional): real text is mostly made of these."""
-    for encoding in ("gb2312", "big5"):
-        try:
-            char.encode(encoding)
-        except UnicodeEncodeError:
-            continue
-        return True
-    return False
+def _common(char: str, encoding: str) -> bool:
+    """A hanzi of GB2312, or of Big5 for Big5 text: real text is mostly made of these; a wrong
+    decoding yields rare characters."""
+    try:
+        char.encode("big5" if encoding.startswith(("big5", "cp950")) else "gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- cleaning -----------------------------------------------------------------------------
@@ -229,7 +232,7 @@ def _fix_spaces(line: str) -> str:
 
 def _drop_stray_spaces(line: str) -> str:
     """Drop spaces between CJK characters in running text, except in bylines and short quotes."""
-    keep: set[int] = set()
+    keep = set(range(len(line) - len(_inline_credit(line)), len(line)))
     for match in [_BYLINE_PAREN_RE.match(line), *_QUOTED_RE.finditer(line)]:
         if match:
             keep.update(range(match.start(), match.end()))
@@ -301,11 +304,13 @@ def _glue(left: str, right: str) -> str:
 
 def _continues(left: str, right: str) -> bool:
     """Whether ``right`` continues the sentence that ``left`` (previous line) leaves open."""
-    if _ends_sentence(left) or _is_byline_line(left) or _is_byline_line(right):
+    if _ends_sentence(left) or _is_byline_line(left) or _inline_credit(left):
+        return False
+    if _is_byline_line(right) or _news_prefix(right):
         return False
     if _starts_unit(right) or "\t" in left or "\t" in right:
         return False
-    left_ok = _is_han(left[-1]) or left[-1].isalnum() or left[-1] in "，、,%" + _OPENING + _CLOSING
+    left_ok = _is_han(left[-1]) or left[-1].isalnum() or left[-1] in "，、,%·" + _OPENING + _CLOSING
     right_ok = _is_han(right[0]) or right[0].isalnum() or right[0] in _OPENING + _FULL_PUNCT
     return left_ok and right_ok
 
@@ -319,6 +324,7 @@ def _continues_across_blank(left: str, right: _RawLine) -> bool:
     last = left[-1]
     return (
         _is_han(last)
+        or (last.isdigit() and _is_han(right.text[0]))
         or last in _OPENING
         or (last in "，、," and len(left) >= 12)
         or (last in _CLOSING and len(left) >= 20)
@@ -360,6 +366,20 @@ def _is_byline_line(line: str) -> bool:
             return False
         names += bool(rest)
     return names > 0 and (marked or roles > 0)
+
+
+def _inline_credit(text: str) -> str:
+    """The credit at the end of a caption line ("…家居体验。 ■ 本报记者 赵宗锋"), or ""."""
+    mark = text.rfind("■")
+    if mark <= 0 or not _is_byline_line(text[mark:]):
+        return ""
+    return text[mark:]
+
+
+def _news_prefix(text: str) -> str:
+    """The "本报讯(记者 林晨 黄振)" that opens a news item, or ""."""
+    match = _NEWS_RE.match(text)
+    return match.group() if match else ""
 
 
 def _reporters(byline: str) -> tuple[str, ...]:
@@ -466,7 +486,7 @@ def _mark_headings(lines: list[_Line]) -> None:
     for block in _blocks(lines):
         kinds = [_heading_kind(line) for line in block]
         if all(kinds) and (kinds[0] == "head" or all(k == "sub" for k in kinds)):
-            for line, kind in zip(block, kinds):
+            for line, kind in zip(block, kinds, strict=True):
                 line.kind = kind
 
 
@@ -507,21 +527,13 @@ def _items(lines: list[_Line]) -> list[_Item]:
                 prev.lines.append(line)
             else:
                 items.append(_Item("byline", [line]))
-        elif _NEWS_RE.match(line.text):
+        elif _news_prefix(line.text):
             items.append(_Item("news", [line]))
         elif _inline_credit(line.text):
             items.append(_Item("caption", [line]))
         else:
             items.append(_Item("body", [line]))
     return items
-
-
-def _inline_credit(text: str) -> str:
-    """The credit at the end of a caption line ("…家居体验。 ■ 本报记者 赵宗锋"), or ""."""
-    mark = text.rfind("■")
-    if mark <= 0 or not _is_byline_line(text[mark:]):
-        return ""
-    return text[mark:]
 
 
 def _resolve_bylines(items: list[_Item]) -> list[_Item]:
@@ -577,34 +589,26 @@ def _followed_by_text(items: list[_Item], index: int) -> bool:
 
 
 def _assemble_title_first(items: list[_Item]) -> list[_Draft]:
+    """An article opens at a headline, or at a byline or text that no headline precedes; a
+    photo credit closes it."""
     drafts = [_Draft()]
     closed = False
     for item in items:
-        current = drafts[-1]
         if item.kind == "group":
             drafts.append(_Draft([item], _title(item)))
-        elif item.kind in {"byline", "news"}:
-            if closed or current.has("body", "caption", "credit", "news"):
-                drafts.append(_Draft())
-            drafts[-1].items.append(item)
-        elif item.kind in {"credit", "caption"}:
-            if closed:
-                drafts.append(_Draft())
-            drafts.extend(_close_caption(drafts.pop(), item))
-            closed = True
-            continue
+        elif closed or (item.kind in {"byline", "news"} and drafts[-1].has(*_TEXT_KINDS)):
+            drafts.append(_Draft([item]))
         else:
-            if closed:
-                drafts.append(_Draft())
-            current = drafts[-1]
-            current.items.append(item)
-        closed = False
+            drafts[-1].items.append(item)
+        closed = item.kind in {"credit", "caption"}
+        if closed:
+            drafts.extend(_split_caption(drafts.pop()))
     return drafts
 
 
-def _close_caption(draft: _Draft, credit: _Item) -> list[_Draft]:
-    """End a draft with a photo credit; the caption is split off at the last region break."""
-    items = [*draft.items, credit]
+def _split_caption(draft: _Draft) -> list[_Draft]:
+    """Split a photo caption off the draft it ends, at the last region break (2 blank lines)."""
+    items = draft.items
     cut = next(
         (
             i
@@ -614,11 +618,13 @@ def _close_caption(draft: _Draft, credit: _Item) -> list[_Draft]:
         None,
     )
     if cut is None:
-        return [_Draft(items, draft.title)]
+        return [draft]
     return [_Draft(items[:cut], draft.title), _Draft(items[cut:])]
 
 
 def _assemble_title_last(items: list[_Item]) -> list[_Draft]:
+    """An article opens at a byline or after the previous one; its headline or a photo credit
+    closes it."""
     drafts = [_Draft()]
     for i, item in enumerate(items):
         current = drafts[-1]
@@ -703,9 +709,8 @@ def _byline(draft: _Draft, start: int) -> tuple[str, int]:
             return " ".join(line.text for line in item.lines), item.lines[-1].end
         elif item.kind == "news":
             line = item.lines[0]
-            match = _NEWS_RE.match(line.text)
-            assert match is not None
-            return match.group(), line.start + match.end()
+            prefix = _news_prefix(line.text)
+            return prefix, line.start + len(prefix)
         else:
             break
     for item in draft.items:

@@ -92,7 +92,7 @@ class Lexicon:
     def match_at(self, text: str, i: int) -> int:
         """End of the longest word starting at ``i``, or 0."""
         for n in self.lengths:
-            if text[i : i + n] in self.words:
+            if i + n <= len(text) and text[i : i + n] in self.words:
                 return i + n
         return 0
 
@@ -218,10 +218,22 @@ class EntityRules:
         name stands in the same text or the county lies in the home region."""
         found = [Candidate(s, e, "PLACE", 1) for s, e in self.lex.places.finditer(text)]
         found += [Candidate(m.start(), m.end(), "PLACE", 1) for m in HOME_PLACE.finditer(text)]
+        found += self.streets(text, found)
         written = {text[c.start : c.end] for c in found}
         shorts = {s for s, full in self.lex.county_shorts.items() if full in written}
         shorts |= self.lex.home_county_shorts
         found += [Candidate(s, e, "PLACE", 1) for s, e in Lexicon(shorts).finditer(text)]
+        return found
+
+    def streets(self, text: str, places: list[Candidate]) -> list[Candidate]:
+        """Streets of an address, before a house number: 北关街7号, 古城楼西大街42号."""
+        place_ends = {p.end for p in places}
+        found = []
+        for m in STREET.finditer(text):
+            start = self.run_start(text, m.end(), 7, NAME_CHAR)
+            start = max((e for e in place_ends if start <= e < m.end() - 1), default=start)
+            if m.end() - start >= 3:
+                found.append(Candidate(start, m.end(), "PLACE", 1))
         return found
 
     def roles(self, text: str) -> list[Candidate]:
@@ -252,9 +264,13 @@ class EntityRules:
         pattern = "|".join(map(re.escape, sorted(suffixes.words, key=len, reverse=True)))
         for m in re.finditer(pattern, text):
             start = self.left_extent(text, m.start(), longest, chars)
-            if start is None or not self.specific(text[start : m.start()]):
+            if start is None:
                 continue
-            if m.group() in weak and not (start in place_starts or text[start] in LEVELS):
+            stem = text[start : m.start()]
+            if not (len(stem) == 1 and stem in LEVELS) and not self.specific(stem):
+                continue
+            weak_start = start in place_starts or (text[start] in LEVELS and m.start() - start > 1)
+            if m.group() in weak and not weak_start:
                 continue
             if not self.plausible(label, text[start : m.start()], start, place_starts):
                 continue
@@ -383,11 +399,14 @@ class EntityRules:
         stem = self.strip_lead(text[start:end])
         start = end - len(stem)
         for i in range(end - 1, start, -1):
-            lead = self.lex.lead_words.endswith(text[start:i])
-            if lead and (text[i] in LEVELS or self.lex.places.match_at(text, i)):
+            if not self.lex.lead_words.endswith(text[start:i]):
+                continue
+            placed = any(True for _ in self.lex.places.finditer(text[start:i]))
+            if placed or text[i] in LEVELS or self.lex.places.match_at(text, i):
                 start = i
                 break
-        return start if end - start >= 2 else None
+        level_only = end - start == 1 and text[start] in LEVELS
+        return start if end - start >= 2 or level_only else None
 
     def run_start(self, text: str, end: int, longest: int, chars: re.Pattern[str]) -> int:
         """Start of the run of name characters before ``end``, at most ``longest`` long; a
@@ -442,6 +461,7 @@ class EntityRules:
         return False
 
 
+STREET = re.compile(rf"[{CJK}]+?(?:大街|大道|街|路)(?=[0-9]+号)")
 QUANTITY = re.compile(r"[0-9一二三四五六七八九十几多]+[个名项家批条座处]")
 HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")
 LEVELS = "省市县区"

@@ -23,7 +23,7 @@ from kg.export.rdf import write_turtle
 from kg.graph import build_graph
 from kg.records import Article, Entity, Fact, Source
 
-GOLD_DIR = Path("/work/shared/annotation/gold")
+GOLD_DIR = Path(__file__).resolve().parents[2] / "shared" / "annotation" / "gold"
 DOC_D = "000_3b686d864aefadfd.txt"
 DOC_E = "001_5d684e7cc0ae9713.txt"
 IN_D = Source(Article(DOC_D, 4, "", "", 0, 0).id, "D 的句子")

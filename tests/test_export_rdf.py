@@ -1,4 +1,4 @@
-"""The RDF export follows docs/graph-contract.md, parses in pyoxigraph and is byte-stable."""
+"""The RDF export follows the graph contract (README.md), parses in pyoxigraph, is byte-stable."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The networkx graph -> RDF and Turtle, as docs/graph-contract.md describes it.
+"""The networkx graph -> RDF and Turtle, as the graph contract in README.md describes it.
 
 Entities become typed resources with labels and mentions, holds_role edges become
 ``org:Membership`` posts, the other edges become plain triples plus a reified

@@ -1,0 +1,33 @@
+"""Shared fixtures: the rule pipeline, built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.ner import load_pipeline
+from kg.records import Article
+from kg.relations import extract
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLD = ROOT.parent / "shared" / "annotation" / "gold"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_pipeline(home_city="聊城市")
+
+
+@pytest.fixture(scope="session")
+def tag(nlp):
+    """Tag one text and return (doc, mentions, relations)."""
+
+    def run(text: str, source: str = "page.txt"):
+        article = Article(source=source, index=0, title="", text=text, start=0, end=len(text))
+        doc = nlp(text)
+        mentions, relations = extract(doc, article)
+        return doc, mentions, relations
+
+    return run

@@ -1,0 +1,119 @@
+"""The command line end to end, as a user runs it, on the seed pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+from .conftest import GOLD, SEEDS
+
+MEMBERS = """SELECT ?name ?role ?org WHERE {
+  ?m a org:Membership ; org:member/rdfs:label ?name ;
+     org:role/rdfs:label ?role ; org:organization/rdfs:label ?org }"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "articles:" in result.output
+    return out
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_build_writes_turtle_that_a_strict_parser_accepts_and_a_page(built):
+    triples = list(
+        pyoxigraph.parse(path=str(built / "graph.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    )
+    assert len(triples) > 1000
+    page = (built / "graph.html").read_text(encoding="utf-8")
+    assert "李长萍" in page
+
+
+def test_query_membership_count_and_posts(built):
+    ttl = str(built / "graph.ttl")
+    count = run(
+        "query", ttl, "SELECT (COUNT(?m) AS ?n) WHERE { ?m a org:Membership }", "--format", "csv"
+    )
+    assert count.exit_code == 0, count.output
+    assert int(count.output.splitlines()[1]) >= 40
+    rows = run("query", ttl, MEMBERS, "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(rows.output)))
+    found = {(r["name"], r["role"], r["org"]) for r in table}
+    assert ("李长萍", "书记", "聊城市委") in found
+    assert ("柳庆发", "部长", "聊城市委宣传部") in found
+    assert ("王刚", "副市长", "聊城市人民政府") in found
+
+
+def test_query_json_from_a_file_and_update_refused(built, tmp_path):
+    question = tmp_path / "q.rq"
+    question.write_text(MEMBERS, encoding="utf-8")
+    result = run("query", str(built / "graph.ttl"), "--file", str(question), "--format", "json")
+    data = json.loads(result.output)
+    assert data["head"]["vars"] == ["name", "role", "org"]
+    update = run("query", str(built / "graph.ttl"), "DELETE WHERE { ?s ?p ?o }")
+    assert update.exit_code != 0
+    assert "read-only" in update.output
+
+
+def test_evaluate_on_the_seed_gold(built):
+    result = run(
+        "evaluate", *map(str, sorted(GOLD.glob("*.jsonl"))), "--graph", str(built / "graph.ttl")
+    )
+    assert result.exit_code == 0, result.output
+    micro = next(line for line in result.output.splitlines() if line.startswith("micro"))
+    assert float(micro.split()[3]) >= 0.70
+
+
+def test_same_input_same_bytes(built, tmp_path):
+    again = run("build", str(SEEDS), "-o", str(tmp_path))
+    assert again.exit_code == 0
+    assert (tmp_path / "graph.ttl").read_bytes() == (built / "graph.ttl").read_bytes()
+    assert (tmp_path / "graph.html").read_bytes() == (built / "graph.html").read_bytes()
+
+
+def test_bad_input_is_reported_and_the_rest_is_built(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    shutil.copy(SEEDS / "000_3b686d864aefadfd.txt", pages)
+    (pages / "empty.txt").write_bytes(b"")
+    (pages / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    result = run("build", str(pages), str(tmp_path / "missing.txt"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "empty.txt" in result.output and "binary.txt" in result.output
+    assert "missing.txt" in result.output
+    assert "Traceback" not in result.output
+    assert (tmp_path / "out" / "graph.ttl").exists()
+
+
+def test_county_paper_and_unknown_home(tmp_path):
+    page = tmp_path / "county.txt"
+    page.write_text("冠县召开会议\n\n县委书记张三出席会议,县长李四主持。\n", encoding="utf-8")
+    result = run("build", str(page), "-o", str(tmp_path / "out"), "--home-city", "冠县")
+    assert result.exit_code == 0, result.output
+    rows = run("query", str(tmp_path / "out" / "graph.ttl"), MEMBERS, "--format", "csv").output
+    assert "张三,书记,冠县委" in rows
+    assert "李四,县长,冠县人民政府" in rows
+    unknown = run("build", str(page), "--home-city", "不存在市")
+    assert unknown.exit_code == 2
+    assert "不存在市" in unknown.output
+
+
+def test_help_explains_every_command():
+    for command in ("build", "query", "evaluate"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.output

@@ -1,0 +1,424 @@
+"""Stage 1 (kg.ingest): reading, cleaning and splitting the real seed pages."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.ingest import IngestError, clean_text, load_pages, read_page, split_articles
+from kg.records import Article
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+PAGE_000 = SEEDS / "000_3b686d864aefadfd.txt"
+PAGE_001 = SEEDS / "001_5d684e7cc0ae9713.txt"
+PAGE_003 = SEEDS / "003_24df4ab27af73296.txt"
+
+
+def articles_of(path: Path) -> list[Article]:
+    return split_articles(clean_text(read_page(path)), path.name)
+
+
+def article_titled(path: Path, title: str) -> Article:
+    return next(a for a in articles_of(path) if a.title == title)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def test_read_utf8_page() -> None:
+    assert read_page(PAGE_000) == PAGE_000.read_bytes().decode("utf-8")
+
+
+def test_read_utf8_with_bom_and_crlf(tmp_path: Path) -> None:
+    text = PAGE_000.read_text(encoding="utf-8")
+    page = tmp_path / PAGE_000.name
+    page.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert read_page(page) == text
+
+
+def test_gb18030_page_gives_the_same_articles(tmp_path: Path) -> None:
+    text = PAGE_000.read_text(encoding="utf-8")
+    page = tmp_path / PAGE_000.name
+    page.write_bytes(text.encode("gb18030"))
+    assert read_page(page) == text
+    assert load_pages([page]) == (articles_of(PAGE_000), [])
+
+
+def test_binary_file_is_rejected_naming_the_file(tmp_path: Path) -> None:
+    page = tmp_path / "scan.txt"
+    page.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    with pytest.raises(IngestError, match=r"scan\.txt: not a text page \(binary data\)"):
+        read_page(page)
+
+
+def test_control_characters_are_binary_data(tmp_path: Path) -> None:
+    page = tmp_path / "ctrl.txt"
+    page.write_bytes(b"\x01\x02\x03\x1b[0m\x07" * 200)
+    with pytest.raises(IngestError, match=r"ctrl\.txt: .*binary data"):
+        read_page(page)
+
+
+def test_random_high_bytes_are_garbage(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    page = tmp_path / "noise.txt"
+    page.write_bytes(bytes(rng.randint(0x80, 0xFF) for _ in range(3000)))
+    with pytest.raises(IngestError, match=r"noise\.txt: not a text page"):
+        read_page(page)
+
+
+def test_mojibake_is_garbage_not_text(tmp_path: Path) -> None:
+    """UTF-8 bytes read as Latin-1 and saved again: valid UTF-8, but not a page."""
+    text = PAGE_000.read_text(encoding="utf-8")
+    page = tmp_path / "mojibake.txt"
+    page.write_bytes(text.encode("utf-8").decode("latin-1").encode("utf-8"))
+    with pytest.raises(IngestError, match=r"mojibake\.txt: not a text page \(garbled"):
+        read_page(page)
+
+
+def test_japanese_bytes_are_not_taken_for_gbk(tmp_path: Path) -> None:
+    """Shift-JIS bytes decode as GB18030 without error, into rare characters: refused."""
+    page = tmp_path / "sjis.txt"
+    page.write_bytes(
+        ("日本語のテキストです。東京都は今日、会議を開きました。\n" * 20).encode("cp932")
+    )
+    with pytest.raises(IngestError, match=r"sjis\.txt: not a text page \(garbled"):
+        read_page(page)
+
+
+@pytest.mark.parametrize("content", [b"", b" \n\t\r\n", b"\xef\xbb\xbf\n", "\u3000\n".encode()])
+def test_empty_file(tmp_path: Path, content: bytes) -> None:
+    page = tmp_path / "blank.txt"
+    page.write_bytes(content)
+    with pytest.raises(IngestError, match=r"blank\.txt: empty file$"):
+        read_page(page)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match=r"nope\.txt: no such file"):
+        read_page(tmp_path / "nope.txt")
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def test_load_pages_skips_bad_paths_and_keeps_the_good_ones(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "no_pages").mkdir()
+    missing = tmp_path / "missing.txt"
+    articles, problems = load_pages(
+        [PAGE_000, missing, tmp_path / "empty.txt", tmp_path / "binary.txt", tmp_path / "no_pages"]
+    )
+    assert articles == articles_of(PAGE_000)
+    assert len(problems) == 4
+    assert all("\n" not in problem for problem in problems)
+    assert problems[0].startswith(f"{missing}:")
+    assert any(p.endswith("empty.txt: empty file") for p in problems)
+    assert any("binary.txt: not a text page (binary data)" in p for p in problems)
+    assert any("no_pages" in p and "no .txt files" in p for p in problems)
+
+
+def test_load_pages_reads_folders_sorted_and_recursive(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    shutil.copy(PAGE_001, tmp_path / "b" / PAGE_001.name)
+    shutil.copy(PAGE_000, tmp_path / PAGE_000.name)
+    (tmp_path / "notes.md").write_text("not a page")
+    articles, problems = load_pages([tmp_path])
+    assert problems == []
+    assert articles == articles_of(PAGE_000) + articles_of(PAGE_001)
+
+
+def test_load_pages_reads_a_page_once(tmp_path: Path) -> None:
+    articles, problems = load_pages([PAGE_000, PAGE_000])
+    assert (articles, problems) == (articles_of(PAGE_000), [])
+
+
+# --- cleaning -----------------------------------------------------------------------------
+
+
+def test_sentence_broken_across_a_blank_line_is_joined() -> None:
+    raw = PAGE_000.read_text(encoding="utf-8")
+    assert "高标准建\n\n设侯营" in raw
+    cleaned = clean_text(raw)
+    assert "高标准建设侯营棉服加工产业园,12月底可投入使用" in cleaned
+    assert "\n\n为促进企业发展,我市科学精准进行帮扶" in cleaned
+
+
+def test_narrow_column_lines_are_joined_without_spaces() -> None:
+    excerpt = (
+        "“聊城农产品出口市场范围相对\n"
+        "集中，开拓新市场力度不够。”“农业企\n"
+        "业科技投入有待增加，供应链建设不\n"
+        "完善。”\n"
+        "\n"
+        "6月9日上午，市政协召开加快推\n"
+        "动农产品抢“鲜”出口专题协商会议，\n"
+    )
+    assert clean_text(excerpt) == (
+        "“聊城农产品出口市场范围相对集中，开拓新市场力度不够。”“农业企业科技投入有待增加，"
+        "供应链建设不完善。”\n\n6月9日上午，市政协召开加快推动农产品抢“鲜”出口专题协商会议，"
+    )
+
+
+def test_column_text_broken_by_blank_lines_is_joined() -> None:
+    cleaned = clean_text(read_page(SEEDS / "004_a5410352c8169bb8.txt"))
+    assert "助力企业融资纾困，开展政金企对接活动4场，帮助企业对接资金9.3亿元；" in cleaned
+
+
+def test_headlines_stay_on_their_own_lines() -> None:
+    cleaned = clean_text(PAGE_000.read_text(encoding="utf-8"))
+    lines = cleaned.split("\n")
+    for headline in (
+        '"小棉袄"闯出大市场',
+        "—我市棉服产业高质量发展综述",
+        "聊城市对口支援刚察县消费帮扶倡议书",
+        "刚察县农畜产品 聊城直营店简介",
+        "我市举办庆祝第25个中国记者节活动",
+    ):
+        assert headline in lines
+
+
+def test_headline_lines_of_a_headline_last_page_are_not_joined() -> None:
+    lines = clean_text(PAGE_003.read_text(encoding="utf-8")).split("\n")
+    assert "让“聊城味道”香飘海外" in lines
+    assert "——市政协专题协商助力农产品抢“鲜”出口" in lines
+    assert "编后" in lines
+
+
+def test_a_line_ending_a_sentence_is_not_joined() -> None:
+    assert clean_text("这是第一句。\n这是第二句") == "这是第一句。\n这是第二句"
+
+
+def test_spaced_out_characters_are_closed_up() -> None:
+    assert (
+        clean_text(" ■ 本 报 记 者 林金彦\n本报通讯员 张爽") == "■ 本报记者 林金彦\n本报通讯员 张爽"
+    )
+    assert (
+        clean_text("1—4 月 份 ，全 市 工 业 投 资 同 比 增 长") == "1—4月份，全市工业投资同比增长"
+    )
+    assert clean_text("本报讯（记者 张颖） 6 月 12 日，记者从市工商联了解到") == (
+        "本报讯（记者 张颖）6月12日，记者从市工商联了解到"
+    )
+
+
+def test_stray_spaces_in_running_text_are_removed() -> None:
+    line = (
+        '近年来,东阿县大力推 进医疗健康、康养文旅、中 医药等多业态融合发展,将 "康养东阿"'
+        "绿色健康新名 片擦得更亮。"
+    )
+    assert clean_text(line) == (
+        '近年来,东阿县大力推进医疗健康、康养文旅、中医药等多业态融合发展,将"康养东阿"'
+        "绿色健康新名片擦得更亮。"
+    )
+
+
+def test_names_in_bylines_stay_separate() -> None:
+    bold = "■ 本报记者 **张洁** 本报通讯员 **闵庆才 于继镔**"
+    assert clean_text(bold) == "■ 本报记者 张洁 本报通讯员 闵庆才 于继镔"
+    assert clean_text("■ 朱海波 陈丽丽") == "■ 朱海波 陈丽丽"
+    news = "本报讯(记者 林晨 黄振)11月8日,是第25个中国记者节。当天,市委书记李长萍到 省驻聊媒体。"
+    assert clean_text(news) == news.replace("到 省", "到省")
+    caption = "将时尚化落到每一个产品细节上,提供更高级的家居 体验。 ■ 本报记者 赵宗锋"
+    assert clean_text(caption) == "将时尚化落到每一个产品细节上,提供更高级的家居体验。■ 本报记者 赵宗锋"
+
+
+def test_spaces_in_headlines_and_quoted_titles_are_kept() -> None:
+    assert clean_text("铸魂 强基 赋能") == "铸魂 强基 赋能"
+    body = "12月27日,“七十五载风华盛 繁森家乡看发展”全国摄影展开展仪式在孔繁森同志纪念馆举行。"
+    assert clean_text(body) == body
+
+
+def test_characters_are_normalised() -> None:
+    raw = "ＡＢＣ公司发布１２３项\u200b成果，（试行）。\x07\tok\r\n农畜产品\u3000直营店简介"
+    assert clean_text(raw) == "ABC公司发布123项成果，（试行）。\tok\n农畜产品 直营店简介"
+
+
+def test_bold_markers_are_stripped() -> None:
+    assert "**" not in clean_text(PAGE_000.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("page", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_cleaning_a_clean_page_changes_nothing(page: Path) -> None:
+    cleaned = clean_text(read_page(page))
+    assert clean_text(cleaned) == cleaned
+
+
+# --- splitting ----------------------------------------------------------------------------
+
+EXPECTED_TITLES = {
+    # a feature (with banner and subtitle), a photo caption, the 刚察 news item, a letter
+    # (倡议书), the shop list, four 时政 items, a closing photo caption
+    "000": [
+        '"小棉袄"闯出大市场',
+        "",
+        "2024 刚察县绿色有机农畜产品推介会聊城分会场活动启动",
+        "聊城市对口支援刚察县消费帮扶倡议书",
+        "刚察县农畜产品 聊城直营店简介",
+        "我市举办庆祝第25个中国记者节活动",
+        '聊城市"手牵手"孤困儿童关爱帮扶 专场演出举行',
+        "全省工业领域设备更新和技术改造现场会暨《山东省先进制造业促进条例》宣贯会议在聊城召开",
+        "全省广播电视和网络视听调研座谈会 在聊城召开",
+        "",
+    ],
+    # eight news items (one with a dated subtitle, one with a kicker) and a feature
+    "001": [
+        "山东省工商联十四届四次执委会议将在聊城召开",
+        "“七十五载风华盛 繁森家乡看发展”全国摄影展开展",
+        "山东华电聊城九标段343.75兆瓦风电项目在阳谷开工建设",
+        "第十三届中国创新创业大赛创新挑战赛(聊城)高端装备制造、汽车及零部件和新材料产业赛举行",
+        "东阿县推动大健康产业集聚化发展",
+        "1—11月东昌府区进出口总额同比增长16.09%",
+        "1—11月我市限上零售额362.6亿元",
+        "市自然资源和规划局叫响“资源为民”党建品牌",
+        "刻在骨子里的“繁森烙印”",
+    ],
+    # a feature, three news items behind section label and kickers, the 目击 photo, a news
+    # item, and the 巡察 notice with its address list and table
+    "002": [
+        "点燃经济发展新引擎",
+        "在平举办金砖国家无人机巡测总决赛",
+        "夺取一季度工业经济“开门红”",
+        "冠县电商产业跑出“加速度”",
+        "目击",
+        "东昌府区打造低空经济人才摇篮",
+        "十四届市委第八轮巡察公告",
+    ],
+    # headline-last layout: a feature, a news item, a photo, a news item, a photo, a story,
+    # its 编后 commentary, a news item
+    "003": [
+        "让“聊城味道”香飘海外",
+        "我市畅通政企沟通渠道",
+        "",
+        "聊城培育建设四大轴承产业集群",
+        "",
+        "“走错了？我送您！”",
+        "编后",
+        "我市巧借“外脑”助力钢管产业升级",
+    ],
+    # headline-last layout: two news items, a photo, a feature with two subheads, an
+    # infographic with a photo, three news items
+    "004": [
+        "聊城市工业经济持续稳定向好",
+        "我市47个项目入选省企业技术创新项目计划",
+        "",
+        "固本强基 行稳致远",
+        "",
+        "山东省学习贯彻习近平法治思想专题宣讲走进聊城",
+        "我市安排部署防汛抗旱工作",
+        "我市宣传文旅部门到韩国和日本开展文化交流和文旅宣介活动",
+    ],
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED_TITLES))
+def test_articles_and_titles_per_page(prefix: str) -> None:
+    page = next(SEEDS.glob(f"{prefix}_*.txt"))
+    articles = articles_of(page)
+    assert [a.title for a in articles] == EXPECTED_TITLES[prefix]
+    assert [a.index for a in articles] == list(range(len(articles)))
+    assert {a.source for a in articles} == {page.name}
+
+
+@pytest.mark.parametrize("page", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_offsets_cover_the_page(page: Path) -> None:
+    text = clean_text(read_page(page))
+    articles = split_articles(text, page.name)
+    covered = [False] * len(text)
+    previous_end = 0
+    for article in articles:
+        assert article.text == text[article.start : article.end]
+        assert article.text == article.text.strip()
+        assert article.start >= previous_end
+        previous_end = article.end
+        covered[article.start : article.end] = [True] * len(article.text)
+    assert all(c.isspace() for c, done in zip(text, covered, strict=True) if not done)
+
+
+def test_feature_byline_and_reporters() -> None:
+    feature = articles_of(PAGE_000)[0]
+    assert feature.byline == "■ 本报记者 张洁 本报通讯员 闵庆才 于继镔"
+    assert feature.reporters == ("张洁", "闵庆才", "于继镔")
+    assert feature.text.startswith("锚定现代化 改革再深化 当好排头兵\n\n")
+    assert feature.date is None
+
+
+def test_news_item_byline_reporters_and_date() -> None:
+    item = article_titled(PAGE_000, "我市举办庆祝第25个中国记者节活动")
+    assert item.id == "000_3b686d864aefadfd.txt#5"
+    assert item.byline == "本报讯(记者 林晨 黄振)"
+    assert item.reporters == ("林晨", "黄振")
+    assert item.date == "2024-11-08"
+    assert item.text.startswith("一时政动态,\n\n我市举办庆祝第25个中国记者节活动\n\n本报讯")
+    assert item.text.endswith("齐心协力建设全市新闻媒体互帮互助、温馨和谐的大家庭。")
+
+
+def test_two_line_byline_of_a_feature() -> None:
+    feature = article_titled(PAGE_001, "刻在骨子里的“繁森烙印”")
+    assert feature.reporters == ("夏旭光", "郭绍隆", "孙亚飞")
+
+
+def test_photo_caption_with_credit() -> None:
+    caption = articles_of(PAGE_000)[1]
+    assert caption.text.startswith("11月7日,在东阿县艾山村")
+    assert caption.text.endswith("■田雨")
+    assert (caption.byline, caption.reporters) == ("■田雨", ("田雨",))
+    assert caption.date == "2024-11-07"
+
+
+def test_year_of_a_date_comes_from_a_full_date_on_the_page() -> None:
+    """Page 001 announces "2025年1月2日"; its datelines "12月27日" are of 2024."""
+    articles = articles_of(PAGE_001)
+    assert articles[0].date == "2025-01-02"
+    assert [a.date for a in articles[1:5]] == ["2024-12-27"] * 4
+
+
+def test_no_date_without_a_year() -> None:
+    item = article_titled(PAGE_000, "我市举办庆祝第25个中国记者节活动")
+    alone = split_articles(item.text, "alone.txt")
+    assert [a.title for a in alone] == ["我市举办庆祝第25个中国记者节活动"]
+    assert alone[0].date is None
+    assert all(a.date is None for a in articles_of(PAGE_003))
+
+
+def test_headline_last_page() -> None:
+    first = articles_of(PAGE_003)[0]
+    assert first.text.startswith("■ 本报记者 林金彦\n本报通讯员 张爽\n\n“聊城农产品出口")
+    assert first.text.endswith("让“聊城味道”香飘海外\n——市政协专题协商助力农产品抢“鲜”出口")
+    assert first.reporters == ("林金彦", "张爽")
+    news = articles_of(PAGE_003)[1]
+    assert news.byline == "本报讯（记者 张颖）"
+    assert news.text.endswith("聚力建设“四个平台”\n\n我市畅通政企沟通渠道")
+
+
+def test_notice_keeps_its_list_and_table() -> None:
+    notice = articles_of(SEEDS / "002_cb29aed98be3fa2a.txt")[-1]
+    assert "23. 高唐县梁村镇府前街北便民服务中心西侧" in notice.text
+    assert notice.text.endswith("市县统筹第四巡察组\t高唐县赵寨子镇、梁村镇及部分村(社区)")
+
+
+def test_empty_page_has_no_articles() -> None:
+    assert split_articles("", "x.txt") == []
+    assert split_articles("\n\n \n", "x.txt") == []
+
+
+PAGE_ALPHABET = st.sampled_from(
+    list("本报讯记者通讯员■ 张洁林晨聊城市委会议召开（）()，。、；：？！“”—·12年月日%a\t\n\n\n")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(PAGE_ALPHABET, max_size=300))
+def test_any_text_splits_into_articles_covering_it(raw: str) -> None:
+    page = clean_text(raw)
+    articles = split_articles(page, "x.txt")
+    covered: set[int] = set()
+    for index, article in enumerate(articles):
+        assert article.index == index
+        assert article.text and article.text == page[article.start : article.end]
+        covered.update(range(article.start, article.end))
+    assert all(c.isspace() for i, c in enumerate(page) if i not in covered)

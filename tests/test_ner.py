@@ -1,0 +1,108 @@
+"""NER on real sentences of the seed pages."""
+
+from __future__ import annotations
+
+import spacy
+
+from kg.ner import DEFAULT_MODEL, load_pipeline
+from kg.records import NER_LABELS
+
+
+def ents(doc) -> set[tuple[str, str]]:
+    return {(e.text, e.label_) for e in doc.ents}
+
+
+def test_pipeline_is_a_spacy_zh_pipeline_with_the_rule_component(nlp):
+    assert nlp.lang == "zh"
+    assert "kg_entity_rules" in nlp.pipe_names
+    assert DEFAULT_MODEL.name == "zh_kg"
+
+
+def test_chain_of_titles_gives_bodies_roles_and_the_name(nlp):
+    doc = nlp("市委常委、宣传部部长、统战部部长柳庆发出席并致辞")
+    assert ents(doc) >= {
+        ("市委", "GOV"),
+        ("常委", "ROLE"),
+        ("宣传部", "GOV"),
+        ("统战部", "GOV"),
+        ("部长", "ROLE"),
+        ("柳庆发", "PERSON"),
+    }
+
+
+def test_two_character_name_before_a_verb(nlp):
+    doc = nlp("省工信厅副厅长王茂庆,副市长王刚出席会议。")
+    assert ("王刚", "PERSON") in ents(doc)
+    assert ("王茂庆", "PERSON") in ents(doc)
+    assert ("省工信厅", "GOV") in ents(doc)
+
+
+def test_byline_names_stay_separate(nlp):
+    doc = nlp("本报讯(记者 林晨 黄振)11月8日,是第25个中国记者节。")
+    assert {("林晨", "PERSON"), ("黄振", "PERSON")} <= ents(doc)
+
+
+def test_company_names_by_their_endings_and_a_list(nlp):
+    doc = nlp(
+        "与会人员还现场观摩了山东博源精密机械有限公司、中通客车股份有限公司、乖宝宠物食品集团有限公司。"
+    )
+    assert {
+        ("山东博源精密机械有限公司", "COMPANY"),
+        ("中通客车股份有限公司", "COMPANY"),
+        ("乖宝宠物食品集团有限公司", "COMPANY"),
+    } <= ents(doc)
+
+
+def test_company_name_with_brackets(nlp):
+    doc = nlp("一、山海情(聊城)农产品有限公司 地址:聊城市东昌府区北关街7号")
+    assert ("山海情(聊城)农产品有限公司", "COMPANY") in ents(doc)
+    assert {("聊城市", "PLACE"), ("东昌府区", "PLACE")} <= ents(doc)
+
+
+def test_company_before_a_company_title_and_its_later_mentions(nlp):
+    doc = nlp("云海制衣总经理任凤云告诉记者。走进侯营镇云海制衣加工车间。")
+    found = [e.text for e in doc.ents if e.label_ == "COMPANY"]
+    assert found == ["云海制衣", "云海制衣"]
+    assert ("任凤云", "PERSON") in ents(doc)
+
+
+def test_places_towns_and_home_villages(nlp):
+    doc = nlp("在东阿县艾山村,工作人员在直播销售艾草产品。东昌府区侯营镇")
+    assert {("东阿县", "PLACE"), ("艾山村", "PLACE"), ("侯营镇", "PLACE")} <= ents(doc)
+
+
+def test_county_short_name_needs_its_full_name_or_the_home_region(nlp):
+    far = nlp("推动公共服务合作交流。")
+    assert not [e for e in far.ents if e.label_ == "PLACE"]
+    near = nlp("近年来,东阿大力推进中医药产业。")
+    assert ("东阿", "PLACE") in ents(near)
+
+
+def test_generic_projects_are_not_names(nlp):
+    doc = nlp("要着力做好重点项目谋划储备,深挖项目投资潜力。")
+    assert not [e for e in doc.ents if e.label_ == "PROJECT"]
+
+
+def test_named_project_and_industries(nlp):
+    doc = nlp(
+        "侯营镇高标准建设侯营棉服加工产业园。东阿县大力推进医疗健康、康养文旅、中医药等多业态融合发展。"
+    )
+    assert ("侯营棉服加工产业园", "PROJECT") in ents(doc)
+    assert {("医疗健康", "INDUSTRY"), ("康养文旅", "INDUSTRY"), ("中医药", "INDUSTRY")} <= ents(doc)
+
+
+def test_rules_add_to_a_model_and_never_override_it(nlp):
+    doc = nlp.make_doc("副市长王刚出席会议。")
+    doc.ents = [doc.char_span(3, 5, label="ORG")]
+    doc = nlp.get_pipe("kg_entity_rules")(doc)
+    assert ("王刚", "ORG") in ents(doc)
+    assert ("副市长", "ROLE") in ents(doc)
+
+
+def test_saved_pipeline_loads_back_with_spacy(tmp_path):
+    nlp = load_pipeline(home_city="聊城市")
+    nlp.to_disk(tmp_path / "zh_kg")
+    again = load_pipeline(tmp_path / "zh_kg", home_city="聊城市")
+    assert again.pipe_names == ["kg_entity_rules"]
+    assert {e.label_ for e in again("市委书记李长萍").ents} <= set(NER_LABELS)
+    assert spacy.load(tmp_path / "zh_kg").pipe_names == ["kg_entity_rules"]

@@ -1,0 +1,79 @@
+"""Relations on real sentences of the seed pages."""
+
+from __future__ import annotations
+
+
+def posts(relations) -> set[tuple[str, str, str, str]]:
+    return {
+        (r.head.text, r.role, r.tail.text, r.tail.context)
+        for r in relations
+        if r.kind == "holds_role"
+    }
+
+
+def pairs(relations, kind: str) -> set[tuple[str, str]]:
+    return {(r.head.text, r.tail.text) for r in relations if r.kind == kind}
+
+
+def test_chain_of_titles_gives_one_post_per_title(tag):
+    _, _, relations = tag("市委常委、宣传部部长、统战部部长柳庆发出席并致辞。")
+    assert posts(relations) == {
+        ("柳庆发", "常委", "市委", ""),
+        ("柳庆发", "部长", "宣传部", "市委"),
+        ("柳庆发", "部长", "统战部", "市委"),
+    }
+
+
+def test_list_of_officials_sharing_a_sentence(tag):
+    _, _, relations = tag(
+        "市委常委、组织部部长、市关工委主任陈波,市人大常委会副主任、市总工会主席杨广平,"
+        "副市长马卫红,市政协副主席程继峰出席活动。"
+    )
+    found = posts(relations)
+    assert ("陈波", "主任", "市关工委", "市委") in found
+    assert ("杨广平", "主席", "市总工会", "市人大常委会") in found
+    assert ("马卫红", "副市长", "市政府", "") in found
+    assert ("程继峰", "副主席", "市政协", "") in found
+    assert not [p for p in found if p[0] == "马卫红" and p[2] != "市政府"]
+
+
+def test_title_without_body_continues_the_chain(tag):
+    _, _, relations = tag("省委宣传部副部长,省广电局党组书记、局长李建华参加会议。")
+    found = {(p, r, o) for p, r, o, _ in posts(relations)}
+    assert found == {
+        ("李建华", "副部长", "省委宣传部"),
+        ("李建华", "党组书记", "省广电局"),
+        ("李建华", "局长", "省广电局"),
+    }
+
+
+def test_company_post_and_byline(tag):
+    _, _, relations = tag("云海制衣总经理任凤云告诉记者。\n本报记者 张洁 本报通讯员 闵庆才 于继镔")
+    found = {(p, r, o) for p, r, o, _ in posts(relations)}
+    assert ("任凤云", "总经理", "云海制衣") in found
+    assert {("张洁", "记者", "本报"), ("于继镔", "通讯员", "本报")} <= found
+
+
+def test_places_in_a_row_and_a_name_after_its_place(tag):
+    _, _, relations = tag("云海制衣总经理任凤云说。深秋时节,走进东昌府区侯营镇云海制衣加工车间。")
+    assert ("侯营镇", "东昌府区") in pairs(relations, "part_of")
+    assert ("云海制衣", "侯营镇") in pairs(relations, "located_in")
+
+
+def test_address_gives_the_smallest_place(tag):
+    _, _, relations = tag("一、山海情(聊城)农产品有限公司 地址:聊城市东昌府区北关街7号1—3层")
+    assert pairs(relations, "located_in") == {("山海情(聊城)农产品有限公司", "北关街")}
+
+
+def test_place_subject_and_its_industries(tag):
+    _, _, relations = tag("近年来,东阿县大力推进医疗健康、康养文旅、中医药等多业态融合发展。")
+    assert pairs(relations, "in_industry") == {
+        ("东阿县", "医疗健康"),
+        ("东阿县", "康养文旅"),
+        ("东阿县", "中医药"),
+    }
+
+
+def test_no_post_when_the_name_does_not_follow_the_title(tag):
+    _, _, relations = tag("陈波强调,关爱帮扶孤困儿童是一项长期工程。")
+    assert not posts(relations)

@@ -1,0 +1,82 @@
+"""Entity resolution: home-city expansion, aliases, merges, stable ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.records import Mention
+from kg.resolve import Resolver, resolve
+
+
+@pytest.fixture(scope="module")
+def liaocheng():
+    return Resolver("聊城市")
+
+
+def m(text: str, label: str, context: str = "", implicit: bool = False) -> Mention:
+    return Mention(text, label, "p.txt#0", "句子。", context=context, implicit=implicit)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "context", "name"),
+    [
+        ("市委", "GOV", "", "聊城市委"),
+        ("市政府", "GOV", "", "聊城市人民政府"),
+        ("聊城市政府", "GOV", "", "聊城市人民政府"),
+        ("市委宣传部", "GOV", "", "聊城市委宣传部"),
+        ("宣传部", "GOV", "市委", "聊城市委宣传部"),
+        ("县政府", "GOV", "刚察县委", "刚察县人民政府"),
+        ("省工信厅", "GOV", "", "山东省工信厅"),
+        ("中共聊城市委", "GOV", "", "聊城市委"),
+        ("市关工委", "ORG", "", "聊城市关工委"),
+        ("我市", "PLACE", "", "聊城市"),
+        ("聊城", "PLACE", "", "聊城市"),
+        ("东阿", "PLACE", "", "东阿县"),
+        ("山东", "PLACE", "", "山东省"),
+        ("棉服产业", "INDUSTRY", "", "棉服"),
+        ("商务部", "GOV", "", "商务部"),
+    ],
+)
+def test_canonical_names_in_a_city_paper(liaocheng, text, label, context, name):
+    assert liaocheng.canonical(m(text, label, context)) == name
+
+
+def test_county_paper_resolves_county_shorthand():
+    guanxian = Resolver("冠县")
+    assert guanxian.canonical(m("县委", "GOV")) == "冠县委"
+    assert guanxian.canonical(m("县政府", "GOV")) == "冠县人民政府"
+    assert guanxian.canonical(m("我县", "PLACE")) == "冠县"
+    assert guanxian.canonical(m("市委", "GOV")) == "聊城市委"
+
+
+def test_county_shorthand_in_a_city_paper_without_context_is_dropped(liaocheng):
+    assert liaocheng.canonical(m("县政府", "GOV")) is None
+
+
+def test_aliases_merge_across_articles_and_short_company_forms():
+    first = [
+        m("市委", "GOV"),
+        m("聊城市委", "GOV"),
+        m("中国华电集团有限公司", "COMPANY"),
+        m("华电", "COMPANY"),
+    ]
+    second = [Mention("市委", "GOV", "q.txt#1", "另一句。")]
+    entities, _ = resolve([(first, []), (second, [])], "聊城市")
+    by_id = {e.id: e for e in entities}
+    assert by_id["gov/聊城市委"].aliases == {"市委"}
+    assert {s.article for s in by_id["gov/聊城市委"].sources} == {"p.txt#0", "q.txt#1"}
+    assert "company/华电" not in by_id
+    assert by_id["company/中国华电集团有限公司"].aliases == {"华电"}
+
+
+def test_implicit_body_is_no_alias():
+    from kg.records import Relation
+
+    person, org = m("王刚", "PERSON"), m("市政府", "GOV", implicit=True)
+    relation = Relation("holds_role", person, org, "副市长王刚出席。", role="副市长")
+    entities, facts = resolve([([person], [relation])], "聊城市")
+    government = next(e for e in entities if e.id == "gov/聊城市人民政府")
+    assert government.aliases == set()
+    assert [(f.head, f.role, f.tail) for f in facts] == [
+        ("person/王刚", "副市长", "gov/聊城市人民政府")
+    ]

@@ -1,0 +1,104 @@
+"""Training: the model parts of kg.features, the scorer, and a small end-to-end run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy
+import pytest
+import spacy
+from thinc.api import NumpyOps, get_current_ops, set_current_ops
+
+from kg.features import FEATURES, NumpyGemmOps, bigram_keys, char_bigram_embed, use_ops
+from kg.records import NER_LABELS
+from kg.train import NER_CONFIG, TrainingTimeUp, score_spans, time_limit, train
+
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+
+
+def test_bigram_keys_follow_the_text() -> None:
+    nlp = spacy.blank("zh")
+    keys = bigram_keys(nlp.make_doc("市长市长说"))
+    assert keys.shape == (5, len(FEATURES)) and keys.dtype == numpy.uint64
+    orth, left, right = keys[:, 0], keys[:, 1], keys[:, 2]
+    assert orth[0] == orth[2] and orth[0] != orth[1]
+    assert left[1] == left[3] and right[0] == right[2]
+    assert left[0] != left[2]
+    assert len(set(left) | set(right)) == 7
+    assert bigram_keys(nlp.make_doc("")).shape == (0, len(FEATURES))
+
+
+def test_char_bigram_embed_outputs_one_row_per_char() -> None:
+    nlp = spacy.blank("zh")
+    docs = [nlp.make_doc("聊城市委书记"), nlp.make_doc("好")]
+    model = char_bigram_embed(width=16, rows=[50, 100, 100, 10])
+    model.initialize(X=docs)
+    vectors = model.predict(docs)
+    assert [v.shape for v in vectors] == [(6, 16), (1, 16)]
+    with pytest.raises(ValueError, match="rows"):
+        char_bigram_embed(width=16, rows=[50, 100])
+
+
+@pytest.mark.parametrize(("trans1", "trans2"), [(False, False), (True, False), (False, True)])
+def test_numpy_gemm_ops_matches_numpy_ops(trans1: bool, trans2: bool) -> None:
+    rng = numpy.random.default_rng(0)
+    x = rng.random((7, 5), dtype="float32")
+    y = rng.random((5, 3), dtype="float32")
+    x = numpy.ascontiguousarray(x.T) if trans1 else x
+    y = numpy.ascontiguousarray(y.T) if trans2 else y
+    expected = NumpyOps().gemm(x, y, trans1=trans1, trans2=trans2)
+    fast = NumpyGemmOps().gemm(x, y, trans1=trans1, trans2=trans2)
+    numpy.testing.assert_allclose(fast, expected, rtol=1e-5)
+    out = numpy.zeros_like(expected)
+    assert NumpyGemmOps().gemm(x, y, out=out, trans1=trans1, trans2=trans2) is out
+
+
+def test_use_ops_sets_the_current_backend() -> None:
+    before = get_current_ops()
+    try:
+        assert use_ops("numpy_gemm")(spacy.blank("zh").__class__)
+        assert isinstance(get_current_ops(), NumpyGemmOps)
+    finally:
+        set_current_ops(before)
+
+
+def test_time_limit_stops_after_the_deadline() -> None:
+    check = time_limit(minutes=0)
+    check(spacy.blank("zh"), {"step": 0})
+    with pytest.raises(TrainingTimeUp):
+        check(spacy.blank("zh"), {"step": 1})
+
+
+def test_score_spans() -> None:
+    gold = [{(0, 2, "PERSON"), (3, 5, "GOV")}, {(0, 3, "ROLE")}]
+    predicted = [{(0, 2, "PERSON"), (3, 5, "ORG")}, {(0, 3, "ROLE"), (4, 6, "PLACE")}]
+    scores = score_spans(gold, predicted, ["PERSON", "GOV", "ORG", "ROLE"])
+    assert scores["PERSON"]["f"] == 1.0
+    assert scores["GOV"]["r"] == 0.0 and scores["ORG"]["p"] == 0.0
+    assert scores["ALL"]["p"] == pytest.approx(2 / 3) and scores["ALL"]["r"] == pytest.approx(2 / 3)
+
+
+def test_config_is_in_the_repository() -> None:
+    assert NER_CONFIG.exists()
+    config = spacy.util.load_config(NER_CONFIG)
+    assert config["nlp"]["tokenizer"]["segmenter"] == "char"
+    assert config["components"]["tok2vec"]["model"]["embed"]["@architectures"] == (
+        "kg.CharBigramEmbed.v1"
+    )
+
+
+@pytest.mark.skipif(not CORPORA.exists(), reason="needs shared/corpora")
+def test_small_training_run(tmp_path: Path) -> None:
+    """Two epochs on a tiny slice of every corpus: a pipeline that loads, with our labels."""
+    before = get_current_ops()
+    try:
+        model_dir = train(tmp_path / "model", CORPORA, small=True, work_dir=tmp_path / "work")
+    finally:
+        set_current_ops(before)
+    nlp = spacy.load(model_dir)
+    assert nlp.pipe_names == ["tok2vec", "ner"]
+    labels = set(nlp.get_pipe("ner").labels)
+    assert {"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "ROLE"} <= labels <= set(NER_LABELS)
+    doc = nlp("聊城市委书记李长萍到信发集团调研。")
+    assert len(doc) == 17
+    assert all(ent.label_ in NER_LABELS for ent in doc.ents)
