@@ -23,6 +23,8 @@ from spacy.util import filter_spans
 from kg.gazetteer import Division, gazetteer
 
 LEXICONS = Path(__file__).parent / "lexicons"
+PLACES_KEY = "kg_places"
+"""doc.spans key of every place name seen, also those inside longer names (东阿 in 东阿阿胶)."""
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "zh_kg"
 
 CJK = "\u3400-\u9fff"
@@ -185,6 +187,8 @@ class EntityRules:
 
     def __call__(self, doc: Doc) -> Doc:
         found = self.find(doc.text)
+        places = [doc.char_span(c.start, c.end, "PLACE") for c in self.places(doc.text)]
+        doc.spans[PLACES_KEY] = [span for span in places if span is not None]
         spans = [doc.char_span(c.start, c.end, c.label, alignment_mode="expand") for c in found]
         kept = list(doc.ents)
         taken = {i for ent in kept for i in range(ent.start, ent.end)}

@@ -17,12 +17,16 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span
 
-from kg.ner import read_pairs
+from kg.gazetteer import gazetteer
+from kg.ner import PLACES_KEY, read_pairs
 from kg.records import Article, Mention, Relation
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 CLAUSE_BREAK = re.compile(r"[，,：:]")
 CHAIN_GAP = re.compile(r"^[\s、，,]*$")
+LOCATED_VERB = re.compile(r"^\s*(?:在|落户|位于|落地|坐落在|坐落于|选址)\s*$")
+STREET_TAIL = re.compile(r"^[0-9]+号")
+ADDRESS_GAP = re.compile(r"^[^，,。；;、]{0,30}$")
 ADDRESS = re.compile(r"^\s*(?:地址|位于|坐落于|落户|地处)[:：]?\s*$")
 BUILD_VERB = re.compile(r"建设|建成|打造|开工|投建|投资|实施|推进|落地|运营|承建|规划")
 INDUSTRY_VERB = re.compile(r"发展|推进|培育|壮大|打造|做强|布局|聚焦|形成|主导|生产|年产|主营|从事")
@@ -32,6 +36,7 @@ LEVEL_NAME = re.compile(
     r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡](?:委|政府|人民政府|人大|政协)"
 )
 HOLDERS = ("COMPANY", "GOV", "ORG", "PROJECT")
+LOCATABLE = ("COMPANY", "ORG", "PROJECT")
 PLACE_RANK = (
     ("国", 0),
     ("省", 1),
@@ -223,6 +228,64 @@ class Extractor:
                         )
                     )
         found += self.addresses(sentence, ents)
+        found += self.streets(sentence, ents)
+        found += self.placed_names(sentence, ents)
+        return found
+
+    def located(self, holder: Span, place: Span, sentence: Span) -> Relation:
+        return Relation(
+            "located_in",
+            self.mention(holder, sentence),
+            self.mention(place, sentence),
+            sentence.text.strip(),
+        )
+
+    def placed_names(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """A name that begins with a local place is there (东阿艾仙草药业有限公司 in 东阿县);
+        a name before 在/落户/位于 and places is in the smallest of them."""
+        found = []
+        for ent in ents:
+            if ent.label_ not in LOCATABLE:
+                continue
+            inner = [
+                p
+                for p in self.doc.spans.get(PLACES_KEY, [])
+                if p.start_char == ent.start_char and p.end_char < ent.end_char
+            ]
+            if inner and local_place(inner[0].text):
+                found.append(self.located(ent, inner[0], sentence))
+        for i, ent in enumerate(ents[:-1]):
+            if ent.label_ in LOCATABLE and LOCATED_VERB.match(self.gap(ent, ents[i + 1])):
+                run = self.place_run(ents, i + 1)
+                if run:
+                    found.append(
+                        self.located(ent, max(run, key=lambda p: place_rank(p.text)), sentence)
+                    )
+        return found
+
+    def place_run(self, ents: list[Span], i: int) -> list[Span]:
+        """The places written in a row from ``ents[i]``."""
+        run: list[Span] = []
+        for ent in ents[i:]:
+            if ent.label_ != "PLACE" or (run and self.gap(run[-1], ent)):
+                break
+            run.append(ent)
+        return run
+
+    def streets(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """A name next to a street address (柳园南路7号水务集团, 市机关事务管理局(东昌府区
+        花园北路22号)) is on that street."""
+        found = []
+        text = self.doc.text
+        for i, street in enumerate(ents):
+            if street.label_ != "PLACE" or not STREET_TAIL.match(text[street.end_char :]):
+                continue
+            after = [e for e in ents[i + 1 :] if e.label_ in (*LOCATABLE, "GOV")]
+            before = [e for e in ents[:i] if e.label_ in (*LOCATABLE, "GOV")]
+            if after and ADDRESS_GAP.match(self.gap(street, after[0])):
+                found.append(self.located(after[0], street, sentence))
+            elif before and ADDRESS_GAP.match(self.gap(before[-1], street)):
+                found.append(self.located(before[-1], street, sentence))
         return found
 
     def addresses(self, sentence: Span, ents: list[Span]) -> list[Relation]:
@@ -331,6 +394,15 @@ class Extractor:
             for ind in sentence.ents
             if ind.label_ == "INDUSTRY" and ind.text in holder.text
         ]
+
+
+def local_place(name: str) -> bool:
+    """A county, town or village, or a place abroad the division data does not know; not a
+    country, province or city (a company named 聊城… in a 聊城 paper says nothing new)."""
+    places = gazetteer()
+    if name in places.countries:
+        return False
+    return all(d.level in ("county", "town", "village") for d in places.find(name))
 
 
 def yuan(match: re.Match[str]) -> float:
