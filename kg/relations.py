@@ -335,7 +335,9 @@ class Extractor:
                 continue
             between = self.doc.text[subject.end_char : ent.start_char]
             if ent.label_ == "INDUSTRY" and subject.label_ in ("PLACE", "COMPANY", "PROJECT"):
-                if not between or INDUSTRY_VERB.search(between) or subject.label_ == "PLACE":
+                if self.industry_subject(subject) and (
+                    not between or INDUSTRY_VERB.search(between)
+                ):
                     found.append(
                         Relation(
                             "in_industry",
@@ -371,6 +373,13 @@ class Extractor:
             if ent.label_ in ("PROJECT", "COMPANY"):
                 found += self.industry_in_name(sentence, ent, ents)
         return found
+
+    def industry_subject(self, subject: Span) -> bool:
+        """A place can have industries, but not "全省" (the whole province's meeting) nor a
+        country (中国创新创业大赛)."""
+        if subject.label_ != "PLACE":
+            return True
+        return not subject.text.startswith("全") and subject.text not in gazetteer().countries
 
     def subject(self, ents: list[Span]) -> Span:
         """The clause's first entity; of places written in a row, the smallest."""
