@@ -83,7 +83,7 @@ class IngestError(Exception):
 
 
 def read_page(path: Path) -> str:
-    """Read a page file and decode it; line endings become ``\\n``."""
+    """Read and decode a page file, line endings as ``\\n``; raises ``IngestError``."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -203,6 +203,7 @@ def _normalise_chars(text: str) -> str:
 
 
 def _prepare_line(line: str) -> _RawLine:
+    """Strip a line, remembering its indent (a paragraph start), and close up spacing."""
     stripped = line.strip(" ")
     indented = bool(stripped) and line.startswith(" ")
     return _RawLine(_PUNCT_SPACE_RE.sub("", _join_spaced_out(stripped)), indented)
@@ -452,6 +453,7 @@ def split_articles(text: str, source: str) -> list[Article]:
 
 
 def _page_lines(text: str) -> list[_Line]:
+    """The non-blank lines of a page with their offsets; the first counts as after a break."""
     lines: list[_Line] = []
     offset = 0
     gap = 0
@@ -491,6 +493,7 @@ def _mark_headings(lines: list[_Line]) -> None:
 
 
 def _heading_kind(line: _Line) -> str | None:
+    """Whether the line can be part of a headline: "head", "sub" (subtitle) or None."""
     text = line.text
     if line.kind != "body" or len(text) > 50 or "\t" in text or _HAN_RE.search(text) is None:
         return None
@@ -664,11 +667,7 @@ def _title(group: _Item) -> str:
             runs.append(line.text)
     runs = [run for run in runs if run]
     main = [run for run in runs if not _minor_heading(run)]
-    if main:
-        return main[-1]
-    if runs:
-        return max(runs, key=len)
-    return group.lines[0].text.lstrip("—").strip()
+    return main[-1] if main else max(runs, key=len)
 
 
 def _minor_heading(run: str) -> bool:

@@ -168,6 +168,12 @@ def test_narrow_column_lines_are_joined_without_spaces() -> None:
 def test_column_text_broken_by_blank_lines_is_joined() -> None:
     cleaned = clean_text(read_page(SEEDS / "004_a5410352c8169bb8.txt"))
     assert "助力企业融资纾困，开展政金企对接活动4场，帮助企业对接资金9.3亿元；" in cleaned
+    assert "营业收入500亿元。" in clean_text(read_page(PAGE_003))
+
+
+def test_an_indented_line_starts_a_paragraph() -> None:
+    cleaned = clean_text(read_page(SEEDS / "004_a5410352c8169bb8.txt"))
+    assert "同比增长 10% 以上\n\n5月24日，东昌府区梁水镇国兴现代农业有限公司" in cleaned
 
 
 def test_headlines_stay_on_their_own_lines() -> None:
@@ -223,8 +229,8 @@ def test_names_in_bylines_stay_separate() -> None:
     assert clean_text("■ 朱海波 陈丽丽") == "■ 朱海波 陈丽丽"
     news = "本报讯(记者 林晨 黄振)11月8日,是第25个中国记者节。当天,市委书记李长萍到 省驻聊媒体。"
     assert clean_text(news) == news.replace("到 省", "到省")
-    caption = "将时尚化落到每一个产品细节上,提供更高级的家居 体验。 ■ 本报记者 赵宗锋"
-    assert clean_text(caption) == "将时尚化落到每一个产品细节上,提供更高级的家居体验。■ 本报记者 赵宗锋"
+    caption = "将时尚化落实到每一个产品细节上,提供更高级的家居 体验。 ■ 本报记者 赵宗锋"
+    assert clean_text(caption) == caption.replace("家居 体验。 ■", "家居体验。■")
 
 
 def test_spaces_in_headlines_and_quoted_titles_are_kept() -> None:
@@ -368,6 +374,21 @@ def test_photo_caption_with_credit() -> None:
     assert caption.text.endswith("■田雨")
     assert (caption.byline, caption.reporters) == ("■田雨", ("田雨",))
     assert caption.date == "2024-11-07"
+
+
+def test_credit_after_text_closes_the_caption_even_when_text_follows() -> None:
+    page = (
+        "我市举办庆祝第25个中国记者节活动\n\n"
+        "本报讯(记者 林晨 黄振)11月8日,是第25个中国记者节。\n\n\n"
+        "11月7日,在东阿县艾山村,工作人员在直播销售艾草产品。\n\n"
+        "■ 田雨\n\n"
+        "近年来,东阿县大力推进医疗健康、康养文旅、中医药等多业态融合发展。"
+    )
+    articles = split_articles(page, "x.txt")
+    assert [a.title for a in articles] == ["我市举办庆祝第25个中国记者节活动", "", ""]
+    assert articles[1].text == "11月7日,在东阿县艾山村,工作人员在直播销售艾草产品。\n\n■ 田雨"
+    assert articles[1].reporters == ("田雨",)
+    assert articles[2].reporters == ()
 
 
 def test_year_of_a_date_comes_from_a_full_date_on_the_page() -> None:
