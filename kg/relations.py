@@ -205,40 +205,26 @@ class Extractor:
         """part_of for places written in a row; located_in for a name written right after
         its place or followed by an address."""
         found = []
-        evidence = sentence.text.strip()
         for left, right in pairwise(ents):
             gap = self.gap(left, right)
             if left.label_ == "PLACE" and gap == "":
                 if right.label_ == "PLACE" and place_rank(left.text) < place_rank(right.text):
-                    found.append(
-                        Relation(
-                            "part_of",
-                            self.mention(right, sentence),
-                            self.mention(left, sentence),
-                            evidence,
-                        )
-                    )
+                    found.append(self.relate("part_of", right, left, sentence))
                 elif right.label_ in HOLDERS and right.label_ != "GOV":
-                    found.append(
-                        Relation(
-                            "located_in",
-                            self.mention(right, sentence),
-                            self.mention(left, sentence),
-                            evidence,
-                        )
-                    )
+                    found.append(self.relate("located_in", right, left, sentence))
         found += self.addresses(sentence, ents)
         found += self.streets(sentence, ents)
         found += self.placed_names(sentence, ents)
         return found
 
-    def located(self, holder: Span, place: Span, sentence: Span) -> Relation:
+    def relate(self, kind: str, head: Span, tail: Span, sentence: Span) -> Relation:
+        """A relation between two tagged spans, with the sentence as evidence."""
         return Relation(
-            "located_in",
-            self.mention(holder, sentence),
-            self.mention(place, sentence),
-            sentence.text.strip(),
+            kind, self.mention(head, sentence), self.mention(tail, sentence), sentence.text.strip()
         )
+
+    def located(self, holder: Span, place: Span, sentence: Span) -> Relation:
+        return self.relate("located_in", holder, place, sentence)
 
     def placed_names(self, sentence: Span, ents: list[Span]) -> list[Relation]:
         """A name that begins with a local place is there (东阿艾仙草药业有限公司 in 东阿县);
@@ -304,14 +290,7 @@ class Extractor:
             places = [p for p in run if p.label_ == "PLACE"]
             if places:
                 smallest = max(places, key=lambda p: place_rank(p.text))
-                found.append(
-                    Relation(
-                        "located_in",
-                        self.mention(ent, sentence),
-                        self.mention(smallest, sentence),
-                        sentence.text.strip(),
-                    )
-                )
+                found.append(self.relate("located_in", ent, smallest, sentence))
         return found
 
     def clauses(self, sentence: Span) -> Iterator[list[Span]]:
@@ -338,14 +317,7 @@ class Extractor:
                 if self.industry_subject(subject) and (
                     not between or INDUSTRY_VERB.search(between)
                 ):
-                    found.append(
-                        Relation(
-                            "in_industry",
-                            self.mention(subject, sentence),
-                            self.mention(ent, sentence),
-                            evidence,
-                        )
-                    )
+                    found.append(self.relate("in_industry", subject, ent, sentence))
             elif ent.label_ == "PROJECT" and subject.label_ in ("COMPANY", "GOV"):
                 if BUILD_VERB.search(between):
                     amount = AMOUNT.search(text)
@@ -361,14 +333,7 @@ class Extractor:
             elif (
                 ent.label_ == "PROJECT" and subject.label_ == "PLACE" and BUILD_VERB.search(between)
             ):
-                found.append(
-                    Relation(
-                        "located_in",
-                        self.mention(ent, sentence),
-                        self.mention(subject, sentence),
-                        evidence,
-                    )
-                )
+                found.append(self.relate("located_in", ent, subject, sentence))
         for ent in ents:
             if ent.label_ in ("PROJECT", "COMPANY"):
                 found += self.industry_in_name(sentence, ent, ents)
@@ -394,12 +359,7 @@ class Extractor:
     def industry_in_name(self, sentence: Span, holder: Span, ents: list[Span]) -> list[Relation]:
         """A project or company whose name holds an industry found in the same sentence."""
         return [
-            Relation(
-                "in_industry",
-                self.mention(holder, sentence),
-                self.mention(ind, sentence),
-                sentence.text.strip(),
-            )
+            self.relate("in_industry", holder, ind, sentence)
             for ind in sentence.ents
             if ind.label_ == "INDUSTRY" and ind.text in holder.text
         ]

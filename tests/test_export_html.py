@@ -12,6 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+import kg.export
 from kg.export import html as export_html
 from kg.export.html import TYPE_COLOURS, render_html, write_html
 from kg.records import Source
@@ -347,7 +348,7 @@ def test_failed_write_keeps_old_file_and_removes_temp(
     def fail(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(export_html.os, "replace", fail)
+    monkeypatch.setattr(kg.export.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
         write_html(seed_graph(), out)
     assert [p.name for p in tmp_path.iterdir()] == ["graph.html"]

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -23,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.export import write_atomic
 from kg.graph import entity_nodes
 from kg.records import ENTITY_TYPES, Source
 
@@ -99,17 +98,7 @@ def write_html(
     graph: nx.MultiDiGraph, path: Path, *, max_nodes: int | None = None, title: str = "kg network"
 ) -> None:
     """Write the page as UTF-8, atomically (temp file in the same folder, then os.replace)."""
-    page = render_html(graph, max_nodes=max_nodes, title=title).encode("utf-8")
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, render_html(graph, max_nodes=max_nodes, title=title).encode("utf-8"))
 
 
 def render_html(

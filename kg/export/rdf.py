@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -23,6 +21,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
+from kg.export import write_atomic
 from kg.records import Source
 
 KG = Namespace("https://w3id.org/kg-zh/ns#")
@@ -272,14 +271,4 @@ def to_turtle(graph: nx.MultiDiGraph) -> bytes:
 
 def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
     """Write the graph's RDF as UTF-8 Turtle to ``path``, atomically."""
-    path = Path(path)
-    data = to_turtle(graph)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, to_turtle(graph))
