@@ -3,9 +3,11 @@
 Throughput is characters per second of ``nlp.pipe`` in one process on People's Daily
 (January 1998) paragraphs with their IDs and tags stripped; memory is the peak resident
 set of the process (``resource.getrusage``). ``--threads`` caps the BLAS threads before
-numpy loads (``--threads 1`` for a one-core figure). ``--cluener`` adds per-label scores on
-CLUENER dev, ``--gold`` a document-level check of the seed pages against the gold files
-(an entity counts as found when a predicted span of its type equals its name or an alias).
+numpy loads (``--threads 1`` for a one-core figure); ``--ops numpy`` loads the model with
+thinc's default backend instead of the model's own, for comparison. ``--cluener`` adds
+per-label scores on CLUENER dev, ``--gold`` a document-level check of the seed pages
+against the gold files (an entity counts as found when a predicted span of its type
+equals its name or an alias).
 
     PYTHONPATH=. python bench/bench_ner.py MODEL_DIR --threads 1 --cluener --gold
 """
@@ -32,6 +34,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--chars", type=int, default=300_000, help="characters to process")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--threads", type=int, default=None, help="BLAS threads")
+    parser.add_argument("--ops", default=None, help="thinc backend instead of the model's")
     parser.add_argument("--cluener", action="store_true", help="score on CLUENER dev")
     parser.add_argument("--gold", action="store_true", help="check the seed pages' gold")
     parser.add_argument("--seeds", type=Path, default=SHARED / "seeds")
@@ -128,9 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     import kg.features  # noqa: F401  (registers what the model's config names)
     from kg.train import evaluate_cluener
 
-    nlp = spacy.load(args.model)
+    overrides = {}
+    if args.ops:
+        overrides = {"nlp": {"before_creation": {"@callbacks": "kg.use_ops.v1", "name": args.ops}}}
+    nlp = spacy.load(args.model, config=overrides)
     report: dict[str, object] = {
         "model": str(args.model),
+        "ops": type(nlp.get_pipe("tok2vec").model.ops).__name__,
         "size_mb": directory_size(args.model) / 1e6,
         "threads": args.threads,
         "throughput": throughput(nlp, news_paragraphs(args.corpora, args.chars), args.batch_size),

@@ -52,9 +52,9 @@ SMALL_MIX: Mix = (
     ("peoples_daily_1998", "train", 20),
 )
 DEV_MIX: Mix = (("cluener", "dev", None),)
-SMALL_DEV_MIX: Mix = (("cluener", "dev", 100),)
+SMALL_DEV_MIX: Mix = (("cluener", "dev", 50),)
 
-SMALL_OVERRIDES = {"training.max_epochs": 2, "training.max_steps": 0, "training.eval_frequency": 10}
+SMALL_OVERRIDES = {"training.max_epochs": 2, "training.max_steps": 0, "training.eval_frequency": 50}
 """Config overrides for a small run: two passes over the tiny slice."""
 
 CLUENER_TARGET_LABELS = ("PERSON", "COMPANY", "GOV", "ORG", "ROLE")
@@ -103,12 +103,18 @@ def write_docbin(nlp: Language, sentences: Iterable[Sentence], path: Path) -> in
     return len(docbin)
 
 
-def build_docbins(corpora_dir: Path, work_dir: Path, *, small: bool = False) -> tuple[Path, Path]:
-    """Convert the training and dev mixes to ``train.spacy`` and ``dev.spacy`` in work_dir."""
+def build_docbins(
+    corpora_dir: Path, work_dir: Path, *, small: bool = False, mix: Mix | None = None
+) -> tuple[Path, Path]:
+    """Convert the training and dev mixes to ``train.spacy`` and ``dev.spacy`` in work_dir.
+
+    The training mix is ``mix`` if given, else :data:`SMALL_MIX` or :data:`FULL_MIX`.
+    """
     nlp = spacy.blank("zh")
     roles = load_role_lexicon(corpora_dir)
     train_path, dev_path = work_dir / "train.spacy", work_dir / "dev.spacy"
     train_mix, dev_mix = (SMALL_MIX, SMALL_DEV_MIX) if small else (FULL_MIX, DEV_MIX)
+    train_mix = mix if mix is not None else train_mix
     write_docbin(nlp, mix_sentences(corpora_dir, train_mix, roles), train_path)
     write_docbin(nlp, mix_sentences(corpora_dir, dev_mix, roles), dev_path)
     return train_path, dev_path
@@ -148,16 +154,18 @@ def train(
     small: bool = False,
     max_minutes: float | None = None,
     work_dir: Path | None = None,
+    mix: Mix | None = None,
 ) -> Path:
     """Train the NER pipeline and copy the best model to ``output_dir``; returns it.
 
     ``small`` trains two epochs on a tiny slice (for tests); ``max_minutes`` ends the
     training loop after that long (the best model so far is kept). DocBins, the filled-in
-    config and the spaCy run go to ``work_dir`` (a temporary folder when None).
+    config and the spaCy run go to ``work_dir`` (a temporary folder when None); ``mix``
+    replaces the default training mix.
     """
     with tempfile.TemporaryDirectory(prefix="kg-train-") as temporary:
         work = Path(work_dir) if work_dir is not None else Path(temporary)
-        train_path, dev_path = build_docbins(Path(corpora_dir), work, small=small)
+        train_path, dev_path = build_docbins(Path(corpora_dir), work, small=small, mix=mix)
         config = write_config(
             work / "ner.cfg", train_path, dev_path, small=small, max_minutes=max_minutes
         )

@@ -24,7 +24,7 @@ def test_bigram_keys_follow_the_text() -> None:
     assert orth[0] == orth[2] and orth[0] != orth[1]
     assert left[1] == left[3] and right[0] == right[2]
     assert left[0] != left[2]
-    assert len(set(left) | set(right)) == 7
+    assert len(set(left) | set(right)) == 8
     assert bigram_keys(nlp.make_doc("")).shape == (0, len(FEATURES))
 
 
