@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from spacy.tokens import Doc, Span
@@ -32,6 +32,7 @@ BUILD_VERB = re.compile(r"建设|建成|打造|开工|投建|投资|实施|推�
 INDUSTRY_VERB = re.compile(r"发展|推进|培育|壮大|打造|做强|布局|聚焦|形成|主导|生产|年产|主营|从事")
 AMOUNT = re.compile(r"(?:总投资|投资|投资额)(?:约|达|超|近)?([0-9]+(?:\.[0-9]+)?)(万|亿)元")
 ORG_LABELS = ("GOV", "ORG", "COMPANY")
+LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 LEVEL_NAME = re.compile(
     r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡](?:委|政府|人民政府|人大|政协)"
 )
@@ -124,6 +125,7 @@ class Extractor:
             ents = list(sentence.ents)
             found += self.posts(sentence, ents)
             found += self.places(sentence, ents)
+            found += self.builders(sentence, ents)
             for clause in self.clauses(sentence):
                 found += self.clause_relations(sentence, clause)
         return found
@@ -306,7 +308,6 @@ class Extractor:
         if not ents:
             return []
         found = []
-        evidence = sentence.text.strip()
         subject = self.subject(ents)
         text = sentence.text
         for ent in ents:
@@ -321,15 +322,8 @@ class Extractor:
             elif ent.label_ == "PROJECT" and subject.label_ in ("COMPANY", "GOV"):
                 if BUILD_VERB.search(between):
                     amount = AMOUNT.search(text)
-                    found.append(
-                        Relation(
-                            "invests_in",
-                            self.mention(subject, sentence),
-                            self.mention(ent, sentence),
-                            evidence,
-                            amount_yuan=yuan(amount) if amount else None,
-                        )
-                    )
+                    relation = self.relate("invests_in", subject, ent, sentence)
+                    found.append(replace(relation, amount_yuan=yuan(amount) if amount else None))
             elif (
                 ent.label_ == "PROJECT" and subject.label_ == "PLACE" and BUILD_VERB.search(between)
             ):
@@ -338,6 +332,46 @@ class Extractor:
             if ent.label_ in ("PROJECT", "COMPANY"):
                 found += self.industry_in_name(sentence, ent, ents)
         return found
+
+    def builders(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """invests_in for a project named after its builder (信发集团新型环保建材产业园) and
+        for a project built by a body named after it (X项目由Y公司投资建设, X是Y重点打造的)."""
+        found = []
+        companies = {LEGAL_FORM.sub("", e.text) for e in self.doc.ents if e.label_ == "COMPANY"}
+        amount = AMOUNT.search(sentence.text)
+        for i, project in enumerate(ents):
+            if project.label_ != "PROJECT":
+                continue
+            builder = self.builder_in_name(project, companies)
+            if builder is None:
+                builder = next(
+                    (
+                        b
+                        for b in ents[i + 1 :]
+                        if b.label_ in ("COMPANY", "GOV", "ORG")
+                        and BUILD_VERB.search(self.doc.text[b.end_char : b.end_char + 8])
+                    ),
+                    None,
+                )
+            if builder is not None:
+                relation = self.relate("invests_in", builder, project, sentence)
+                found.append(replace(relation, amount_yuan=yuan(amount) if amount else None))
+        return found
+
+    def builder_in_name(self, project: Span, companies: set[str]) -> Span | None:
+        """The company a project's name begins with, as a span of the name."""
+        owner = max(
+            (
+                c
+                for c in companies
+                if len(c) >= 2 and project.text.startswith(c) and c != project.text
+            ),
+            key=len,
+            default=None,
+        )
+        if owner is None:
+            return None
+        return self.doc.char_span(project.start_char, project.start_char + len(owner), "COMPANY")
 
     def industry_subject(self, subject: Span) -> bool:
         """A place can have industries, but not "全省" (the whole province's meeting) nor a

@@ -77,3 +77,20 @@ def test_place_subject_and_its_industries(tag):
 def test_no_post_when_the_name_does_not_follow_the_title(tag):
     _, _, relations = tag("陈波强调,关爱帮扶孤困儿童是一项长期工程。")
     assert not posts(relations)
+
+
+def test_project_built_by_a_company_named_later(tag):
+    _, _, relations = tag(
+        "山东华电聊城九标段343.75兆瓦风电项目由中国华电集团有限公司全资建设,总投资约15亿元。"
+    )
+    assert pairs(relations, "invests_in") == {
+        ("中国华电集团有限公司", "山东华电聊城九标段343.75兆瓦风电项目")
+    }
+    assert next(r for r in relations if r.kind == "invests_in").amount_yuan == 1.5e9
+
+
+def test_project_named_after_its_builder(tag):
+    _, _, relations = tag(
+        "信发集团有限公司召开会议。走进信发集团新型环保建材产业园,生产线正在运转。"
+    )
+    assert ("信发集团", "信发集团新型环保建材产业园") in pairs(relations, "invests_in")
