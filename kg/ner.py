@@ -186,9 +186,10 @@ class EntityRules:
         self.lex = lexicons
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.find(doc.text)
-        places = [doc.char_span(c.start, c.end, "PLACE") for c in self.places(doc.text)]
-        doc.spans[PLACES_KEY] = [span for span in places if span is not None]
+        places = self.places(doc.text)
+        found = self.find(doc.text, places)
+        place_spans = [doc.char_span(c.start, c.end, "PLACE") for c in places]
+        doc.spans[PLACES_KEY] = [span for span in place_spans if span is not None]
         spans = [doc.char_span(c.start, c.end, c.label, alignment_mode="expand") for c in found]
         kept = list(doc.ents)
         taken = {i for ent in kept for i in range(ent.start, ent.end)}
@@ -198,9 +199,9 @@ class EntityRules:
         doc.ents = filter_spans(kept)
         return doc
 
-    def find(self, text: str) -> list[Candidate]:
-        """All entities of ``text``, non-overlapping, in text order."""
-        places = self.places(text)
+    def find(self, text: str, places: list[Candidate]) -> list[Candidate]:
+        """All entities of ``text``, non-overlapping, in text order; ``places`` are the
+        place names found in it (``places(text)``), nested ones included."""
         roles = self.roles(text)
         bodies = self.bodies(text, places)
         names = [*places, *roles, *bodies]
