@@ -172,7 +172,16 @@ def train(
         run_dir = work / "run"
         with contextlib.suppress(TrainingTimeUp):
             spacy_train(config, run_dir, use_gpu=-1)
-        return replace_dir(run_dir / "model-best", Path(output_dir))
+        return drop_time_limit(replace_dir(run_dir / "model-best", Path(output_dir)))
+
+
+def drop_time_limit(model_dir: Path) -> Path:
+    """Remove the training-only time limit from a trained pipeline's config."""
+    path = model_dir / "config.cfg"
+    config = load_config(path, interpolate=False)
+    config["training"]["before_update"] = None
+    config.to_disk(path)
+    return model_dir
 
 
 def score_spans(

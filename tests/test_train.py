@@ -92,11 +92,14 @@ def test_small_training_run(tmp_path: Path) -> None:
     """Two epochs on a tiny slice of every corpus: a pipeline that loads, with our labels."""
     before = get_current_ops()
     try:
-        model_dir = train(tmp_path / "model", CORPORA, small=True, work_dir=tmp_path / "work")
+        model_dir = train(
+            tmp_path / "model", CORPORA, small=True, max_minutes=5, work_dir=tmp_path / "work"
+        )
     finally:
         set_current_ops(before)
     nlp = spacy.load(model_dir)
     assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert nlp.config["training"]["before_update"] is None
     labels = set(nlp.get_pipe("ner").labels)
     assert {"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "ROLE"} <= labels <= set(NER_LABELS)
     doc = nlp("聊城市委书记李长萍到信发集团调研。")
