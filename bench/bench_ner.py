@@ -100,7 +100,7 @@ def page_counts(predicted: set[tuple[str, str]], entities: list[dict], kind: str
 def gold_check(nlp: object, seeds: Path, gold_dir: Path) -> dict[str, dict[str, float]]:
     """Per-type document-level recall and precision of predicted names on the seed pages.
 
-    ROLE is left out: the gold lists roles only inside relations.
+    ROLE is left out: the gold lists roles only inside relations. "ALL" sums the types.
     """
     counts: dict[str, list[int]] = {}
     for page in gold_pages(gold_dir):
@@ -109,7 +109,10 @@ def gold_check(nlp: object, seeds: Path, gold_dir: Path) -> dict[str, dict[str, 
         kinds = {e["type"] for e in page["entities"]} | {label for _, label in predicted}
         for kind in kinds - {"ROLE"}:
             numbers = page_counts(predicted, page["entities"], kind)
-            counts[kind] = [a + b for a, b in zip(counts.get(kind, [0] * 4), numbers, strict=True)]
+            for key in (kind, "ALL"):
+                counts[key] = [
+                    a + b for a, b in zip(counts.get(key, [0] * 4), numbers, strict=True)
+                ]
     return {
         kind: {
             "recall": found / gold if gold else 0.0,

@@ -3,27 +3,30 @@
 With spaCy's character segmenter every token is one character, so the prefix, suffix and
 shape features of spaCy's default embedding carry nothing. :func:`char_bigram_embed`
 embeds each character together with the bigrams it forms with its left and right
-neighbours, computed from the token ids inside the model: no pipeline component, no token
-attribute overwritten, no bigram strings added to the vocabulary.
+neighbours, computed from the token ids inside the model: no token attribute overwritten,
+no bigram strings added to the vocabulary.
 
-:class:`NumpyGemmOps` routes thinc's matrix products to ``numpy.matmul`` (OpenBLAS),
-faster on CPU than the default BLIS kernels with identical predictions; the callback
-``kg.use_ops.v1`` (``[nlp] before_creation``) makes it the current backend before the
-pipeline's models are built, at training and at load time.
+:func:`split_at_spaces` (component ``kg_split_at_spaces``) cuts predicted entities at
+spaces: the training corpora have none, news pages have bylines such as "张洁 吴兆旭".
 
-Registered names: architecture ``kg.CharBigramEmbed.v1``, ops ``NumpyGemmOps`` (backend
-name ``numpy_gemm``) and callback ``kg.use_ops.v1``. Import this module (or install the
-package's entry points) before ``spacy.load`` or ``spacy train`` of a config using them.
+:class:`NumpyGemmOps` routes thinc's matrix products to ``numpy.matmul`` (OpenBLAS), with
+identical predictions; the callback ``kg.use_ops.v1`` (``[nlp] before_creation``) makes it
+the current backend before the pipeline's models are built, at training and load time.
+
+Registered names: architecture ``kg.CharBigramEmbed.v1``, component
+``kg_split_at_spaces``, ops ``NumpyGemmOps`` (backend name ``numpy_gemm``) and callback
+``kg.use_ops.v1``. Import this module (or install the package's entry points) before
+``spacy.load`` or ``spacy train`` of a config using them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy
-from spacy.attrs import ORTH, SHAPE
+from spacy.attrs import ORTH, SHAPE, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import registry
 from thinc.api import (
     HashEmbed,
@@ -48,13 +51,20 @@ _MIX = numpy.uint64(0x9E3779B97F4A7C15)
 
 
 def bigram_keys(doc: Doc) -> numpy.ndarray:
-    """uint64 keys (n_tokens, 4): the token, its left and right bigrams, its shape."""
-    ids = doc.to_array([ORTH, SHAPE]).astype(numpy.uint64).reshape(-1, 2)
+    """uint64 keys (n_tokens, 4): the token, its left and right bigrams, its shape.
+
+    A space between two characters (a token's trailing whitespace, which is no token of
+    its own) counts as a boundary, like the start or end of the text.
+    """
+    ids = doc.to_array([ORTH, SHAPE, SPACY]).astype(numpy.uint64).reshape(-1, 3)
     orth = ids[:, 0]
     if not len(orth):
         return numpy.zeros((0, len(FEATURES)), dtype=numpy.uint64)
+    spaced = ids[:, 2].astype(bool)
     before = numpy.concatenate([[_BOUNDARY], orth[:-1]]).astype(numpy.uint64)
     after = numpy.concatenate([orth[1:], [_BOUNDARY]]).astype(numpy.uint64)
+    after[spaced] = _BOUNDARY
+    before[1:][spaced[:-1]] = _BOUNDARY
     left = before * _MIX + orth
     right = orth * _MIX + after + _MIX
     return numpy.stack([orth, left, right, ids[:, 1]], axis=1)
@@ -90,6 +100,33 @@ def char_bigram_embed(width: int, rows: list[int]) -> Model[list[Doc], list[Floa
         with_array(Maxout(width, width * len(tables), nP=3, dropout=0.0, normalize=True)),
         ragged2list(),
     )
+
+
+def space_cuts(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The pieces of tokens [start, end) between spaces; line breaks do not cut (they may
+    wrap a name)."""
+    piece = start
+    for token in doc[start:end]:
+        if token.is_space and "\n" not in token.text:
+            if piece < token.i:
+                yield piece, token.i
+            piece = token.i + 1
+        elif token.whitespace_ and token.i + 1 < end:
+            yield piece, token.i + 1
+            piece = token.i + 1
+    if piece < end:
+        yield piece, end
+
+
+@Language.component("kg_split_at_spaces")
+def split_at_spaces(doc: Doc) -> Doc:
+    """Cut entities at spaces: names in a byline ("张洁 吴兆旭") are separate entities."""
+    doc.ents = [
+        Span(doc, start, end, label=ent.label)
+        for ent in doc.ents
+        for start, end in space_cuts(doc, ent.start, ent.end)
+    ]
+    return doc
 
 
 @registry.ops("NumpyGemmOps")

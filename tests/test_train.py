@@ -7,9 +7,17 @@ from pathlib import Path
 import numpy
 import pytest
 import spacy
+from spacy.tokens import Span
 from thinc.api import NumpyOps, get_current_ops, set_current_ops
 
-from kg.features import FEATURES, NumpyGemmOps, bigram_keys, char_bigram_embed, use_ops
+from kg.features import (
+    FEATURES,
+    NumpyGemmOps,
+    bigram_keys,
+    char_bigram_embed,
+    split_at_spaces,
+    use_ops,
+)
 from kg.records import NER_LABELS
 from kg.train import NER_CONFIG, TrainingTimeUp, score_spans, time_limit, train
 
@@ -26,6 +34,21 @@ def test_bigram_keys_follow_the_text() -> None:
     assert left[0] != left[2]
     assert len(set(left) | set(right)) == 8
     assert bigram_keys(nlp.make_doc("")).shape == (0, len(FEATURES))
+
+
+def test_a_space_is_a_bigram_boundary() -> None:
+    nlp = spacy.blank("zh")
+    spaced = bigram_keys(nlp.make_doc("张洁 吴兆旭"))
+    apart = numpy.concatenate([bigram_keys(nlp.make_doc(t)) for t in ("张洁", "吴兆旭")])
+    numpy.testing.assert_array_equal(spaced, apart)
+
+
+def test_split_at_spaces_cuts_names_but_not_line_breaks() -> None:
+    nlp = spacy.blank("zh")
+    doc = nlp.make_doc("记者 朱海波 陈丽丽\n郭\n伟")
+    doc.ents = [Span(doc, 2, 8, "PERSON"), Span(doc, 9, 12, "PERSON")]
+    names = [(e.text, e.label_) for e in split_at_spaces(doc).ents]
+    assert names == [("朱海波", "PERSON"), ("陈丽丽", "PERSON"), ("郭\n伟", "PERSON")]
 
 
 def test_char_bigram_embed_outputs_one_row_per_char() -> None:
@@ -98,7 +121,7 @@ def test_small_training_run(tmp_path: Path) -> None:
     finally:
         set_current_ops(before)
     nlp = spacy.load(model_dir)
-    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert nlp.pipe_names == ["tok2vec", "ner", "split_at_spaces"]
     assert nlp.config["training"]["before_update"] is None
     labels = set(nlp.get_pipe("ner").labels)
     assert {"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "ROLE"} <= labels <= set(NER_LABELS)
