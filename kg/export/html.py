@@ -204,20 +204,16 @@ def _node_tip(graph: nx.MultiDiGraph, node: str) -> list[Section]:
     sections: list[Section] = [(data["name"], [f"类型: {_type_label(data['type'])}"])]
     if data.get("aliases"):
         sections.append(("别名", ["、".join(data["aliases"])]))
-    posts = [
-        _post(_role(d), _name(graph, v))
-        for _, v, d in _sorted_edges(graph.out_edges(node, keys=True, data=True))
-        if d.get("kind") == "holds_role"
-    ]
-    if posts:
-        sections.append(("职务", posts))
-    members = [
-        _post(_role(d), _name(graph, u))
-        for u, _, d in _sorted_edges(graph.in_edges(node, keys=True, data=True))
-        if d.get("kind") == "holds_role"
-    ]
-    if members:
-        sections.append(("成员", members))
+    outgoing = graph.out_edges(node, keys=True, data=True)
+    incoming = graph.in_edges(node, keys=True, data=True)
+    for heading, edges, other in (("职务", outgoing, 1), ("成员", incoming, 0)):
+        posts = [
+            _post(_role(edge[2]), _name(graph, edge[other]))
+            for edge in _sorted_edges(edges)
+            if edge[2].get("kind") == "holds_role"
+        ]
+        if posts:
+            sections.append((heading, posts))
     return sections + _source_sections(graph, data.get("sources", ()))
 
 
