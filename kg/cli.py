@@ -165,3 +165,81 @@ def evaluate(gold: tuple[Path, ...], graph_path: Path) -> None:
     except EvaluationError as error:
         raise click.ClickException(str(error)) from None
     click.echo(format_report(report), nl=False)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("models/zh_kg"),
+    show_default=True,
+    help="Where the trained pipeline goes (replaced if it is a pipeline already).",
+)
+@click.option(
+    "--corpora",
+    "corpora_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("../shared/corpora"),
+    show_default=True,
+    help="The public corpora (CLUENER2020, MSRA, Resume, People's Daily).",
+)
+@click.option("--small", is_flag=True, help="Two epochs on a tiny slice: a check, not a model.")
+@click.option(
+    "--max-minutes",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="End training after this long; the best model so far is kept.",
+)
+@click.option(
+    "--segmenter",
+    type=click.Choice(["char", "pkuseg"]),
+    default="char",
+    show_default=True,
+    help="Tokens: single characters, or words from a pkuseg model trained on People's Daily.",
+)
+@click.option(
+    "--pkuseg-model",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A pkuseg model folder to use with --segmenter pkuseg (default: train one).",
+)
+@click.option(
+    "--work-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the converted corpora, the filled-in config and spaCy's run here.",
+)
+def train(
+    output_dir: Path,
+    corpora_dir: Path,
+    small: bool,
+    max_minutes: float | None,
+    segmenter: str,
+    pkuseg_model: Path | None,
+    work_dir: Path | None,
+) -> None:
+    """Train the NER model: convert the corpora to our labels, run `spacy train` with
+    models/configs/ner.cfg, and save the best pipeline (by CLUENER dev F1) in OUTPUT.
+
+    \b
+    Example:
+      kg train                          # the full recipe into models/zh_kg (about 30 min)
+      kg train --small -o /tmp/zh_kg    # a one-minute check on a slice of the data
+    """
+    from kg.train import train as run_train
+
+    try:
+        path = run_train(
+            output_dir,
+            corpora_dir,
+            small=small,
+            max_minutes=max_minutes,
+            work_dir=work_dir,
+            segmenter=segmenter,
+            pkuseg_model=pkuseg_model,
+        )
+    except FileExistsError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"wrote {path}")

@@ -118,13 +118,21 @@ def space_cuts(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield piece, end
 
 
+MIN_ENTITY_CHARS = 2
+"""Shorter pieces are dropped: a one-character entity is nearly always a stray fragment."""
+
+
 @Language.component("kg_split_at_spaces")
 def split_at_spaces(doc: Doc) -> Doc:
-    """Cut entities at spaces: names in a byline ("张洁 吴兆旭") are separate entities."""
+    """Cut entities at spaces: names in a byline ("张洁 吴兆旭") are separate entities.
+
+    Pieces of one character ("中", "港") are dropped.
+    """
     doc.ents = [
         Span(doc, start, end, label=ent.label)
         for ent in doc.ents
         for start, end in space_cuts(doc, ent.start, ent.end)
+        if len(doc[start:end].text) >= MIN_ENTITY_CHARS
     ]
     return doc
 

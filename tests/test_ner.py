@@ -103,6 +103,27 @@ def test_saved_pipeline_loads_back_with_spacy(tmp_path):
     nlp = load_pipeline(home_city="聊城市")
     nlp.to_disk(tmp_path / "zh_kg")
     again = load_pipeline(tmp_path / "zh_kg", home_city="聊城市")
-    assert again.pipe_names == ["kg_entity_rules"]
+    assert again.pipe_names == nlp.pipe_names
     assert {e.label_ for e in again("市委书记李长萍").ents} <= set(NER_LABELS)
-    assert spacy.load(tmp_path / "zh_kg").pipe_names == ["kg_entity_rules"]
+    assert spacy.load(tmp_path / "zh_kg").pipe_names == nlp.pipe_names
+
+
+def test_shipped_model_runs_after_the_rules_and_keeps_their_entities():
+    nlp = load_pipeline(home_city="聊城市")
+    assert nlp.pipe_names == ["tok2vec", "kg_entity_rules", "ner", "split_at_spaces"]
+    assert set(nlp.get_pipe("ner").labels) == {"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "ROLE"}
+    doc = nlp("市委常委、宣传部部长柳庆发出席。")
+    assert ("柳庆发", "PERSON") in ents(doc)
+
+
+def test_model_finds_names_the_rules_cannot():
+    """A person with no title before the name and companies with no suffix."""
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    nlp = load_pipeline(home_city="聊城市")
+    farmer = "张伟平和同事们一早就来到了田间，查看小麦长势。"
+    deal = "阿里巴巴与腾讯在杭州签署合作协议。"
+    assert ("张伟平", "PERSON") not in ents(rules(farmer))
+    assert ("张伟平", "PERSON") in ents(nlp(farmer))
+    assert ("阿里巴巴", "COMPANY") not in ents(rules(deal))
+    assert {("阿里巴巴", "COMPANY"), ("腾讯", "COMPANY"), ("杭州", "PLACE")} <= ents(nlp(deal))

@@ -51,6 +51,13 @@ def test_split_at_spaces_cuts_names_but_not_line_breaks() -> None:
     assert names == [("朱海波", "PERSON"), ("陈丽丽", "PERSON"), ("郭\n伟", "PERSON")]
 
 
+def test_split_at_spaces_drops_one_character_pieces() -> None:
+    nlp = spacy.blank("zh")
+    doc = nlp.make_doc("港 中国华电集团")
+    doc.ents = [Span(doc, 0, 1, "PLACE"), Span(doc, 1, 7, "COMPANY")]
+    assert [e.text for e in split_at_spaces(doc).ents] == ["中国华电集团"]
+
+
 def test_char_bigram_embed_outputs_one_row_per_char() -> None:
     nlp = spacy.blank("zh")
     docs = [nlp.make_doc("聊城市委书记"), nlp.make_doc("好")]
