@@ -43,8 +43,11 @@ LEVEL_BODY = re.compile(
     r"|(?:镇|乡|街道)(?:党委|人民政府|政府|党工委|办事处|人大)"
     r"|村(?:党支部|党总支|村委会|委会|两委))"
 )
+COUNT = r"(?:[0-9]+|[一二三四五六七八九十两]+|多)个?"
+LIST_ITEM = rf"(?:(?!等)[{CJK}]){{2,8}}"
 LIST_OF_INDUSTRIES = re.compile(
-    rf"((?:[{CJK}]{{2,8}}[、，,])+[{CJK}]{{2,8}})等(?:多)?(?:产业|行业|业态|领域|新兴产业)"
+    rf"((?:{LIST_ITEM}[、和])+{LIST_ITEM})"
+    rf"(?:等{COUNT}|等|{COUNT})(?:重点|主导|传统|新兴)?(?:产业类别|产业|行业|业态|领域)"
 )
 INDUSTRY_SHAPE = re.compile(rf"[{CJK}]{{2,6}}(?:产业|行业)")
 WEEKDAY_OR_TIME = re.compile(r"^(?:今年|去年|明年|近年|当天|目前|现在|同时)")
@@ -124,6 +127,7 @@ class Lexicons:
     org_suffixes: Lexicon
     project_suffixes: Lexicon
     weak_project_suffixes: frozenset[str]
+    project_kinds: Lexicon
     department: re.Pattern[str]
     county_shorts: dict[str, str]
     home_county_shorts: frozenset[str]
@@ -163,6 +167,7 @@ def load_lexicons(home_city: str = "") -> Lexicons:
         name_stops=frozenset(read_lexicon("name_stops.txt")),
         not_names=frozenset(read_lexicon("not_names.txt")),
         lead_words=Lexicon(read_lexicon("lead_words.txt")),
+        project_kinds=Lexicon(read_lexicon("project_kinds.txt")),
         generic=frozenset(read_lexicon("generic_words.txt")),
         company_suffixes=Lexicon(read_lexicon("company_suffixes.txt")),
         org_suffixes=Lexicon(o.lstrip("*") for o in orgs),
@@ -284,11 +289,12 @@ class EntityRules:
 
     def plausible(self, label: str, stem: str, start: int, place_starts: set[int]) -> bool:
         """Shape checks on a name's stem: a company has no digits (开设3家直营店 is not a
-        name); a project is long, numbered or placed (not 深挖项目)."""
+        name); a project is long, numbered or placed (not 深挖项目) and not a kind of project
+        (技改项目)."""
         if label == "COMPANY":
             return not any(c.isdigit() for c in stem)
         if label == "PROJECT":
-            if QUANTITY.search(stem):
+            if QUANTITY.search(stem) or any(True for _ in self.lex.project_kinds.finditer(stem)):
                 return False
             return len(stem) >= 4 or any(c.isdigit() for c in stem) or start in place_starts
         return True
@@ -336,8 +342,9 @@ class EntityRules:
                 found.append(Candidate(stem_end - len(stem), m.end(), "INDUSTRY", 0))
         for m in LIST_OF_INDUSTRIES.finditer(text):
             offset = m.start(1)
-            for item in re.finditer(r"[^、，,]+", m.group(1)):
-                name = self.strip_generic(self.strip_lead(item.group()))
+            for item in re.finditer(r"[^、和]+", m.group(1)):
+                name = self.after_lead(item.group()) if item.start() == 0 else item.group()
+                name = self.strip_generic(name)
                 start = offset + item.end() - len(name)
                 if self.specific(name):
                     found.append(Candidate(start, offset + item.end(), "INDUSTRY", 0))
@@ -390,7 +397,7 @@ class EntityRules:
         labels = {
             text[c.start : c.end]: c.label
             for c in chosen
-            if c.label in ("PERSON", "COMPANY", "ORG", "PROJECT") and c.length >= 2
+            if c.label in ("PERSON", "COMPANY", "ORG", "PROJECT", "INDUSTRY") and c.length >= 2
         }
         found = []
         for name, label in labels.items():
@@ -437,6 +444,11 @@ class EntityRules:
         while (n := self.lex.lead_words.match_at(name, 0)) and len(name) - n >= 2:
             name = name[n:]
         return WEEKDAY_OR_TIME.sub("", name)
+
+    def after_lead(self, name: str) -> str:
+        """What follows the last lead-in word in ``name`` (县分别在轴承整装 -> 轴承整装)."""
+        cut = max((end for _, end in self.lex.lead_words.finditer(name)), default=0)
+        return name[cut:] if len(name) - cut >= 2 else name
 
     def strip_generic(self, stem: str) -> str:
         """``stem`` without generic modifiers at its start (传统棉服加工 -> 棉服加工)."""

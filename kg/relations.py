@@ -18,7 +18,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span
 
 from kg.gazetteer import gazetteer
-from kg.ner import PLACES_KEY, read_pairs
+from kg.ner import HOME_PLACE, PLACES_KEY, read_pairs
 from kg.records import Article, Mention, Relation
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -32,6 +32,9 @@ BUILD_VERB = re.compile(r"建设|建成|打造|开工|投建|投资|实施|推�
 INDUSTRY_VERB = re.compile(r"发展|推进|培育|壮大|打造|做强|布局|聚焦|形成|主导|生产|年产|主营|从事")
 AMOUNT = re.compile(r"(?:总投资|投资|投资额)(?:约|达|超|近)?([0-9]+(?:\.[0-9]+)?)(万|亿)元")
 ORG_LABELS = ("GOV", "ORG", "COMPANY")
+RESPECTIVELY = re.compile(r"^\s*分别(?:在|于|以|聚焦|发展)?\s*$")
+LIST_GAP = re.compile(r"^\s*[、和及]\s*$")
+WHOLE_WIDE = ("全省", "全国")
 LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 LEVEL_NAME = re.compile(
     r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡](?:委|政府|人民政府|人大|政协)"
@@ -121,14 +124,35 @@ class Extractor:
 
     def relations(self) -> list[Relation]:
         found: list[Relation] = []
+        home: Span | None = None
         for sentence in sentences(self.doc):
             ents = list(sentence.ents)
             found += self.posts(sentence, ents)
             found += self.places(sentence, ents)
             found += self.builders(sentence, ents)
+            found += self.respective(sentence, ents)
+            if self.doc.text[: sentence.start_char].rstrip(" ").endswith("\n"):
+                home = None
+            topic = None
             for clause in self.clauses(sentence):
-                found += self.clause_relations(sentence, clause)
+                found += self.clause_relations(sentence, clause, topic or home)
+                topic = topic or self.topic(clause)
+            home = next((e for e in reversed(ents) if self.home_region(e)), home)
         return found
+
+    def home_region(self, ent: Span) -> bool:
+        """我市, 全市, 本县...: the paper's home region, not 全省 or 全国."""
+        return bool(HOME_PLACE.fullmatch(ent.text)) and self.industry_subject(ent)
+
+    def topic(self, clause: list[Span]) -> Span | None:
+        """The clause's subject when it can carry industries into the clauses after it
+        (东阿县牢固树立…理念，聚焦阿胶、生物医药主导产业)."""
+        if not clause:
+            return None
+        subject = self.subject(clause)
+        if subject.label_ in ("PLACE", "COMPANY") and self.industry_subject(subject):
+            return subject
+        return None
 
     def posts(self, sentence: Span, ents: list[Span]) -> list[Relation]:
         """holds_role from chains of [body] title items that end in one or more names."""
@@ -214,6 +238,8 @@ class Extractor:
                     found.append(self.relate("part_of", right, left, sentence))
                 elif right.label_ in HOLDERS and right.label_ != "GOV":
                     found.append(self.relate("located_in", right, left, sentence))
+                elif right.label_ == "INDUSTRY" and self.industry_subject(left):
+                    found.append(self.relate("in_industry", left, right, sentence))
         found += self.addresses(sentence, ents)
         found += self.streets(sentence, ents)
         found += self.placed_names(sentence, ents)
@@ -303,12 +329,18 @@ class Extractor:
             yield [e for e in sentence.ents if start <= e.start_char and e.end_char <= end]
             start = end + 1
 
-    def clause_relations(self, sentence: Span, ents: list[Span]) -> list[Relation]:
-        """in_industry and invests_in, with the clause's subject as head."""
+    def clause_relations(
+        self, sentence: Span, ents: list[Span], topic: Span | None = None
+    ) -> list[Relation]:
+        """in_industry and invests_in, with the clause's subject as head; a clause that
+        begins with an industry takes the topic (the sentence's subject, else the home
+        region named earlier in the paragraph) as its subject."""
         if not ents:
             return []
         found = []
         subject = self.subject(ents)
+        if subject.label_ == "INDUSTRY" and topic is not None:
+            found += self.topic_industries(sentence, ents, topic)
         text = sentence.text
         for ent in ents:
             if ent is subject or ent.start_char < subject.end_char:
@@ -332,6 +364,14 @@ class Extractor:
             if ent.label_ in ("PROJECT", "COMPANY"):
                 found += self.industry_in_name(sentence, ent, ents)
         return found
+
+    def topic_industries(self, sentence: Span, ents: list[Span], topic: Span) -> list[Relation]:
+        """The topic is in the industries a clause begins with, listed one after another."""
+        industries = self.listed(ents, "INDUSTRY")
+        lead = CLAUSE_BREAK.split(self.doc.text[sentence.start_char : ents[0].start_char])[-1]
+        if len(lead) > 12 or not (INDUSTRY_VERB.search(lead) or len(industries) >= 2):
+            return []
+        return [self.relate("in_industry", topic, x, sentence) for x in industries]
 
     def builders(self, sentence: Span, ents: list[Span]) -> list[Relation]:
         """invests_in for a project named after its builder (信发集团新型环保建材产业园) and
@@ -374,11 +414,39 @@ class Extractor:
         return self.doc.char_span(project.start_char, project.start_char + len(owner), "COMPANY")
 
     def industry_subject(self, subject: Span) -> bool:
-        """A place can have industries, but not "全省" (the whole province's meeting) nor a
-        country (中国创新创业大赛)."""
+        """A place can have industries, but not "全省"/"全国" (a province's or the nation's
+        meeting in a city paper) nor a country (中国创新创业大赛)."""
         if subject.label_ != "PLACE":
             return True
-        return not subject.text.startswith("全") and subject.text not in gazetteer().countries
+        return subject.text not in WHOLE_WIDE and subject.text not in gazetteer().countries
+
+    def respective(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """"A、B、C分别在X、Y、Z等领域": the places and industries pair up in order."""
+        found = []
+        for i, ent in enumerate(ents[:-1]):
+            if ent.label_ != "PLACE" or not RESPECTIVELY.match(self.gap(ent, ents[i + 1])):
+                continue
+            places = self.listed(ents[i::-1], "PLACE")[::-1]
+            industries = self.listed(ents[i + 1 :], "INDUSTRY")
+            if len(places) == len(industries) >= 2:
+                found += [
+                    self.relate("in_industry", p, x, sentence)
+                    for p, x in zip(places, industries, strict=True)
+                ]
+        return found
+
+    def listed(self, ents: list[Span], label: str) -> list[Span]:
+        """The entities of ``label`` listed one after another (、 or 和 between) from ents[0]."""
+        run: list[Span] = []
+        for ent in ents:
+            if ent.label_ != label or (run and not LIST_GAP.match(self.between(run[-1], ent))):
+                break
+            run.append(ent)
+        return run
+
+    def between(self, a: Span, b: Span) -> str:
+        """The text between two spans, in whichever order they stand."""
+        return self.gap(a, b) if a.start_char < b.start_char else self.gap(b, a)
 
     def subject(self, ents: list[Span]) -> Span:
         """The clause's first entity; of places written in a row, the smallest."""

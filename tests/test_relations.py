@@ -94,3 +94,38 @@ def test_project_named_after_its_builder(tag):
         "信发集团有限公司召开会议。走进信发集团新型环保建材产业园,生产线正在运转。"
     )
     assert ("信发集团", "信发集团新型环保建材产业园") in pairs(relations, "invests_in")
+
+
+def test_places_and_industries_paired_by_fenbie(tag):
+    _, _, relations = tag(
+        "支持寿光市、青州市、临朐县分别在蔬菜种苗、花卉苗木、铝型材等领域培育龙头企业。"
+    )
+    assert {
+        ("寿光市", "蔬菜种苗"),
+        ("青州市", "花卉苗木"),
+        ("临朐县", "铝型材"),
+    } <= pairs(relations, "in_industry")
+
+
+def test_place_written_right_before_its_industry(tag):
+    _, _, relations = tag("临清市烟店镇的轴承远销海外，当地形成了烟店镇轴承产业集群。")
+    assert ("烟店镇", "轴承产业") in pairs(relations, "in_industry")
+
+
+def test_sentence_subject_carries_into_a_later_clause(tag):
+    _, _, relations = tag(
+        "阳谷县坚持项目为王，聚焦电线电缆、生物医药等主导产业，推动产业集群发展。"
+    )
+    assert {("阳谷县", "电线电缆"), ("阳谷县", "生物医药")} <= pairs(relations, "in_industry")
+
+
+def test_list_of_industries_belongs_to_the_home_region_of_the_paragraph(tag):
+    _, _, relations = tag(
+        "今年以来，全市工业经济稳中向好。纺织服装、食品加工2个产业营收增长10%以上。"
+    )
+    assert {("全市", "纺织服装"), ("全市", "食品加工")} <= pairs(relations, "in_industry")
+
+
+def test_province_wide_is_no_subject_for_industries(tag):
+    _, _, relations = tag("全省先进制造业、新能源等产业加快发展。")
+    assert not pairs(relations, "in_industry")
