@@ -399,11 +399,29 @@ class EntityRules:
             for c in chosen
             if c.label in ("PERSON", "COMPANY", "ORG", "PROJECT", "INDUSTRY") and c.length >= 2
         }
+        for name, label in list(labels.items()):
+            if label == "COMPANY":
+                labels.update(dict.fromkeys(self.short_forms(name) - labels.keys(), label))
         found = []
         for name, label in labels.items():
             for m in re.finditer(re.escape(name), text):
                 found.append(Candidate(m.start(), m.end(), label, -1))
         return found
+
+    def short_forms(self, name: str) -> set[str]:
+        """What news calls a company after its full name: the name without its place and
+        legal form when that ends in 集团 (聊城水务集团有限公司 -> 水务集团), or the first two
+        characters of the core and 公司/集团 (聊城市东元资产经营有限公司 -> 东元公司)."""
+        if not LEGAL_FORM.search(name):
+            return set()
+        core = LEGAL_FORM.sub("", name)
+        core = core[self.lex.places.match_at(core, 0) :]
+        if len(core) < 2:
+            return set()
+        forms = {core[:2] + "公司", core[:2] + "集团"}
+        if core.endswith("集团") and len(core) >= 4:
+            forms.add(core)
+        return forms
 
     def left_extent(self, text: str, end: int, longest: int, chars: re.Pattern[str]) -> int | None:
         """Where a name that ends at ``end`` begins: at a boundary, without lead-in words."""
@@ -480,6 +498,7 @@ class EntityRules:
 
 STREET = re.compile(rf"[{CJK}]+?(?:大街|大道|街|路)(?=[0-9]+号)")
 QUANTITY = re.compile(r"[0-9一二三四五六七八九十几多]+[个名项家批条座处]")
+LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")
 LEVELS = "省市县区"
 SUFFIX_NAMES = {"COMPANY": (25, NAME_CHAR), "ORG": (15, NAME_CHAR), "PROJECT": (30, PROJECT_CHAR)}

@@ -18,12 +18,13 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span
 
 from kg.gazetteer import gazetteer
-from kg.ner import HOME_PLACE, PLACES_KEY, read_pairs
+from kg.ner import HOME_PLACE, LEGAL_FORM, PLACES_KEY, read_pairs
 from kg.records import Article, Mention, Relation
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 CLAUSE_BREAK = re.compile(r"[，,：:]")
 CHAIN_GAP = re.compile(r"^[\s、，,]*$")
+LOCATED_BEFORE = re.compile(r"(?:位于|地处|坐落于|坐落在)\s*$")
 LOCATED_VERB = re.compile(r"^\s*(?:在|落户|位于|落地|坐落在|坐落于|选址)\s*$")
 STREET_TAIL = re.compile(r"^[0-9]+号")
 ADDRESS_GAP = re.compile(r"^[^，,。；;、]{0,30}$")
@@ -35,7 +36,6 @@ ORG_LABELS = ("GOV", "ORG", "COMPANY")
 RESPECTIVELY = re.compile(r"^\s*分别(?:在|于|以|聚焦|发展)?\s*$")
 LIST_GAP = re.compile(r"^\s*[、和及]\s*$")
 WHOLE_WIDE = ("全省", "全国")
-LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 LEVEL_NAME = re.compile(
     r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡](?:委|政府|人民政府|人大|政协)"
 )
@@ -256,7 +256,8 @@ class Extractor:
 
     def placed_names(self, sentence: Span, ents: list[Span]) -> list[Relation]:
         """A name that begins with a local place is there (东阿艾仙草药业有限公司 in 东阿县);
-        a name before 在/落户/位于 and places is in the smallest of them."""
+        a name after 位于 and places and 的 (位于东昌府区堂邑镇的X示范园), or before
+        在/落户/位于 and places, is in the smallest of them."""
         found = []
         for ent in ents:
             if ent.label_ not in LOCATABLE:
@@ -268,6 +269,11 @@ class Extractor:
             ]
             if inner and local_place(inner[0].text):
                 found.append(self.located(ent, inner[0], sentence))
+        for i, ent in enumerate(ents):
+            if ent.label_ in LOCATABLE and i and self.gap(ents[i - 1], ent) == "的":
+                run = self.place_run_before(ents, i)
+                if run and LOCATED_BEFORE.search(self.doc.text[: run[0].start_char]):
+                    found.append(self.located(ent, run[-1], sentence))
         for i, ent in enumerate(ents[:-1]):
             if ent.label_ in LOCATABLE and LOCATED_VERB.match(self.gap(ent, ents[i + 1])):
                 run = self.place_run(ents, i + 1)
@@ -284,6 +290,15 @@ class Extractor:
             if ent.label_ != "PLACE" or (run and self.gap(run[-1], ent)):
                 break
             run.append(ent)
+        return run
+
+    def place_run_before(self, ents: list[Span], i: int) -> list[Span]:
+        """The places written in a row that end right before ``ents[i]``, in text order."""
+        run: list[Span] = []
+        for ent in reversed(ents[:i]):
+            if ent.label_ != "PLACE" or self.gap(ent, run[0] if run else ents[i]) not in ("", "的"):
+                break
+            run.insert(0, ent)
         return run
 
     def streets(self, sentence: Span, ents: list[Span]) -> list[Relation]:

@@ -129,3 +129,16 @@ def test_list_of_industries_belongs_to_the_home_region_of_the_paragraph(tag):
 def test_province_wide_is_no_subject_for_industries(tag):
     _, _, relations = tag("全省先进制造业、新能源等产业加快发展。")
     assert not pairs(relations, "in_industry")
+
+
+def test_place_after_weiyu_before_de_locates_the_name(tag):
+    _, _, relations = tag("位于莘县古城镇的山东鲁丰农业发展有限公司正在扩建厂房。")
+    assert ("山东鲁丰农业发展有限公司", "古城镇") in pairs(relations, "located_in")
+
+
+def test_company_short_form_after_its_full_name_is_located_by_its_address(tag):
+    doc, _, relations = tag(
+        "聊城水务集团有限公司发布停水通知。咨询地点：东昌东路88号水务集团营业厅。"
+    )
+    assert ("水务集团", "COMPANY") in {(e.text, e.label_) for e in doc.ents}
+    assert ("水务集团", "东昌东路") in pairs(relations, "located_in")
