@@ -36,6 +36,8 @@ ORG_LABELS = ("GOV", "ORG", "COMPANY")
 RESPECTIVELY = re.compile(r"^\s*分别(?:在|于|以|聚焦|发展)?\s*$")
 LIST_GAP = re.compile(r"^\s*[、和及]\s*$")
 WHOLE_WIDE = ("全省", "全国")
+GENERIC_BODIES = {"公司": "COMPANY", "集团": "COMPANY", "学校": "ORG", "医院": "ORG", "学院": "ORG"}
+"""Bodies written by their kind alone, and the label of the named body they stand for."""
 LEVEL_NAME = re.compile(
     r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡](?:委|政府|人民政府|人大|政协)"
 )
@@ -193,10 +195,28 @@ class Extractor:
         """The body of a title: written right before it, else the chain's body, unless the
         title implies its own (副市长)."""
         if written is not None and last is written and not self.gap(written, role):
-            return written
+            return self.named_body(written.text, written.start_char) or written
+        kind = self.doc.text[max(0, role.start_char - 2) : role.start_char]
+        if kind in GENERIC_BODIES and (named := self.named_body(kind, role.start_char - 2)):
+            return named
         if role.text in IMPLIED_ORGS or not chain:
             return None
         return chain[-1].org
+
+    def named_body(self, kind: str, before: int) -> Span | None:
+        """The body a kind word stands for (公司总经理): the last body of that kind named
+        before it in the article (山东XX有限公司 ... 公司总经理)."""
+        if kind not in GENERIC_BODIES:
+            return None
+        earlier = [
+            e
+            for e in self.doc.ents
+            if e.end_char <= before
+            and e.label_ == GENERIC_BODIES[kind]
+            and e.text.endswith(kind)
+            and e.text != kind
+        ]
+        return earlier[-1] if earlier else None
 
     def holds(self, sentence: Span, person: Span, chain: list[Post]) -> list[Relation]:
         """One holds_role per title in the chain; a body takes the chain's earlier body as
@@ -436,7 +456,7 @@ class Extractor:
         return subject.text not in WHOLE_WIDE and subject.text not in gazetteer().countries
 
     def respective(self, sentence: Span, ents: list[Span]) -> list[Relation]:
-        """"A、B、C分别在X、Y、Z等领域": the places and industries pair up in order."""
+        """ "A、B、C分别在X、Y、Z等领域": the places and industries pair up in order."""
         found = []
         for i, ent in enumerate(ents[:-1]):
             if ent.label_ != "PLACE" or not RESPECTIVELY.match(self.gap(ent, ents[i + 1])):

@@ -142,3 +142,16 @@ def test_company_short_form_after_its_full_name_is_located_by_its_address(tag):
     )
     assert ("水务集团", "COMPANY") in {(e.text, e.label_) for e in doc.ents}
     assert ("水务集团", "东昌东路") in pairs(relations, "located_in")
+
+
+def test_company_written_as_gongsi_is_the_company_named_before(tag):
+    _, _, relations = tag(
+        "在山东鲁丰农业发展有限公司，新产品刚刚上市。公司总经理王立新介绍，订单已排到年底。"
+    )
+    assert ("王立新", "总经理", "山东鲁丰农业发展有限公司", "") in posts(relations)
+
+
+def test_ranks_and_company_titles(tag):
+    _, _, relations = tag("省科技厅二级巡视员李百川，华电集团总经理助理赵凤山出席。")
+    found = {(p[0], p[1]) for p in posts(relations)}
+    assert {("李百川", "二级巡视员"), ("赵凤山", "总经理助理")} <= found
