@@ -4,7 +4,8 @@ Node ids and attributes (the exporters read only these):
 
 - entity nodes: id = ``Entity.id`` ("person/李长萍"); ``kind="entity"``, ``type`` (PERSON, GOV,
   ...), ``name``, ``aliases`` (sorted tuple, without the name), ``official`` (a person with a
-  post in a GOV body), ``sources`` (tuple of ``Source``, sorted).
+  post in a GOV body), ``code`` (a place's GB/T 2260 division code, or ""), ``sources``
+  (tuple of ``Source``, sorted; empty for a place known only from the division data).
 - article nodes: id = ``"article/" + Article.id``; ``kind="article"``, ``title``, ``source``,
   ``index``, ``date`` (ISO date or None), ``start``, ``end``, ``reporters``.
 - edges between entity nodes, one per fact, keyed by ``Fact.key``: ``kind`` (a RELATION_TYPES
@@ -64,6 +65,7 @@ def build_graph(
             name=entity.name,
             aliases=tuple(sorted(entity.aliases - {entity.name})),
             official=entity.id in officials,
+            code=entity.code,
             sources=_sources(entity.sources),
         )
     for fact in facts:

@@ -85,6 +85,8 @@ class Entity:
     name: str
     aliases: set[str] = field(default_factory=set)
     sources: list[Source] = field(default_factory=list)
+    code: str = ""
+    """A place's GB/T 2260 division code, where the division data knows it."""
 
 
 @dataclass

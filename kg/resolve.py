@@ -59,6 +59,16 @@ class Resolver:
         near = [d for d in found if self.home.province in (d, *d.ancestors())]
         return (near or found)[0].name
 
+    def division(self, name: str, mentioned: set[str]) -> Division | None:
+        """The division a place's full name is, where names repeat across provinces the one
+        under a place the same articles mention, else the one in the home region."""
+        found = [d for d in self.places.find(name) if d.name == name]
+        if len(found) > 1:
+            found = [d for d in found if mentioned & {a.name for a in d.ancestors()}] or [
+                d for d in found if self.home.province in (d, *d.ancestors())
+            ]
+        return found[0] if len(found) == 1 else None
+
     def place_prefix(self, name: str) -> str | None:
         """The place a body's name starts with (刚察县委 -> 刚察县), or None."""
         for end in range(len(name) - 1, 1, -1):
@@ -147,9 +157,41 @@ def resolve(
             fact = Fact(relation.kind, head, tail, relation.role, relation.amount_yuan)
             fact = facts.setdefault(fact.key, fact)
             fact.sources.append(Source(relation.head.article, relation.evidence))
+    _add_divisions(resolver, entities, facts)
     for entity in entities.values():
         entity.aliases.discard(entity.name)
     return _related_industries(entities, facts), list(facts.values())
+
+
+def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict) -> None:
+    """Division codes for the places, and part_of up to the province from the division data.
+
+    A link between two places that one article names is sourced to that article (the text
+    makes it plain to a reader who knows the map); the links above them have no source.
+    """
+    places = [e for e in entities.values() if e.type == "PLACE"]
+    by_article: dict[str, dict[str, str]] = {}
+    for place in places:
+        for source in place.sources:
+            by_article.setdefault(source.article, {}).setdefault(place.name, source.sentence)
+    for place in places:
+        articles = sorted({s.article for s in place.sources})
+        division = resolver.division(place.name, {n for a in articles for n in by_article[a]})
+        if division is None:
+            continue
+        place.code = division.code
+        child = place
+        for parent in division.ancestors():
+            eid = entity_id("PLACE", parent.name)
+            node = entities.setdefault(eid, Entity(eid, "PLACE", parent.name))
+            node.code = parent.code
+            fact = facts.setdefault(("part_of", child.id, eid, ""), Fact("part_of", child.id, eid))
+            fact.sources += [
+                Source(a, by_article[a][child.name])
+                for a in articles
+                if parent.name in by_article[a] and child.name in by_article[a]
+            ]
+            child = node
 
 
 def _related_industries(entities: dict[str, Entity], facts: dict) -> list[Entity]:

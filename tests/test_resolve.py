@@ -80,3 +80,31 @@ def test_implicit_body_is_no_alias():
     assert [(f.head, f.role, f.tail) for f in facts] == [
         ("person/王刚", "副市长", "gov/聊城市人民政府")
     ]
+
+
+def test_places_get_division_codes_and_part_of_up_to_the_province(tag):
+    _, mentions, relations = tag("东昌府区侯营镇的棉服企业订单饱满。", source="a.txt")
+    entities, facts = resolve([(mentions, relations)], "聊城市")
+    codes = {e.name: e.code for e in entities if e.type == "PLACE"}
+    assert codes["东昌府区"] == "371502"
+    assert codes["山东省"] == "370000"
+    links = {(f.head, f.tail) for f in facts if f.kind == "part_of"}
+    assert {
+        ("place/侯营镇", "place/东昌府区"),
+        ("place/东昌府区", "place/聊城市"),
+        ("place/聊城市", "place/山东省"),
+    } <= links
+
+
+def test_a_county_name_found_in_two_provinces_is_the_one_the_article_places(tag):
+    """朝阳区 is in Beijing and in 长春; the article's 长春市 decides."""
+    _, mentions, relations = tag("长春市朝阳区的汽车零部件企业加快转型。", source="a.txt")
+    entities, facts = resolve([(mentions, relations)], "聊城市")
+    chaoyang = next(e for e in entities if e.name == "朝阳区")
+    assert chaoyang.code.startswith("2201")
+    assert ("place/朝阳区", "place/长春市") in {(f.head, f.tail) for f in facts}
+
+
+@pytest.mark.parametrize(("home", "code"), [("北京市", "1101"), ("长春市", "2201")])
+def test_a_repeated_county_name_with_no_context_is_the_one_in_the_home_region(home, code):
+    assert Resolver(home).division("朝阳区", set()).code.startswith(code)
