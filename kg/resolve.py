@@ -65,7 +65,7 @@ class Resolver:
         found = [d for d in self.places.find(name) if d.name == name]
         if len(found) > 1:
             found = [d for d in found if mentioned & {a.name for a in d.ancestors()}] or [
-                d for d in found if self.home.province in (d, *d.ancestors())
+                d for d in found if d.province.name == self.home.province.name
             ]
         return found[0] if len(found) == 1 else None
 
