@@ -155,3 +155,16 @@ def test_ranks_and_company_titles(tag):
     _, _, relations = tag("省科技厅二级巡视员李百川，华电集团总经理助理赵凤山出席。")
     found = {(p[0], p[1]) for p in posts(relations)}
     assert {("李百川", "二级巡视员"), ("赵凤山", "总经理助理")} <= found
+
+
+def test_chain_across_bodies_of_two_places_ends_in_a_working_group(tag):
+    _, _, relations = tag(
+        "济宁市政府副秘书长、湟源县委副书记、县政府副县长、济宁市援青干部工作组组长刘志刚介绍。"
+    )
+    found = {(p[1], p[2]) for p in posts(relations) if p[0] == "刘志刚"}
+    assert found == {
+        ("副秘书长", "济宁市政府"),
+        ("副书记", "湟源县委"),
+        ("副县长", "县政府"),
+        ("组长", "济宁市援青干部工作组"),
+    }
