@@ -28,9 +28,12 @@ HOME_WORDS = re.compile(r"^(?:我|本|全)([省市县区])$")
 LEVEL_PREFIX = re.compile(r"^([省市县区])(?!场|民|区|长)")
 GOVERNMENT = re.compile(r"^(.+?[省市县区])政府(.*)$")
 PARTY = re.compile(r"^中共(?=.)")
+BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委")
+"""Bodies a local paper names without their level: the home region's."""
 INDUSTRY_SUFFIX = re.compile(r"(?:产业集群|产业|行业)$")
 INDUSTRY_VARIANT = ("加工", "制造", "种植", "养殖", "产品")
 PLACE_ALIASES = read_pairs("place_aliases.txt")
+INDUSTRY_ALIASES = read_pairs("industry_aliases.txt")
 
 
 class Resolver:
@@ -80,6 +83,8 @@ class Resolver:
     def body(self, name: str, context: str) -> str | None:
         """Full name of a body of the state, the party or another organisation."""
         name = PARTY.sub("", name)
+        if name in BARE_BODIES:
+            return self.home.name + name
         level = LEVEL_PREFIX.match(name)
         if level and not self.place_prefix(name):
             parent = self.body(context, "") if context else None
@@ -103,7 +108,8 @@ class Resolver:
         if mention.label in ("GOV", "ORG") and text != "本报":
             return self.body(text, mention.context)
         if mention.label == "INDUSTRY":
-            return INDUSTRY_SUFFIX.sub("", text) or text
+            core = INDUSTRY_SUFFIX.sub("", text) or text
+            return INDUSTRY_ALIASES.get(core, core)
         return text
 
 

@@ -108,3 +108,17 @@ def test_a_county_name_found_in_two_provinces_is_the_one_the_article_places(tag)
 @pytest.mark.parametrize(("home", "code"), [("北京市", "1101"), ("长春市", "2201")])
 def test_a_repeated_county_name_with_no_context_is_the_one_in_the_home_region(home, code):
     assert Resolver(home).division("朝阳区", set()).code.startswith(code)
+
+
+@pytest.mark.parametrize(("home", "expected"), [("聊城市", "聊城市政协"), ("冠县", "冠县政协")])
+def test_a_bare_zhengxie_is_the_home_regions(home, expected):
+    assert Resolver(home).body("政协", "") == expected
+
+
+def test_industry_short_form_and_full_name_are_one_industry():
+    resolver = Resolver("聊城市")
+    names = {
+        resolver.canonical(Mention(text, "INDUSTRY", "a#0", ""))
+        for text in ("文旅", "文化旅游", "文旅产业")
+    }
+    assert names == {"文化旅游"}
