@@ -34,6 +34,8 @@ INDUSTRY_SUFFIX = re.compile(r"(?:产业集群|产业|行业)$")
 INDUSTRY_VARIANT = ("加工", "制造", "种植", "养殖", "产品")
 PLACE_ALIASES = read_pairs("place_aliases.txt")
 INDUSTRY_ALIASES = read_pairs("industry_aliases.txt")
+GOV_ABBREVIATIONS = read_pairs("gov_abbreviations.txt")
+DEPARTMENT = re.compile(r"^(.+?[省市县区])(.+?)(局|厅|委员会|委|办公室|办)$")
 
 
 class Resolver:
@@ -98,7 +100,7 @@ class Resolver:
             parent = self.body(context, "")
             if parent and parent.endswith("委"):
                 name = parent + name
-        return GOVERNMENT.sub(r"\1人民政府\2", name)
+        return expand_department(GOVERNMENT.sub(r"\1人民政府\2", name))
 
     def canonical(self, mention: Mention) -> str | None:
         """The canonical name of a mention, or None when the text does not say which."""
@@ -111,6 +113,18 @@ class Resolver:
             core = INDUSTRY_SUFFIX.sub("", text) or text
             return INDUSTRY_ALIASES.get(core, core)
         return text
+
+
+def expand_department(name: str) -> str:
+    """A department's full name from its short form: 聊城市工信局 -> 聊城市工业和信息化局."""
+    match = DEPARTMENT.match(name)
+    if not match or match.group(2) not in GOV_ABBREVIATIONS:
+        return name
+    place, short, ending = match.groups()
+    full = GOV_ABBREVIATIONS[short]
+    if full.endswith("办公室"):
+        return place + full
+    return place + full + ("委员会" if ending == "委" else ending)
 
 
 def entity_id(label: str, name: str) -> str:

@@ -26,7 +26,7 @@ def m(text: str, label: str, context: str = "", implicit: bool = False) -> Menti
         ("市委宣传部", "GOV", "", "聊城市委宣传部"),
         ("宣传部", "GOV", "市委", "聊城市委宣传部"),
         ("县政府", "GOV", "刚察县委", "刚察县人民政府"),
-        ("省工信厅", "GOV", "", "山东省工信厅"),
+        ("省工信厅", "GOV", "", "山东省工业和信息化厅"),
         ("中共聊城市委", "GOV", "", "聊城市委"),
         ("市关工委", "ORG", "", "聊城市关工委"),
         ("我市", "PLACE", "", "聊城市"),
@@ -122,3 +122,19 @@ def test_industry_short_form_and_full_name_are_one_industry():
         for text in ("文旅", "文化旅游", "文旅产业")
     }
     assert names == {"文化旅游"}
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [
+        ("省工信厅", "山东省工业和信息化厅"),
+        ("市工信局", "聊城市工业和信息化局"),
+        ("市发改委", "聊城市发展和改革委员会"),
+        ("冠县住建局", "冠县住房和城乡建设局"),
+        ("市外办", "聊城市外事办公室"),
+        ("市工业和信息化局", "聊城市工业和信息化局"),
+        ("市委宣传部", "聊城市委宣传部"),
+    ],
+)
+def test_department_short_forms_expand_through_the_abbreviation_lexicon(short, full):
+    assert Resolver("聊城市").body(short, "") == full
