@@ -276,6 +276,8 @@ class EntityRules:
             start = self.left_extent(text, m.start(), longest, chars)
             if start is None:
                 continue
+            numbers = HOUSE_NUMBER.finditer(text, start, m.start())
+            start = max((n.end() for n in numbers), default=start)
             stem = text[start : m.start()]
             if not (len(stem) == 1 and stem in LEVELS) and not self.specific(stem):
                 continue
@@ -497,6 +499,8 @@ class EntityRules:
 
 
 STREET = re.compile(rf"[{CJK}]+?(?:大街|大道|街|路)(?=[0-9]+号)")
+HOUSE_NUMBER = re.compile(r"[0-9]+号")
+"""An address's house number: a name found by its ending starts after it (15号山东XX公司)."""
 QUANTITY = re.compile(r"[0-9一二三四五六七八九十几多]+[个名项家批条座处]")
 LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")

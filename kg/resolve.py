@@ -131,14 +131,24 @@ def entity_id(label: str, name: str) -> str:
     return f"{FOLDERS[label]}/{name}"
 
 
+def abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` is made of characters of ``name`` in order, the way Chinese names
+    are shortened (公交 for 公共交通, 华电 for 中国华电集团)."""
+    rest = iter(name)
+    return all(char in rest for char in short)
+
+
 def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
-    """Within one article, a company's short form (华电) joins the full name that holds it,
+    """Within one article, a company's short form (华电, 公交集团) joins the one full name
+    it abbreviates,
     and an industry variant (棉服加工) joins its core (棉服), where there is exactly one."""
     for (label, surface), name in list(names.items()):
         others = {n for (lab, _), n in names.items() if lab == label and n != name}
         if label == "COMPANY":
             stem = re.sub(r"(?:公司|集团)$", "", name)
-            longer = [o for o in others if len(stem) >= 2 and stem in o and len(o) > len(name)]
+            longer = [
+                o for o in others if len(stem) >= 2 and abbreviates(stem, o) and len(o) > len(name)
+            ]
             if len(longer) == 1:
                 names[(label, surface)] = longer[0]
         elif label == "INDUSTRY":

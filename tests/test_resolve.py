@@ -138,3 +138,13 @@ def test_industry_short_form_and_full_name_are_one_industry():
 )
 def test_department_short_forms_expand_through_the_abbreviation_lexicon(short, full):
     assert Resolver("聊城市").body(short, "") == full
+
+
+def test_company_short_form_made_of_characters_of_the_full_name_merges(tag):
+    _, mentions, relations = tag(
+        "聊城市公共交通集团有限公司新开两条线路。公交集团表示，将继续优化线网。", source="a.txt"
+    )
+    entities, _ = resolve([(mentions, relations)], "聊城市")
+    company = next(e for e in entities if e.name == "聊城市公共交通集团有限公司")
+    assert "公交集团" in company.aliases
+    assert not [e for e in entities if e.name == "公交集团"]
