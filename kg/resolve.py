@@ -131,7 +131,7 @@ def entity_id(label: str, name: str) -> str:
     return f"{FOLDERS[label]}/{name}"
 
 
-def abbreviates(short: str, name: str) -> bool:
+def abbreviates(name: str, short: str) -> bool:
     """Whether ``short`` is made of characters of ``name`` in order, the way Chinese names
     are shortened (公交 for 公共交通, 华电 for 中国华电集团)."""
     rest = iter(name)
@@ -139,15 +139,16 @@ def abbreviates(short: str, name: str) -> bool:
 
 
 def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
-    """Within one article, a company's short form (华电, 公交集团) joins the one full name
-    it abbreviates,
+    """Within one article, a company's short form joins the one full name that holds it
+    (华电) or, for a short form ending in 公司/集团, that it abbreviates (公交集团),
     and an industry variant (棉服加工) joins its core (棉服), where there is exactly one."""
     for (label, surface), name in list(names.items()):
         others = {n for (lab, _), n in names.items() if lab == label and n != name}
         if label == "COMPANY":
             stem = re.sub(r"(?:公司|集团)$", "", name)
+            shortened = abbreviates if stem != name else str.__contains__
             longer = [
-                o for o in others if len(stem) >= 2 and abbreviates(stem, o) and len(o) > len(name)
+                o for o in others if len(stem) >= 2 and shortened(o, stem) and len(o) > len(name)
             ]
             if len(longer) == 1:
                 names[(label, surface)] = longer[0]
