@@ -102,12 +102,17 @@ def char_bigram_embed(width: int, rows: list[int]) -> Model[list[Doc], list[Floa
     )
 
 
+SEPARATORS = frozenset("，,、；;：:。！？!?\"“”‘’'《》")
+"""Characters no entity name spans."""
+
+
 def space_cuts(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """The pieces of tokens [start, end) between spaces; line breaks do not cut (they may
+    """The pieces of tokens [start, end) between spaces and separating punctuation (，、"
+    and the like; not brackets or the · of foreign names); line breaks do not cut (they may
     wrap a name)."""
     piece = start
     for token in doc[start:end]:
-        if token.is_space and "\n" not in token.text:
+        if (token.is_space and "\n" not in token.text) or token.text in SEPARATORS:
             if piece < token.i:
                 yield piece, token.i
             piece = token.i + 1
@@ -124,9 +129,8 @@ MIN_ENTITY_CHARS = 2
 
 @Language.component("kg_split_at_spaces")
 def split_at_spaces(doc: Doc) -> Doc:
-    """Cut entities at spaces: names in a byline ("张洁 吴兆旭") are separate entities.
-
-    Pieces of one character ("中", "港") are dropped.
+    """Cut entities at spaces and separating punctuation: names in a byline ("张洁 吴兆旭")
+    are separate entities. Pieces of one character ("中", "港") are dropped.
     """
     doc.ents = [
         Span(doc, start, end, label=ent.label)

@@ -51,6 +51,13 @@ def test_split_at_spaces_cuts_names_but_not_line_breaks() -> None:
     assert names == [("朱海波", "PERSON"), ("陈丽丽", "PERSON"), ("郭\n伟", "PERSON")]
 
 
+def test_split_at_spaces_cuts_at_separating_punctuation() -> None:
+    nlp = spacy.blank("zh")
+    doc = nlp.make_doc("阳谷县、莘县")
+    doc.ents = [Span(doc, 0, 6, "PLACE")]
+    assert [e.text for e in split_at_spaces(doc).ents] == ["阳谷县", "莘县"]
+
+
 def test_split_at_spaces_drops_one_character_pieces() -> None:
     nlp = spacy.blank("zh")
     doc = nlp.make_doc("港 中国华电集团")
