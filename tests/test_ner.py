@@ -110,7 +110,13 @@ def test_saved_pipeline_loads_back_with_spacy(tmp_path):
 
 def test_shipped_model_runs_after_the_rules_and_keeps_their_entities():
     nlp = load_pipeline(home_city="聊城市")
-    assert nlp.pipe_names == ["tok2vec", "kg_entity_rules", "ner", "split_at_spaces"]
+    assert nlp.pipe_names == [
+        "tok2vec",
+        "kg_entity_rules",
+        "ner",
+        "split_at_spaces",
+        "kg_known_places",
+    ]
     assert set(nlp.get_pipe("ner").labels) == {"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "ROLE"}
     doc = nlp("市委常委、宣传部部长柳庆发出席。")
     assert ("柳庆发", "PERSON") in ents(doc)
@@ -127,3 +133,11 @@ def test_model_finds_names_the_rules_cannot():
     assert ("张伟平", "PERSON") in ents(nlp(farmer))
     assert ("阿里巴巴", "COMPANY") not in ents(rules(deal))
     assert {("阿里巴巴", "COMPANY"), ("腾讯", "COMPANY"), ("杭州", "PLACE")} <= ents(nlp(deal))
+
+
+def test_model_places_are_kept_only_where_the_rules_know_a_place():
+    nlp = load_pipeline(home_city="聊城市")
+    doc = nlp("阿里巴巴与腾讯在杭州签署合作协议，双方将在西湖畔共建实验室。")
+    places = {e.text for e in doc.ents if e.label_ == "PLACE"}
+    assert "杭州" in places
+    assert places <= {s.text for s in doc.spans["kg_places"]}
