@@ -1,19 +1,50 @@
-"""The whole path of a build: pages -> articles -> Docs -> relations -> graph -> exports."""
+"""The whole path of a build: pages -> articles -> Docs -> relations -> graph -> exports.
+
+Reading a page file (decode, clean, split, NER, relation extraction) is the unit of work: it
+runs in a pool of worker processes (``jobs``) and its result is kept in the build cache
+(``kg.cache``), so that a rebuild reads only new or changed pages. Results are combined in
+the order of the pages, so the outputs are the same bytes whatever ``jobs`` and the cache.
+Entity resolution, the graph and the exports then run over all pages.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import pickle
+import sys
+import time
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
-from kg.export.html import write_html
-from kg.export.rdf import write_turtle
+import networkx as nx
+from spacy.language import Language
+from threadpoolctl import threadpool_limits
+from tqdm import tqdm
+
+from kg.cache import CACHE_FOLDER, BuildCache, fingerprint
+from kg.export import write_atomic
+from kg.export.html import render_html
+from kg.export.rdf import ntriples_to_turtle, to_ntriples
 from kg.graph import build_graph
-from kg.ingest import load_pages
+from kg.ingest import IngestError, page_articles, page_files, read_bytes
 from kg.ner import load_pipeline
+from kg.query import install_store, prepare_store
+from kg.records import Article, Mention, Relation
 from kg.relations import extract
 from kg.resolve import resolve
+
+PROGRESS_DELAY = 2.0
+"""Seconds a build runs before its progress bar shows."""
+
+
+class BuildError(Exception):
+    """A build that cannot go on; the message says why, fit for the terminal."""
 
 
 @dataclass
@@ -25,6 +56,188 @@ class BuildResult:
     relations: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    pages: int = 0
+    pages_read: int = 0
+    """Pages read, tagged and extracted by this build (the others came from the cache)."""
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What one page file gives: its articles (text dropped) and what each one says."""
+
+    articles: tuple[Article, ...]
+    extracted: tuple[tuple[list[Mention], list[Relation]], ...]
+    chars: int
+
+
+@cache
+def _pipeline(model: Path | None, home_city: str) -> Language:
+    """The NER pipeline, loaded once per process; forked workers inherit the parent's."""
+    return load_pipeline(model, home_city)
+
+
+def read_page_file(data: bytes, path: Path, nlp: Language) -> PageResult:
+    """Decode, clean, split, tag and extract one page file; raises ``IngestError``."""
+    articles = page_articles(data, path)
+    docs = nlp.pipe(article.text for article in articles)
+    extracted = tuple(extract(doc, article) for doc, article in zip(docs, articles, strict=True))
+    return PageResult(
+        tuple(replace(article, text="") for article in articles),
+        extracted,
+        sum(len(article.text) for article in articles),
+    )
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """Reads one page file into (cache key, pickled ``PageResult``), or (None, the problem);
+    picklable, so that pool workers can run it."""
+
+    model: Path | None
+    home_city: str
+    cache: BuildCache
+
+    def __call__(self, page: Path) -> tuple[str | None, bytes | str]:
+        try:
+            data = read_bytes(page)
+            result = read_page_file(data, page, _pipeline(self.model, self.home_city))
+        except IngestError as error:
+            return None, str(error)
+        except Exception as error:  # one page must never stop the build of an archive
+            return None, f"{page}: internal error ({type(error).__name__}: {error})"
+        return self.cache.key(page.name, data), pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+
+
+@contextmanager
+def _mapped(reader: _Reader, pages: list[Path], jobs: int) -> Iterator[Iterator]:
+    """``reader`` over ``pages``, results in order: in this process, or in a pool of up to
+    ``jobs`` workers that fork after the pipeline is loaded, so that they share it. Each
+    reading process does its matrix products on one thread: ``jobs`` is the cores used."""
+    workers = min(jobs, len(pages))
+    with threadpool_limits(limits=1, user_api="blas"):
+        if workers <= 1:
+            yield map(reader, pages)
+            return
+        methods = multiprocessing.get_all_start_methods()
+        if "fork" in methods:
+            _pipeline(reader.model, reader.home_city)
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        pool = ProcessPoolExecutor(workers, context, threadpool_limits, (1, "blas"))
+        try:
+            yield pool.map(reader, pages)
+        except BrokenProcessPool:
+            raise BuildError(
+                "a worker process died while reading pages (out of memory?); the pages read "
+                "so far are cached: run the build again, with fewer --jobs if it happens again"
+            ) from None
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _cached_key(page: Path, cache: BuildCache | None) -> str | None:
+    """The page's cache key when the cache holds it, else None."""
+    if cache is None:
+        return None
+    try:
+        key = cache.key(page.name, read_bytes(page))
+    except IngestError:
+        return None
+    return key if key in cache else None
+
+
+class _Progress:
+    """Pages, articles and characters per second on stderr, for long runs on a terminal."""
+
+    def __init__(self, pages: int, show: bool) -> None:
+        self.bar = tqdm(
+            total=pages, unit="page", file=sys.stderr, disable=not show, delay=PROGRESS_DELAY
+        )
+        self.articles = 0
+        self.chars = 0
+        self.start = time.perf_counter()
+
+    def update(self, result: PageResult | str) -> None:
+        if isinstance(result, PageResult):
+            self.articles += len(result.articles)
+            self.chars += result.chars
+        speed = self.chars / max(time.perf_counter() - self.start, 1e-9)
+        self.bar.set_postfix_str(f"{self.articles} articles, {speed:,.0f} chars/s", refresh=False)
+        self.bar.update()
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _read_pages(
+    pages: list[Path], reader: _Reader, cache: BuildCache | None, jobs: int
+) -> Iterator[tuple[str | None, PageResult | str, bool]]:
+    """(cache key, result or problem, whether it was read now) per page, in the order of the
+    pages: pages the cache holds are not read again, the others are read by ``jobs`` workers
+    and cached."""
+    plan = [(page, _cached_key(page, cache)) for page in pages]
+    with _mapped(reader, [page for page, key in plan if key is None], jobs) as fresh:
+        for page, key in plan:
+            cached = cache.get(key) if cache is not None and key is not None else None
+            if cached is not None:
+                yield key, cached, False
+                continue
+            new_key, payload = next(fresh) if key is None else reader(page)
+            yield new_key, _unpack(new_key, payload, cache), True
+
+
+@dataclass
+class _Reading:
+    """What reading the pages gave, in the order of the pages."""
+
+    results: list[PageResult] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    read: int = 0
+    """Pages read now, not taken from the cache."""
+
+
+def _read_all(
+    pages: list[Path], reader: _Reader, cache: BuildCache | None, jobs: int, progress: bool
+) -> _Reading:
+    """Read the pages, with a progress bar when ``progress``."""
+    done = _Reading()
+    bar = _Progress(len(pages), progress)
+    try:
+        for key, result, fresh in _read_pages(pages, reader, cache, jobs):
+            done.read += fresh
+            bar.update(result)
+            if isinstance(result, str):
+                done.problems.append(result)
+            else:
+                done.results.append(result)
+                done.keys.append(key)
+    finally:
+        bar.close()
+    return done
+
+
+def _unpack(key: str | None, payload: bytes | str, cache: BuildCache | None) -> PageResult | str:
+    """A worker's answer as a result (cached on the way), or the problem it reports."""
+    if key is None:
+        return payload
+    if cache is not None:
+        cache.put(key, payload)
+    return pickle.loads(payload)
+
+
+def _write_outputs(graph: nx.MultiDiGraph, out_dir: Path, html_max_nodes: int | None) -> list[Path]:
+    """Render the Turtle and the page first, then replace each output atomically, the query
+    store last: an interrupted build leaves the previous outputs. The store is loaded in a
+    thread meanwhile (pyoxigraph works without the GIL)."""
+    turtle_path, page_path = out_dir / "graph.ttl", out_dir / "graph.html"
+    ntriples = to_ntriples(graph)
+    with ThreadPoolExecutor(1) as pool:
+        store = pool.submit(prepare_store, turtle_path, ntriples)
+        turtle = ntriples_to_turtle(ntriples)
+        page = render_html(graph, max_nodes=html_max_nodes).encode("utf-8")
+        write_atomic(turtle_path, turtle)
+        write_atomic(page_path, page)
+        return [turtle_path, page_path, install_store(store.result(), turtle_path)]
 
 
 def build(
@@ -34,21 +247,30 @@ def build(
     *,
     html_max_nodes: int | None = None,
     model: Path | None = None,
+    jobs: int = 1,
+    use_cache: bool = True,
+    progress: bool = False,
 ) -> BuildResult:
-    """Read the pages under ``paths`` and write graph.ttl and graph.html into ``out_dir``."""
-    articles, problems = load_pages(paths)
-    nlp = load_pipeline(model, home_city)
-    docs = nlp.pipe(a.text for a in articles)
-    per_article = [extract(doc, article) for doc, article in zip(docs, articles, strict=True)]
-    entities, facts = resolve(per_article, home_city)
-    graph = build_graph(articles, entities, facts)
+    """Read the pages under ``paths`` and write graph.ttl, graph.html and the query store of
+    graph.ttl into ``out_dir``; ``jobs`` worker processes read pages the cache lacks."""
+    problems: list[str] = []
+    pages = page_files(paths, problems)
+    build_cache = BuildCache(out_dir / CACHE_FOLDER, fingerprint(model, home_city))
+    reader = _Reader(model, home_city, build_cache)
+    done = _read_all(pages, reader, build_cache if use_cache else None, jobs, progress)
+    articles = [article for result in done.results for article in result.articles]
+    extracted = (x for result in done.results for x in result.extracted)
+    entities, facts = resolve(extracted, home_city)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_turtle(graph, out_dir / "graph.ttl")
-    write_html(graph, out_dir / "graph.html", max_nodes=html_max_nodes)
+    outputs = _write_outputs(build_graph(articles, entities, facts), out_dir, html_max_nodes)
+    if use_cache:
+        build_cache.prune(done.keys)
     return BuildResult(
         articles=len(articles),
         entities=Counter(e.type for e in entities),
         relations=Counter(f.kind for f in facts),
-        problems=problems,
-        outputs=[out_dir / "graph.ttl", out_dir / "graph.html"],
+        problems=problems + done.problems,
+        outputs=outputs,
+        pages=len(pages),
+        pages_read=done.read,
     )

@@ -1,4 +1,4 @@
-"""The ``kg`` command line: build, query, evaluate."""
+"""The ``kg`` command line: build, query, evaluate, view."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from kg.export import HTML_MAX_NODES
 from kg.records import ENTITY_TYPES, RELATION_TYPES
 
 EXIT_SKIPPED = 1
@@ -33,7 +34,7 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("outputs"),
     show_default=True,
-    help="Folder for graph.ttl and graph.html.",
+    help="Folder for graph.ttl, graph.html and graph.store (the index of kg query).",
 )
 @click.option(
     "--home-city",
@@ -44,9 +45,11 @@ def main() -> None:
 )
 @click.option(
     "--html-max-nodes",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Show only the N most connected entities in graph.html.",
+    type=click.IntRange(min=0),
+    default=HTML_MAX_NODES,
+    show_default=True,
+    help="Show only the N most connected entities in graph.html (0: all); the page says so "
+    "when it leaves some out.",
 )
 @click.option(
     "--model",
@@ -54,23 +57,42 @@ def main() -> None:
     default=None,
     help="A spaCy pipeline directory (default: models/zh_kg when present, else rules only).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes that read pages in parallel.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read every page again; do not use or update the build cache (DIR/.kg-cache).",
+)
 def build(
     paths: tuple[Path, ...],
     out_dir: Path,
     home_city: str,
-    html_max_nodes: int | None,
+    html_max_nodes: int,
     model: Path | None,
+    jobs: int,
+    no_cache: bool,
 ) -> None:
     """Read newspaper pages (.txt files or folders of them; default seeds/) and write the
     graph as Turtle and as an offline HTML network.
 
     A file that cannot be read is reported on stderr and skipped; the build goes on and
-    exits with status 1.
+    exits with status 1. What each page gave is cached in DIR/.kg-cache by the page's
+    content, so that a rebuild after adding pages reads only the new ones. On a terminal,
+    a long build shows its progress on stderr.
 
     \b
     Example:
       kg build seeds/ -o outputs/ --home-city 聊城市
+      kg build archive/ -o archive-graph/ --jobs 2
     """
+    from kg.build import BuildError
     from kg.build import build as run_build
     from kg.gazetteer import gazetteer
 
@@ -80,11 +102,22 @@ def build(
         raise click.BadParameter(
             f"{home_city!r} is not a Chinese province, city or county", param_hint="--home-city"
         ) from None
-    result = run_build(
-        paths or (Path("seeds"),), out_dir, home_city, html_max_nodes=html_max_nodes, model=model
-    )
+    try:
+        result = run_build(
+            paths or (Path("seeds"),),
+            out_dir,
+            home_city,
+            html_max_nodes=html_max_nodes or None,
+            model=model,
+            jobs=jobs,
+            use_cache=not no_cache,
+            progress=sys.stderr.isatty(),
+        )
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
     for problem in result.problems:
         click.echo(f"skipped: {problem}", err=True)
+    click.echo(f"pages: {result.pages} ({result.pages_read} read, the others from the cache)")
     click.echo(f"articles: {result.articles}")
     click.echo("entities: " + _counts(result.entities, ENTITY_TYPES))
     click.echo("relations: " + _counts(result.relations, RELATION_TYPES))
@@ -243,3 +276,55 @@ def train(
     except FileExistsError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument(
+    "graph_path", metavar="GRAPH", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--focus",
+    "name",
+    required=True,
+    metavar="NAME",
+    help="The entity: its name, any of its aliases, or its id (person/李长萍).",
+)
+@click.option(
+    "--hops",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="How many relations away from the entity to go, in either direction.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The page to write (default: NAME-Khops.html in the current folder).",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=0),
+    default=HTML_MAX_NODES,
+    show_default=True,
+    help="Show at most N entities, the nearest first (0: all).",
+)
+def view(graph_path: Path, name: str, hops: int, output: Path | None, max_nodes: int) -> None:
+    """Write the neighbourhood of one entity in a built graph as an HTML page of its own
+    (offline, like graph.html), with the entity selected and its side panel open.
+
+    \b
+    Example:
+      kg view outputs/graph.ttl --focus 李长萍 --hops 2
+      kg view outputs/graph.ttl --focus gov/聊城市委 -o 市委.html
+    """
+    from kg.load_graph import GraphFileError
+    from kg.view import ViewError, write_view
+
+    try:
+        written = write_view(graph_path, name, hops, output, max_nodes=max_nodes or None)
+    except (GraphFileError, ViewError) as error:
+        raise click.ClickException(str(error)) from None
+    within = f"{hops} hop" if hops == 1 else f"{hops} hops"
+    click.echo(f"wrote {written.path}: {written.shown} entities, {within} from {written.entity}")

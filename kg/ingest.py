@@ -82,22 +82,31 @@ class IngestError(Exception):
 # --- reading ------------------------------------------------------------------------------
 
 
-def read_page(path: Path) -> str:
-    """Read and decode a page file, line endings as ``\\n``; raises ``IngestError``."""
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a page file; raises ``IngestError`` naming the file."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise IngestError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise IngestError(f"{path}: is a folder, not a page file") from None
     except OSError as exc:
         raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def decode_page(data: bytes, path: Path) -> str:
+    """The text of a page file's bytes, line endings as ``\\n``; raises ``IngestError``."""
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise IngestError(f"{path}: empty file")
     text = _LINE_BREAK_RE.sub("\n", _decode(data, path))
     if not text.strip():
         raise IngestError(f"{path}: empty file")
     return text
+
+
+def read_page(path: Path) -> str:
+    """Read and decode a page file, line endings as ``\\n``; raises ``IngestError``."""
+    return decode_page(read_bytes(path), path)
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -777,21 +786,33 @@ def load_pages(paths: Iterable[Path]) -> tuple[list[Article], list[str]]:
     """
     articles: list[Article] = []
     problems: list[str] = []
+    for page in page_files(paths, problems):
+        try:
+            articles.extend(page_articles(read_bytes(page), page))
+        except IngestError as exc:
+            problems.append(str(exc))
+    return articles, problems
+
+
+def page_articles(data: bytes, path: Path) -> list[Article]:
+    """The articles of a page file's bytes; raises ``IngestError`` when there are none."""
+    found = split_articles(clean_text(decode_page(data, path)), path.name)
+    if not found:
+        raise IngestError(f"{path}: no text left after cleaning")
+    return found
+
+
+def page_files(paths: Iterable[Path], problems: list[str]) -> list[Path]:
+    """The page files under ``paths`` in order, each once (folders: ``*.txt``, sorted,
+    recursive); a path that gives none adds a message to ``problems``."""
+    files: list[Path] = []
     seen: set[Path] = set()
     for page in _expand(paths, problems):
         key = page.resolve()
-        if key in seen:
-            continue
-        seen.add(key)
-        try:
-            found = split_articles(clean_text(read_page(page)), page.name)
-        except IngestError as exc:
-            problems.append(str(exc))
-            continue
-        if not found:
-            problems.append(f"{page}: no text left after cleaning")
-        articles.extend(found)
-    return articles, problems
+        if key not in seen:
+            seen.add(key)
+            files.append(page)
+    return files
 
 
 def _expand(paths: Iterable[Path], problems: list[str]) -> Iterator[Path]:

@@ -1,14 +1,19 @@
 """Read-only SPARQL over a graph.ttl written by ``kg build``: the engine of ``kg query``.
 
-The graph is loaded into an in-memory pyoxigraph store. The prefixes of the graph contract
-(kg, kgr, org, prov, skos, rdfs, rdf, dcterms, schema, xsd, owl) are known without PREFIX
-declarations; a query's own declaration of one of them wins. Results print as an aligned
-table, as W3C SPARQL CSV or as W3C SPARQL 1.1 JSON.
+A build writes, beside graph.ttl, an on-disk pyoxigraph store of the same triples
+(graph.store), stamped with the Turtle file's identity; a query opens it read-only when the
+stamp matches, and otherwise loads the Turtle file into an in-memory store. The prefixes of
+the graph contract (kg, kgr, org, prov, skos, rdfs, rdf, dcterms, schema, xsd, owl) are
+known without PREFIX declarations; a query's own declaration of one of them wins. Results
+print as an aligned table, as W3C SPARQL CSV or as W3C SPARQL 1.1 JSON.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -17,6 +22,8 @@ import pyoxigraph as ox
 from kg.export.rdf import PREFIXES
 
 FORMATS = ("table", "csv", "json")
+STORE_SUFFIX = ".store"
+"""``graph.ttl`` -> ``graph.store``: the on-disk store of the Turtle file."""
 
 _RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
 
@@ -45,8 +52,68 @@ def is_update(query: str) -> bool:
     return _UPDATE_KEYWORD.match(body) is not None
 
 
+def store_path(graph_path: Path) -> Path:
+    """The folder of the on-disk store that a build writes beside its Turtle file."""
+    return graph_path.with_suffix(STORE_SUFFIX)
+
+
+def _stamp(graph_path: Path) -> dict[str, int]:
+    """What identifies this version of the Turtle file: size, change time, inode."""
+    stat = graph_path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inode": stat.st_ino}
+
+
+def prepare_store(graph_path: Path, ntriples: bytes) -> Path:
+    """The triples (N-Triples) in a new on-disk store, in a temporary folder beside the store
+    of the Turtle file ``graph_path``; leftovers of interrupted builds are removed."""
+    target = store_path(graph_path)
+    for stale in target.parent.glob(f".{target.name}.*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    ox.Store(str(temp / "db")).bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    temp.chmod(0o755)
+    return temp
+
+
+def install_store(prepared: Path, graph_path: Path) -> Path:
+    """Stamp a prepared store with the Turtle file's identity (write the file first) and put
+    it in place of the previous store."""
+    target = store_path(graph_path)
+    (prepared / "stamp.json").write_text(json.dumps(_stamp(graph_path)), encoding="utf-8")
+    if target.exists():
+        old = prepared.with_name(prepared.name + "-old")
+        target.rename(old)
+        prepared.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        prepared.rename(target)
+    return target
+
+
+def write_store(graph_path: Path, ntriples: bytes) -> Path:
+    """Index the triples of the Turtle file ``graph_path`` (given as N-Triples) in an on-disk
+    store beside it, stamped with the file's identity; replaces the previous store."""
+    return install_store(prepare_store(graph_path, ntriples), graph_path)
+
+
+def _open_store(graph_path: Path) -> ox.Store | None:
+    """The on-disk store of the Turtle file when it was made from this very file, else None."""
+    folder = store_path(graph_path)
+    try:
+        stamp = json.loads((folder / "stamp.json").read_text(encoding="utf-8"))
+        if stamp != _stamp(graph_path):
+            return None
+        return ox.Store.read_only(str(folder / "db"))
+    except (OSError, ValueError):
+        return None
+
+
 def load_store(graph_path: Path) -> ox.Store:
-    """An in-memory store holding the Turtle file; QueryError names the file if it cannot."""
+    """The store of the Turtle file: the on-disk one a build wrote beside it while it matches
+    the file, else the file loaded into memory; QueryError names the file if it cannot."""
+    store = _open_store(graph_path)
+    if store is not None:
+        return store
     store = ox.Store()
     try:
         store.load(path=str(graph_path), format=ox.RdfFormat.TURTLE)

@@ -89,6 +89,8 @@ class Extractor:
 
     def __init__(self, doc: Doc, article: Article) -> None:
         self.doc = doc
+        self.text = doc.text
+        """The Doc's text, read once: spaCy rebuilds ``Doc.text`` on every call."""
         self.article = article
 
     def mention(self, span: Span, sentence: Span, context: str = "") -> Mention:
@@ -113,7 +115,7 @@ class Extractor:
         )
 
     def gap(self, left: Span, right: Span) -> str:
-        return self.doc.text[left.end_char : right.start_char]
+        return self.text[left.end_char : right.start_char]
 
     def mentions(self) -> list[Mention]:
         """Every entity mention, ROLE aside, with its sentence."""
@@ -133,7 +135,7 @@ class Extractor:
             found += self.places(sentence, ents)
             found += self.builders(sentence, ents)
             found += self.respective(sentence, ents)
-            if self.doc.text[: sentence.start_char].rstrip(" ").endswith("\n"):
+            if self.text[: sentence.start_char].rstrip(" ").endswith("\n"):
                 home = None
             topic = None
             for clause in self.clauses(sentence):
@@ -196,7 +198,7 @@ class Extractor:
         title implies its own (副市长)."""
         if written is not None and last is written and not self.gap(written, role):
             return self.named_body(written.text, written.start_char) or written
-        kind = self.doc.text[max(0, role.start_char - 2) : role.start_char]
+        kind = self.text[max(0, role.start_char - 2) : role.start_char]
         if kind in GENERIC_BODIES and (named := self.named_body(kind, role.start_char - 2)):
             return named
         if role.text in IMPLIED_ORGS or not chain:
@@ -292,7 +294,7 @@ class Extractor:
         for i, ent in enumerate(ents):
             if ent.label_ in LOCATABLE and i and self.gap(ents[i - 1], ent) == "的":
                 run = self.place_run_before(ents, i)
-                if run and LOCATED_BEFORE.search(self.doc.text[: run[0].start_char]):
+                if run and LOCATED_BEFORE.search(self.text[: run[0].start_char]):
                     found.append(self.located(ent, run[-1], sentence))
         for i, ent in enumerate(ents[:-1]):
             if ent.label_ in LOCATABLE and LOCATED_VERB.match(self.gap(ent, ents[i + 1])):
@@ -325,7 +327,7 @@ class Extractor:
         """A name next to a street address (柳园南路7号水务集团, 市机关事务管理局(东昌府区
         花园北路22号)) is on that street."""
         found = []
-        text = self.doc.text
+        text = self.text
         for i, street in enumerate(ents):
             if street.label_ != "PLACE" or not STREET_TAIL.match(text[street.end_char :]):
                 continue
@@ -380,7 +382,7 @@ class Extractor:
         for ent in ents:
             if ent is subject or ent.start_char < subject.end_char:
                 continue
-            between = self.doc.text[subject.end_char : ent.start_char]
+            between = self.text[subject.end_char : ent.start_char]
             if ent.label_ == "INDUSTRY" and subject.label_ in ("PLACE", "COMPANY", "PROJECT"):
                 if self.industry_subject(subject) and (
                     not between or INDUSTRY_VERB.search(between)
@@ -403,7 +405,7 @@ class Extractor:
     def topic_industries(self, sentence: Span, ents: list[Span], topic: Span) -> list[Relation]:
         """The topic is in the industries a clause begins with, listed one after another."""
         industries = self.listed(ents, "INDUSTRY")
-        lead = CLAUSE_BREAK.split(self.doc.text[sentence.start_char : ents[0].start_char])[-1]
+        lead = CLAUSE_BREAK.split(self.text[sentence.start_char : ents[0].start_char])[-1]
         if len(lead) > 12 or not (INDUSTRY_VERB.search(lead) or len(industries) >= 2):
             return []
         return [self.relate("in_industry", topic, x, sentence) for x in industries]
@@ -424,7 +426,7 @@ class Extractor:
                         b
                         for b in ents[i + 1 :]
                         if b.label_ in ("COMPANY", "GOV", "ORG")
-                        and BUILD_VERB.search(self.doc.text[b.end_char : b.end_char + 8])
+                        and BUILD_VERB.search(self.text[b.end_char : b.end_char + 8])
                     ),
                     None,
                 )

@@ -294,3 +294,9 @@ def test_ontology_is_in_the_export_and_documents_every_term(rdf):
     assert (KG.Official, RDFS.subClassOf, KG.Person) in ontology
     assert (KG.investmentYuan, RDFS.range, XSD.decimal) in ontology
     assert (None, RDF.type, OWL.Ontology) in ontology
+
+
+def test_places_carry_their_division_code():
+    place = Entity("place/东昌府区", "PLACE", "东昌府区", set(), [S_UNDATED], code="371502")
+    rdf = to_rdf(build_graph([UNDATED], [place], []))
+    assert (resource("place/东昌府区"), KG.divisionCode, Literal("371502")) in rdf

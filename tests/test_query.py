@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 
 import pyoxigraph as ox
 import pytest
 
-from kg.export.rdf import write_turtle
+from kg.export.rdf import to_ntriples, write_turtle
 from kg.graph import build_graph
-from kg.query import QueryError, is_update, run_query
+from kg.query import QueryError, is_update, run_query, store_path, write_store
 from kg.records import Article, Entity, Fact, Source
 
 ARTICLE = Article("000_3b686d864aefadfd.txt", 4, "我市举办庆祝第25个中国记者节活动", "…", 0, 500)
@@ -166,3 +167,26 @@ def test_unparseable_graph_file(tmp_path):
 def test_unknown_format(graph_path):
     with pytest.raises(QueryError, match="unknown format"):
         run_query(graph_path, "ASK {}", fmt="xml")
+
+
+def test_the_store_beside_the_file_answers_while_it_matches_the_file(graph_path, tmp_path):
+    path = tmp_path / "graph.ttl"
+    shutil.copy(graph_path, path)
+    other = build_graph([ARTICLE], [Entity("person/王五", "PERSON", "王五", set(), [SOURCE])], [])
+    store = write_store(path, to_ntriples(other))
+    assert store == store_path(path) == tmp_path / "graph.store"
+    names = "SELECT ?n WHERE { ?p a kg:Person ; rdfs:label ?n }"
+    assert "王五" in run_query(path, names)
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert "柳庆发" in run_query(path, names)
+    assert "王五" not in run_query(path, names)
+
+
+def test_a_new_store_replaces_the_old_one(graph_path, tmp_path):
+    path = tmp_path / "graph.ttl"
+    shutil.copy(graph_path, path)
+    for name in ("王五", "赵六"):
+        graph = build_graph([ARTICLE], [Entity(f"person/{name}", "PERSON", name, set(), [])], [])
+        write_store(path, to_ntriples(graph))
+    assert "赵六" in run_query(path, "SELECT ?n WHERE { ?p rdfs:label ?n }")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.store", "graph.ttl"]

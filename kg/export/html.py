@@ -1,18 +1,26 @@
 """Graph -> one self-contained HTML page with an interactive vis-network view.
 
-The page works offline, from file:// or over HTTP: vis-network 9.1.2 and its CSS are inlined
-from the copy bundled with the installed pyvis package, and the graph travels as JSON in a
-``<script type="application/json">`` block that the page reads with ``JSON.parse``. Tooltips are
-built in the browser with ``textContent``, so no text from an article is ever parsed as HTML.
-The same graph always gives the same bytes.
+The page works offline, from file:// or over HTTP: vis-network 9.1.2 is inlined from the copy
+bundled with the installed pyvis package, and the graph travels as JSON in a
+``<script type="application/json">`` block that the page reads with ``JSON.parse``. The page
+script builds everything it shows with ``textContent``, so no text from an article is ever
+parsed as HTML. Positions are computed here (kg/export/layout.py) and physics is off, so even
+thousands of nodes are drawn at once. The same graph always gives the same bytes.
+
+What the JSON holds: ``nodes`` and ``edges`` for vis (positions, colours, labels, plus the
+entity ``type`` and relation ``kind`` the filters read), ``info`` (per node: names, the facts
+by section, the source sentences), ``articles`` and ``sentences`` (tables that sources point
+into as ``[article, sentence]`` index pairs, so that a sentence is stored once), ``types``,
+``kinds``, ``options`` and ``focus`` (a node to select when the page opens).
 """
 
 from __future__ import annotations
 
 import html
 import json
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,11 +30,10 @@ from typing import Any
 import networkx as nx
 
 from kg.export import write_atomic
+from kg.export.layout import layout
 from kg.graph import entity_nodes
-from kg.records import ENTITY_TYPES, Source
+from kg.records import ENTITY_TYPES, RELATION_TYPES, Source
 
-Section = tuple[str, list[str]]
-"""A tooltip block: a heading and its lines, shown as text."""
 Edge = tuple[str, str, dict[str, Any]]
 """Head, tail and attributes of a graph edge."""
 
@@ -63,10 +70,24 @@ EDGE_COLOURS = {
     "invests_in": "#e15759",
 }
 OTHER_COLOUR = "#9d9d9d"
-MAX_SENTENCES = 10
-"""Evidence sentences shown per tooltip; the rest are counted, not listed."""
+SECTIONS = {
+    ("holds_role", True): "职务",
+    ("holds_role", False): "成员",
+    ("located_in", True): "地点",
+    ("part_of", True): "地点",
+    ("in_industry", True): "行业",
+    ("invests_in", True): "投资项目",
+    ("invests_in", False): "投资方",
+    ("located_in", False): "位于此地",
+    ("part_of", False): "下辖",
+    ("in_industry", False): "本行业",
+}
+"""Side-panel heading of a fact, by relation kind and whether the entity is its head."""
+SECTION_ORDER = list(dict.fromkeys(SECTIONS.values()))
+BIG_GRAPH_EDGES = 2000
+"""Above this many edges the page hides edges while the view is dragged or zoomed."""
 
-_VIS_DIR = "templates/lib/vis-9.1.2"
+_VIS_JS = "templates/lib/vis-9.1.2/vis-network.min.js"
 _JSON_ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -83,63 +104,155 @@ _OPTIONS: dict[str, Any] = {
     },
     "edges": {
         "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
-        "font": {"size": 11, "align": "middle", "strokeWidth": 3},
-        "smooth": {"type": "dynamic"},
+        "font": {"size": 11, "align": "horizontal", "strokeWidth": 3},
+        "smooth": False,
+        "width": 1,
     },
-    "physics": {
-        "solver": "forceAtlas2Based",
-        "stabilization": {"enabled": True, "iterations": 500, "updateInterval": 50},
-    },
-    "interaction": {"hover": True, "tooltipDelay": 150},
+    "physics": False,
+    "layout": {"improvedLayout": False},
+    "interaction": {"hover": False, "multiselect": False},
 }
 
 
 def write_html(
-    graph: nx.MultiDiGraph, path: Path, *, max_nodes: int | None = None, title: str = "kg network"
+    graph: nx.MultiDiGraph,
+    path: Path,
+    *,
+    max_nodes: int | None = None,
+    title: str = "kg network",
+    focus: str | None = None,
 ) -> None:
     """Write the page as UTF-8, atomically (temp file in the same folder, then os.replace)."""
-    write_atomic(path, render_html(graph, max_nodes=max_nodes, title=title).encode("utf-8"))
+    page = render_html(graph, max_nodes=max_nodes, title=title, focus=focus)
+    write_atomic(path, page.encode("utf-8"))
 
 
 def render_html(
-    graph: nx.MultiDiGraph, *, max_nodes: int | None = None, title: str = "kg network"
+    graph: nx.MultiDiGraph,
+    *,
+    max_nodes: int | None = None,
+    title: str = "kg network",
+    focus: str | None = None,
 ) -> str:
-    """The page as a string; ``max_nodes`` keeps only the most connected entities."""
+    """The page as a string.
+
+    ``max_nodes`` keeps only the most connected entities (the nearest to ``focus`` first, when
+    given); ``focus`` is an entity id the page selects when it opens.
+    """
     every = entity_nodes(graph)
-    shown = _most_connected(graph, every, max_nodes)
-    note = ""
-    if len(shown) < len(every):
-        note = f'<p class="kg-note">showing {len(shown)} of {len(every)} entities</p>\n'
+    shown = _kept_nodes(graph, every, max_nodes, focus)
+    data = _page_data(graph, shown, focus)
     return _template().substitute(
         title=html.escape(title),
-        note=note,
-        legend=_legend(graph, shown),
-        data=_json_for_script(_page_data(graph, shown)),
-        vis_css=_vis_asset("vis-network.css", "</style"),
-        vis_js=_vis_asset("vis-network.min.js", "</script"),
+        note=_note(len(shown), len(every), None if focus is None else graph.nodes[focus]["name"]),
+        type_filters=_filters("type", data["types"]),
+        kind_filters=_filters("kind", data["kinds"]),
+        data=_json_for_script(data),
+        vis_js=_vis_js(),
     )
 
 
-def _most_connected(graph: nx.MultiDiGraph, nodes: list[str], max_nodes: int | None) -> list[str]:
-    """The ``max_nodes`` nodes of highest degree (ties by id), sorted by id."""
+def _kept_nodes(
+    graph: nx.MultiDiGraph, nodes: list[str], max_nodes: int | None, focus: str | None
+) -> list[str]:
+    """The ``max_nodes`` nodes nearest ``focus``, then of highest degree (ties by id), sorted."""
     if max_nodes is not None and max_nodes < 0:
         raise ValueError(f"max_nodes must be >= 0, got {max_nodes}")
     if max_nodes is None or len(nodes) <= max_nodes:
         return nodes
-    ranked = sorted(nodes, key=lambda n: (-graph.degree(n), n))
+    hops: dict[str, int] = {}
+    if focus is not None:
+        hops = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), focus)
+    far = len(nodes)
+    ranked = sorted(nodes, key=lambda n: (hops.get(n, far), -graph.degree(n), n))
     return sorted(ranked[:max_nodes])
 
 
-def _page_data(graph: nx.MultiDiGraph, shown: list[str]) -> dict[str, Any]:
-    """Everything the page script needs: vis nodes, vis edges and vis options."""
+def _note(shown: int, every: int, focus_name: str | None) -> str:
+    """A line saying which nodes were left out (escaped), or nothing."""
+    if shown == every:
+        return ""
+    if focus_name is None:
+        text = (
+            f"显示连接最多的 {shown} 个实体(共 {every} 个)· showing the {shown} most connected "
+            f"of {every} entities (kg build --html-max-nodes)"
+        )
+    else:
+        text = (
+            f"显示离{focus_name}最近的 {shown} 个实体(共 {every} 个)· showing the {shown} "
+            f"entities nearest {focus_name} of {every} (kg view --max-nodes)"
+        )
+    return f'<p class="kg-note">{html.escape(text)}</p>\n'
+
+
+class _Tables:
+    """Articles and sentences, each stored once; sources point into them by index."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graph = graph
+        self.articles: list[list[str | None]] = []
+        self.sentences: list[str] = []
+        self._article_index: dict[str, int] = {}
+        self._sentence_index: dict[str, int] = {}
+
+    def refs(self, sources: Iterable[Source]) -> list[list[int]]:
+        """``[article, sentence]`` index pairs of the sources, in a stable order."""
+        ordered = sorted(sources, key=lambda s: (s.article, s.sentence))
+        return [[self._article(s.article), self._sentence(s.sentence)] for s in ordered]
+
+    def _article(self, article: str) -> int:
+        if article not in self._article_index:
+            self._article_index[article] = len(self.articles)
+            self.articles.append(_article_row(self.graph, article))
+        return self._article_index[article]
+
+    def _sentence(self, sentence: str) -> int:
+        if sentence not in self._sentence_index:
+            self._sentence_index[sentence] = len(self.sentences)
+            self.sentences.append(sentence)
+        return self._sentence_index[sentence]
+
+
+def _article_row(graph: nx.MultiDiGraph, article: str) -> list[str | None]:
+    """Title, date and where to find it (source file #index) of an article node."""
+    data = graph.nodes[article] if article in graph else {}
+    where = f"{data['source']} #{data['index']}" if "source" in data else article
+    return [data.get("title") or "", data.get("date"), where]
+
+
+def _page_data(graph: nx.MultiDiGraph, shown: list[str], focus: str | None) -> dict[str, Any]:
+    """Everything the page script needs."""
     keep = set(shown)
     edges = [e for e in _entity_edges(graph) if e[0] in keep and e[1] in keep]
+    widths = {n: _label_width(graph.nodes[n]["name"]) for n in shown}
+    positions = layout(shown, ((u, v) for u, v, _ in edges), widths)
     degree = Counter(n for u, v, _ in edges for n in (u, v))
+    tables = _Tables(graph)
+    nodes = [_node(graph, n, degree[n], positions[n]) for n in shown]
     return {
-        "nodes": [_node(graph, n, degree[n]) for n in shown],
-        "edges": [_edge(graph, i, *e) for i, e in enumerate(edges)],
-        "options": _OPTIONS,
+        "nodes": nodes,
+        "edges": _edges(graph, edges, tables),
+        "info": {n: _info(graph, n, keep, tables) for n in shown},
+        "articles": tables.articles,
+        "sentences": tables.sentences,
+        "types": _legend(Counter(n["type"] for n in nodes), ENTITY_TYPES, _type_entry),
+        "kinds": _legend(Counter(e[2].get("kind", "") for e in edges), RELATION_TYPES, _kind_entry),
+        "options": _options(len(edges)),
+        "focus": focus if focus in keep else None,
     }
+
+
+def _label_width(name: str) -> float:
+    """About how many pixels a node's label takes: wide CJK characters, narrow others."""
+    size = _OPTIONS["nodes"]["font"]["size"]
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.6 for c in name)
+
+
+def _options(edge_count: int) -> dict[str, Any]:
+    """vis options; a big graph hides its edges while the view moves, to stay smooth."""
+    big = edge_count > BIG_GRAPH_EDGES
+    interaction = {**_OPTIONS["interaction"], "hideEdgesOnDrag": big, "hideEdgesOnZoom": big}
+    return {**_OPTIONS, "interaction": interaction}
 
 
 def _sorted_edges(edges: Iterable[tuple[str, str, Any, dict[str, Any]]]) -> list[Edge]:
@@ -158,7 +271,9 @@ def _entity_edges(graph: nx.MultiDiGraph) -> list[Edge]:
     )
 
 
-def _node(graph: nx.MultiDiGraph, node: str, degree: int) -> dict[str, Any]:
+def _node(
+    graph: nx.MultiDiGraph, node: str, degree: int, position: tuple[int, int]
+) -> dict[str, Any]:
     data = graph.nodes[node]
     return {
         "id": node,
@@ -166,23 +281,47 @@ def _node(graph: nx.MultiDiGraph, node: str, degree: int) -> dict[str, Any]:
         "type": data["type"],
         "color": TYPE_COLOURS.get(data["type"], OTHER_COLOUR),
         "value": degree + 1,
-        "tip": _node_tip(graph, node),
+        "x": position[0],
+        "y": position[1],
     }
 
 
+def _edges(graph: nx.MultiDiGraph, edges: list[Edge], tables: _Tables) -> list[dict[str, Any]]:
+    """vis edges; parallel edges between one pair of nodes curve apart."""
+    seen: Counter[frozenset[str]] = Counter()
+    items = []
+    for index, (head, tail, data) in enumerate(edges):
+        pair = frozenset((head, tail))
+        item = _edge(graph, index, head, tail, data, tables)
+        if seen[pair]:
+            item["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.25 * seen[pair]}
+        seen[pair] += 1
+        items.append(item)
+    return items
+
+
 def _edge(
-    graph: nx.MultiDiGraph, index: int, head: str, tail: str, data: dict[str, Any]
+    graph: nx.MultiDiGraph,
+    index: int,
+    head: str,
+    tail: str,
+    data: dict[str, Any],
+    tables: _Tables,
 ) -> dict[str, Any]:
     kind = data.get("kind", "")
-    return {
+    item = {
         "id": f"e{index}",
         "from": head,
         "to": tail,
         "label": _edge_label(data),
         "kind": kind,
+        "relation": _relation_name(kind),
         "color": {"color": EDGE_COLOURS.get(kind, OTHER_COLOUR)},
-        "tip": _edge_tip(graph, head, tail, data),
+        "sources": tables.refs(data.get("sources", ())),
     }
+    if data.get("amount_yuan") is not None:
+        item["amount"] = _yuan(data["amount_yuan"])
+    return item
 
 
 def _edge_label(data: dict[str, Any]) -> str:
@@ -193,76 +332,56 @@ def _edge_label(data: dict[str, Any]) -> str:
     return EDGE_LABELS.get(kind, kind)
 
 
-def _type_label(entity_type: str) -> str:
-    name = TYPE_NAMES.get(entity_type)
-    return f"{name} ({entity_type})" if name else entity_type
+def _relation_name(kind: str) -> str:
+    return EDGE_LABELS.get(kind, kind)
 
 
-def _node_tip(graph: nx.MultiDiGraph, node: str) -> list[Section]:
-    """Tooltip sections of an entity: name and type, aliases, posts, members, sources."""
+def _info(graph: nx.MultiDiGraph, node: str, keep: set[str], tables: _Tables) -> dict[str, Any]:
+    """Side-panel content of an entity: names, facts by section, source sentences."""
     data = graph.nodes[node]
-    sections: list[Section] = [(data["name"], [f"类型: {_type_label(data['type'])}"])]
-    if data.get("aliases"):
-        sections.append(("别名", ["、".join(data["aliases"])]))
-    outgoing = graph.out_edges(node, keys=True, data=True)
-    incoming = graph.in_edges(node, keys=True, data=True)
-    for heading, edges, other in (("职务", outgoing, 1), ("成员", incoming, 0)):
-        posts = [
-            _post(_role(edge[2]), _name(graph, edge[other]))
-            for edge in _sorted_edges(edges)
-            if edge[2].get("kind") == "holds_role"
-        ]
-        if posts:
-            sections.append((heading, posts))
-    return sections + _source_sections(graph, data.get("sources", ()))
+    return {
+        "names": [data["name"], *data.get("aliases", ())],
+        "sections": _sections(graph, node, keep, tables),
+        "sources": tables.refs(data.get("sources", ())),
+    }
 
 
-def _edge_tip(graph: nx.MultiDiGraph, head: str, tail: str, data: dict[str, Any]) -> list[Section]:
-    """Tooltip sections of a relation: what it says, the amount, the sources."""
-    lines = [f"{_name(graph, head)} → {_edge_label(data)} → {_name(graph, tail)}"]
+def _sections(
+    graph: nx.MultiDiGraph, node: str, keep: set[str], tables: _Tables
+) -> list[list[Any]]:
+    """``[heading, facts]`` pairs in ``SECTION_ORDER``; every fact of the node, shown or not."""
+    by_heading: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    outgoing = _sorted_edges(graph.out_edges(node, keys=True, data=True))
+    incoming = _sorted_edges(graph.in_edges(node, keys=True, data=True))
+    for edges, is_head in ((outgoing, True), (incoming, False)):
+        for head, tail, data in edges:
+            other = tail if is_head else head
+            kind = data.get("kind", "")
+            heading = SECTIONS.get((kind, is_head), f"关系: {kind}")
+            by_heading[heading].append(_fact(graph, other, data, keep, tables))
+    order = SECTION_ORDER + sorted(set(by_heading) - set(SECTION_ORDER))
+    return [[h, by_heading[h]] for h in order if h in by_heading]
+
+
+def _fact(
+    graph: nx.MultiDiGraph, other: str, data: dict[str, Any], keep: set[str], tables: _Tables
+) -> dict[str, Any]:
+    """One line of a side panel: relation label, the other entity, dates, amount, sources."""
+    sources = data.get("sources", ())
+    fact = {
+        "label": _edge_label(data),
+        "name": graph.nodes[other].get("name", other),
+        "id": other if other in keep else None,
+        "dates": sorted({d for s in sources if (d := _article_date(graph, s.article))}),
+        "sources": tables.refs(sources),
+    }
     if data.get("amount_yuan") is not None:
-        lines.append(f"金额: {_yuan(data['amount_yuan'])}")
-    kind = data.get("kind", "")
-    heading = f"关系: {EDGE_LABELS.get(kind, kind)}"
-    return [(heading, lines), *_source_sections(graph, data.get("sources", ()))]
+        fact["amount"] = _yuan(data["amount_yuan"])
+    return fact
 
 
-def _source_sections(graph: nx.MultiDiGraph, sources: Iterable[Source]) -> list[Section]:
-    """One section per article (title and date) listing its evidence sentences, capped."""
-    by_article: dict[str, list[str]] = defaultdict(list)
-    for source in sorted(sources, key=lambda s: (s.article, s.sentence)):
-        by_article[source.article].append(source.sentence)
-    sections: list[Section] = []
-    shown = 0
-    for article, sentences in by_article.items():
-        room = MAX_SENTENCES - shown
-        if room <= 0:
-            break
-        sections.append((_article_heading(graph, article), sentences[:room]))
-        shown += min(room, len(sentences))
-    hidden = sum(len(s) for s in by_article.values()) - shown
-    if hidden:
-        sections.append((f"另有 {hidden} 条来源", []))
-    return sections
-
-
-def _article_heading(graph: nx.MultiDiGraph, article: str) -> str:
-    """'来源: 《title》 date' from the article node, or the bare id when the node is missing."""
-    data = graph.nodes[article] if article in graph else {}
-    heading = f"来源: 《{data['title']}》" if data.get("title") else f"来源: {article}"
-    return f"{heading} {data['date']}" if data.get("date") else heading
-
-
-def _post(role: str, name: str) -> str:
-    return f"{role} · {name}"
-
-
-def _role(data: dict[str, Any]) -> str:
-    return data.get("role") or EDGE_LABELS["holds_role"]
-
-
-def _name(graph: nx.MultiDiGraph, node: str) -> str:
-    return graph.nodes[node].get("name", node)
+def _article_date(graph: nx.MultiDiGraph, article: str) -> str | None:
+    return graph.nodes[article].get("date") if article in graph else None
 
 
 def _yuan(amount: float) -> str:
@@ -273,14 +392,32 @@ def _yuan(amount: float) -> str:
     return f"{amount:g}元"
 
 
-def _legend(graph: nx.MultiDiGraph, shown: list[str]) -> str:
-    """Legend items: colour and count of every type, the seven known ones first."""
-    counts = Counter(graph.nodes[n]["type"] for n in shown)
-    types = [*ENTITY_TYPES, *sorted(set(counts) - set(ENTITY_TYPES))]
+def _type_entry(entity_type: str) -> list[str]:
+    name = TYPE_NAMES.get(entity_type)
+    label = f"{name} ({entity_type})" if name else entity_type
+    return [entity_type, label, TYPE_COLOURS.get(entity_type, OTHER_COLOUR)]
+
+
+def _kind_entry(kind: str) -> list[str]:
+    return [kind, _relation_name(kind), EDGE_COLOURS.get(kind, OTHER_COLOUR)]
+
+
+def _legend(
+    counts: Counter[str], known: Iterable[str], entry: Callable[[str], list[str]]
+) -> list[list[Any]]:
+    """``[value, label, colour, count]`` of the known values, then of any others, sorted."""
+    values = [*known, *sorted(set(counts) - set(known))]
+    return [[*entry(value), counts[value]] for value in values]
+
+
+def _filters(name: str, legend: list[list[Any]]) -> str:
+    """Checkboxes of one filter, each with its colour, label and count (escaped)."""
     return "".join(
-        f'<li><span class="kg-swatch" style="background:{TYPE_COLOURS.get(t, OTHER_COLOUR)}">'
-        f"</span>{html.escape(_type_label(t))} {counts[t]}</li>\n"
-        for t in types
+        f'<li><label><input type="checkbox" checked data-filter="{name}" '
+        f'value="{html.escape(value)}"><span class="kg-swatch kg-{name}" '
+        f'style="background:{html.escape(colour)}"></span>{html.escape(label)} {count}'
+        "</label></li>\n"
+        for value, label, colour, count in legend
     )
 
 
@@ -295,10 +432,10 @@ def _template() -> Template:
     return Template(resources.files("kg.export").joinpath("page.html").read_text("utf-8"))
 
 
-@lru_cache(maxsize=2)
-def _vis_asset(name: str, end_tag: str) -> str:
-    """A file of the vis-network bundled with pyvis; it must not close the tag it is put in."""
-    text = resources.files("pyvis").joinpath(f"{_VIS_DIR}/{name}").read_text("utf-8")
-    if end_tag in text.lower() or "<!--" in text:
-        raise ValueError(f"pyvis {name} contains {end_tag!r} or '<!--', cannot inline it")
+@lru_cache(maxsize=1)
+def _vis_js() -> str:
+    """vis-network as bundled with pyvis; it must not close the script tag it is put in."""
+    text = resources.files("pyvis").joinpath(_VIS_JS).read_text("utf-8")
+    if "</script" in text.lower() or "<!--" in text:
+        raise ValueError("pyvis vis-network.min.js contains '</script' or '<!--', cannot inline it")
     return text

@@ -9,7 +9,6 @@ every export. The same graph always gives the same bytes of Turtle.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -17,9 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
-from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from kg.export import write_atomic
 from kg.records import Source
@@ -87,42 +86,18 @@ def _keep_raw(char: str) -> bool:
     )
 
 
+_CHECK = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=/\u4e00-\u9fff]")
+"""A character that may need encoding: all but the common ones, which never do."""
+
+
+def _encode(match: re.Match[str]) -> str:
+    char = match.group()
+    return char if _keep_raw(char) else "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
+
+
 def iri_path(text: str) -> str:
     """Percent-encode ``text`` for an IRI path: '/' and CJK stay raw, unsafe ASCII does not."""
-    return "".join(
-        char if _keep_raw(char) else "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
-        for char in text
-    )
-
-
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
-_PN_CHARS = f"{_PN_CHARS_BASE}_\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_LOCAL = re.compile(
-    f"(?:[{_PN_CHARS_BASE}_:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
-)
-_ESCAPED = re.compile(r"[~!$&'()*+,;=/]|^[.-]|\.$")
-
-
-def _prefixed_local(local: str) -> str | None:
-    """The Turtle local name of an encoded ``kgr:`` path, or None where Turtle has none."""
-    escaped = _ESCAPED.sub(lambda match: "\\" + match.group(), local)
-    return escaped if _PN_LOCAL.fullmatch(escaped) else None
-
-
-class _Turtle(TurtleSerializer):
-    """rdflib's Turtle writer, with ``kgr:`` names written as prefixed names where it can."""
-
-    def get_pname(self, uri: object, gen_prefix: bool = True) -> str | None:
-        if isinstance(uri, URIRef) and uri.startswith(KGR):
-            local = _prefixed_local(uri[len(KGR) :])
-            if local is not None:
-                self.addNamespace("kgr", KGR)
-                return f"kgr:{local}"
-        return super().get_pname(uri, gen_prefix)
+    return _CHECK.sub(_encode, text)
 
 
 def resource(path: str) -> URIRef:
@@ -135,138 +110,208 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def _zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+def _ref(iri: URIRef) -> str:
+    return f"<{iri}>"
 
 
-def _decimal(amount: float) -> Literal:
+_ESCAPES = str.maketrans({'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r"})
+_KGR = str(KGR)
+_INTEGER = _ref(XSD.integer)
+_TYPE, _LABEL, _ALT_LABEL = _ref(RDF.type), _ref(RDFS.label), _ref(SKOS.altLabel)
+_DERIVED, _EVIDENCE, _DATE = _ref(PROV.wasDerivedFrom), _ref(KG.evidence), _ref(DCTERMS.date)
+_ARTICLE = {
+    "class": _ref(KG.Article),
+    "title": _ref(DCTERMS.title),
+    "source": _ref(KG.sourceFile),
+    "index": _ref(KG.articleIndex),
+    "start": _ref(KG.startOffset),
+    "end": _ref(KG.endOffset),
+}
+_ENTITY = {
+    "official": _ref(KG.Official),
+    "code": _ref(KG.divisionCode),
+    "mention": _ref(KG.mention),
+    "mention_class": _ref(KG.Mention),
+    **{label: _ref(cls) for label, cls in ENTITY_CLASSES.items()},
+}
+_POST = {
+    "class": _ref(ORG.Membership),
+    "member": _ref(ORG.member),
+    "organization": _ref(ORG.organization),
+    "role": _ref(ORG.role),
+    "role_class": _ref(ORG.Role),
+}
+_STATEMENT = {
+    "class": _ref(RDF.Statement),
+    "subject": _ref(RDF.subject),
+    "predicate": _ref(RDF.predicate),
+    "object": _ref(RDF.object),
+    "amount": _ref(KG.investmentYuan),
+    **{kind: _ref(prop) for kind, prop in RELATION_PROPERTIES.items()},
+}
+
+
+def _literal(text: str) -> str:
+    return f'"{text.translate(_ESCAPES)}"'
+
+
+def _integer(number: int) -> str:
+    return f'"{number}"^^{_INTEGER}'
+
+
+def _decimal(amount: float) -> str:
     """An xsd:decimal literal in plain notation (no exponent)."""
-    return Literal(format(Decimal(repr(float(amount))), "f"), datatype=XSD.decimal)
+    return f'"{Decimal(repr(float(amount))):f}"^^{_ref(XSD.decimal)}'
 
 
-def _new_graph() -> Graph:
-    """An empty graph with exactly the contract's prefixes bound."""
-    rdf = Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        rdf.bind(prefix, namespace)
-    return rdf
+class _Lines:
+    """The N-Triples lines of one graph, each once, a subject's lines together: the ontology,
+    then per article, per entity (its relations included) and its mentions, per post, per
+    role and per statement, in the graph's order. Each IRI and @zh literal is made once."""
+
+    def __init__(self) -> None:
+        self.iris: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+        self.dates: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+        self.lines: dict[str, None] = {}
+
+    def add(self, subject: str, predicate: str, value: str) -> None:
+        self.lines[f"{subject} {predicate} {value} .\n"] = None
+
+    def iri(self, path: str) -> str:
+        """The ``kgr:`` IRI of ``path``."""
+        iri = self.iris.get(path)
+        if iri is None:
+            iri = self.iris[path] = f"<{_KGR}{iri_path(path)}>"
+        return iri
+
+    def zh(self, text: str) -> str:
+        """A ``@zh`` literal."""
+        literal = self.texts.get(text)
+        if literal is None:
+            literal = self.texts[text] = _literal(text) + "@zh"
+        return literal
+
+    def ontology(self) -> None:
+        for triple in ox.parse(path=ONTOLOGY_PATH, format=ox.RdfFormat.TURTLE):
+            self.add(str(triple.subject), str(triple.predicate), str(triple.object))
+
+    def article(self, node: str, data: dict) -> None:
+        article = self.iris[node] = self.iri(f"article/{data['source']}/{data['index']}")
+        self.add(article, _TYPE, _ARTICLE["class"])
+        self.add(article, _ARTICLE["title"], self.zh(data["title"]))
+        self.add(article, _ARTICLE["source"], _literal(data["source"]))
+        for key in ("index", "start", "end"):
+            self.add(article, _ARTICLE[key], _integer(data[key]))
+        if data.get("date") is not None:
+            self.dates[node] = f'"{data["date"]}"^^{_ref(XSD.date)}'
+            self.add(article, _DATE, self.dates[node])
+
+    def provenance(self, subject: str, sources: Iterable[Source]) -> None:
+        """``prov:wasDerivedFrom`` each source article and ``kg:evidence`` each sentence."""
+        for source in sources:
+            self.add(subject, _DERIVED, self.iris[source.article])
+            self.add(subject, _EVIDENCE, self.zh(source.sentence))
+
+    def entity(self, graph: nx.MultiDiGraph, node: str, data: dict) -> None:
+        """The entity, its binary relations (plain triples) and its mentions."""
+        entity = self.iri(node)
+        self.add(entity, _TYPE, _ENTITY[data["type"]])
+        if data.get("official"):
+            self.add(entity, _TYPE, _ENTITY["official"])
+        self.add(entity, _LABEL, self.zh(data["name"]))
+        for alias in data.get("aliases", ()):
+            self.add(entity, _ALT_LABEL, self.zh(alias))
+        if data.get("code"):
+            self.add(entity, _ENTITY["code"], _literal(data["code"]))
+        for _, tail, edge in graph.out_edges(node, data=True):
+            if edge["kind"] != "holds_role":
+                self.add(entity, _STATEMENT[edge["kind"]], self.iri(tail))
+        sources = data.get("sources", ())
+        mentions = [self.iri(f"mention/{_digest(node, s.article, s.sentence)}") for s in sources]
+        for source, mention in zip(sources, mentions, strict=True):
+            self.add(entity, _DERIVED, self.iris[source.article])
+            self.add(entity, _ENTITY["mention"], mention)
+        for source, mention in zip(sources, mentions, strict=True):
+            self.add(mention, _TYPE, _ENTITY["mention_class"])
+            self.provenance(mention, [source])
+
+    def membership(self, head: str, tail: str, data: dict) -> None:
+        """A holds_role edge -> an ``org:Membership`` with its role, dates and provenance."""
+        role = data.get("role") or ""
+        membership = self.iri(f"membership/{_digest(head, role, tail)}")
+        self.add(membership, _TYPE, _POST["class"])
+        self.add(membership, _POST["member"], self.iri(head))
+        self.add(membership, _POST["organization"], self.iri(tail))
+        if role:
+            self.roles[role] = self.iri(f"role/{role}")
+            self.add(membership, _POST["role"], self.roles[role])
+        sources = data.get("sources", ())
+        self.provenance(membership, sources)
+        for source in sources:
+            if source.article in self.dates:
+                self.add(membership, _DATE, self.dates[source.article])
+
+    def role(self, role: str, iri: str) -> None:
+        self.add(iri, _TYPE, _POST["role_class"])
+        self.add(iri, _LABEL, self.zh(role))
+
+    def statement(self, head: str, tail: str, data: dict) -> None:
+        """The reified statement of a binary relation, with its provenance."""
+        statement = self.iri(f"statement/{_digest(data['kind'], head, tail)}")
+        self.add(statement, _TYPE, _STATEMENT["class"])
+        self.add(statement, _STATEMENT["subject"], self.iri(head))
+        self.add(statement, _STATEMENT["predicate"], _STATEMENT[data["kind"]])
+        self.add(statement, _STATEMENT["object"], self.iri(tail))
+        if data.get("amount_yuan") is not None:
+            self.add(statement, _STATEMENT["amount"], _decimal(data["amount_yuan"]))
+        self.provenance(statement, data.get("sources", ()))
 
 
-def _date(data: dict) -> Literal | None:
-    """The xsd:date of an article node, if the page gives one."""
-    return None if data.get("date") is None else Literal(data["date"], datatype=XSD.date)
-
-
-def _add_article(rdf: Graph, data: dict) -> URIRef:
-    """Add an article node; return its IRI."""
-    article = resource(f"article/{data['source']}/{data['index']}")
-    rdf.add((article, RDF.type, KG.Article))
-    rdf.add((article, DCTERMS.title, _zh(data["title"])))
-    rdf.add((article, KG.sourceFile, Literal(data["source"])))
-    rdf.add((article, KG.articleIndex, Literal(data["index"])))
-    rdf.add((article, KG.startOffset, Literal(data["start"])))
-    rdf.add((article, KG.endOffset, Literal(data["end"])))
-    date = _date(data)
-    if date is not None:
-        rdf.add((article, DCTERMS.date, date))
-    return article
-
-
-def _add_provenance(
-    rdf: Graph, subject: URIRef, sources: Iterable[Source], articles: dict[str, URIRef]
-) -> None:
-    """``prov:wasDerivedFrom`` each source article and ``kg:evidence`` each sentence."""
-    for source in sources:
-        rdf.add((subject, PROV.wasDerivedFrom, articles[source.article]))
-        rdf.add((subject, KG.evidence, _zh(source.sentence)))
-
-
-def _add_entity(rdf: Graph, node: str, data: dict, articles: dict[str, URIRef]) -> None:
-    entity = resource(node)
-    rdf.add((entity, RDF.type, ENTITY_CLASSES[data["type"]]))
-    if data.get("official"):
-        rdf.add((entity, RDF.type, KG.Official))
-    rdf.add((entity, RDFS.label, _zh(data["name"])))
-    for alias in data.get("aliases", ()):
-        rdf.add((entity, SKOS.altLabel, _zh(alias)))
-    for source in data.get("sources", ()):
-        mention = resource(f"mention/{_digest(node, source.article, source.sentence)}")
-        rdf.add((entity, PROV.wasDerivedFrom, articles[source.article]))
-        rdf.add((entity, KG.mention, mention))
-        rdf.add((mention, RDF.type, KG.Mention))
-        _add_provenance(rdf, mention, [source], articles)
-
-
-def _add_membership(
-    rdf: Graph,
-    head: str,
-    tail: str,
-    data: dict,
-    articles: dict[str, URIRef],
-    dates: dict[str, Literal],
-) -> None:
-    """A holds_role edge -> an ``org:Membership`` with its role, dates and provenance."""
-    role = data.get("role") or ""
-    membership = resource(f"membership/{_digest(head, role, tail)}")
-    rdf.add((membership, RDF.type, ORG.Membership))
-    rdf.add((membership, ORG.member, resource(head)))
-    rdf.add((membership, ORG.organization, resource(tail)))
-    if role:
-        role_iri = resource(f"role/{role}")
-        rdf.add((membership, ORG.role, role_iri))
-        rdf.add((role_iri, RDF.type, ORG.Role))
-        rdf.add((role_iri, RDFS.label, _zh(role)))
-    sources = data.get("sources", ())
-    _add_provenance(rdf, membership, sources, articles)
-    for source in sources:
-        if source.article in dates:
-            rdf.add((membership, DCTERMS.date, dates[source.article]))
-
-
-def _add_statement(
-    rdf: Graph, head: str, tail: str, data: dict, articles: dict[str, URIRef]
-) -> None:
-    """A binary relation -> the plain triple and its reified statement with provenance."""
-    triple = (resource(head), RELATION_PROPERTIES[data["kind"]], resource(tail))
-    rdf.add(triple)
-    statement = resource(f"statement/{_digest(data['kind'], head, tail)}")
-    rdf.add((statement, RDF.type, RDF.Statement))
-    rdf.add((statement, RDF.subject, triple[0]))
-    rdf.add((statement, RDF.predicate, triple[1]))
-    rdf.add((statement, RDF.object, triple[2]))
-    if data.get("amount_yuan") is not None:
-        rdf.add((statement, KG.investmentYuan, _decimal(data["amount_yuan"])))
-    _add_provenance(rdf, statement, data.get("sources", ()), articles)
-
-
-def to_rdf(graph: nx.MultiDiGraph) -> Graph:
-    """The RDF of a graph built by ``kg.graph.build_graph``, ontology included."""
-    rdf = _new_graph()
-    rdf.parse(ONTOLOGY_PATH, format="turtle")
-    articles: dict[str, URIRef] = {}
-    dates: dict[str, Literal] = {}
+def to_ntriples(graph: nx.MultiDiGraph) -> bytes:
+    """The RDF of a graph built by ``kg.graph.build_graph``, the ontology included, as
+    N-Triples in a fixed order: the same graph always gives the same bytes."""
+    out = _Lines()
+    out.ontology()
     for node, data in graph.nodes(data=True):
         if data["kind"] == "article":
-            articles[node] = _add_article(rdf, data)
-            date = _date(data)
-            if date is not None:
-                dates[node] = date
+            out.article(node, data)
     for node, data in graph.nodes(data=True):
         if data["kind"] == "entity":
-            _add_entity(rdf, node, data, articles)
-    for head, tail, data in graph.edges(data=True):
+            out.entity(graph, node, data)
+    edges = [(head, tail, data) for head, tail, data in graph.edges(data=True)]
+    for head, tail, data in edges:
         if data["kind"] == "holds_role":
-            _add_membership(rdf, head, tail, data, articles, dates)
-        else:
-            _add_statement(rdf, head, tail, data, articles)
-    return rdf
+            out.membership(head, tail, data)
+    for role, iri in out.roles.items():
+        out.role(role, iri)
+    for head, tail, data in edges:
+        if data["kind"] != "holds_role":
+            out.statement(head, tail, data)
+    return "".join(out.lines).encode("utf-8")
+
+
+def ntriples_to_turtle(ntriples: bytes) -> bytes:
+    """N-Triples -> Turtle with every contract prefix declared, the triples in their order."""
+    return ox.serialize(
+        ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES),
+        format=ox.RdfFormat.TURTLE,
+        prefixes=PREFIXES,
+    )
 
 
 def to_turtle(graph: nx.MultiDiGraph) -> bytes:
     """The graph's RDF as UTF-8 Turtle; the same graph always gives the same bytes."""
-    stream = io.BytesIO()
-    _Turtle(to_rdf(graph)).serialize(stream, encoding="utf-8")
-    return stream.getvalue()
+    return ntriples_to_turtle(to_ntriples(graph))
+
+
+def to_rdf(graph: nx.MultiDiGraph) -> Graph:
+    """The graph's RDF as an rdflib Graph with the contract's prefixes bound."""
+    rdf = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        rdf.bind(prefix, namespace)
+    return rdf.parse(data=to_turtle(graph), format="turtle")
 
 
 def write_turtle(graph: nx.MultiDiGraph, path: Path) -> None:
