@@ -58,6 +58,24 @@ def test_query_membership_count_and_posts(built):
     assert ("王刚", "副市长", "聊城市人民政府") in found
 
 
+def readme_query(heading: str) -> str:
+    """The SPARQL block that follows a line of README.md starting with ``heading``."""
+    readme = (SEEDS.parent / "README.md").read_text(encoding="utf-8")
+    after = readme[readme.index(heading) :]
+    return after.split("```sparql\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_companies_by_county_and_industry(built):
+    query = readme_query("Companies by county and industry")
+    rows = run("query", str(built / "graph.ttl"), query, "--format", "csv")
+    assert rows.exit_code == 0, rows.output
+    found = {
+        (r["county"], r["industry"], r["company"]) for r in csv.DictReader(io.StringIO(rows.output))
+    }
+    assert ("东阿县", "艾草", "东阿艾仙草药业有限公司") in found
+    assert all(county.endswith(("县", "区", "市")) for county, _, _ in found)
+
+
 def test_query_json_from_a_file_and_update_refused(built, tmp_path):
     question = tmp_path / "q.rq"
     question.write_text(MEMBERS, encoding="utf-8")
