@@ -34,7 +34,11 @@ INDUSTRY_VERB = re.compile(r"发展|推进|培育|壮大|打造|做强|布局|�
 AMOUNT = re.compile(r"(?:总投资|投资|投资额)(?:约|达|超|近)?([0-9]+(?:\.[0-9]+)?)(万|亿)元")
 ORG_LABELS = ("GOV", "ORG", "COMPANY")
 RESPECTIVELY = re.compile(r"^\s*分别(?:在|于|以|聚焦|发展)?\s*$")
-LIST_GAP = re.compile(r"^\s*[、和及]\s*$")
+LIST_GAP = re.compile(r"\s*[、和及]\s*")
+ADJACENT = re.compile("")
+ADJACENT_OR_DE = re.compile("的?")
+LEAD_WINDOW = 8
+"""Characters before a run of places searched for 位于 and the like."""
 WHOLE_WIDE = ("全省", "全国")
 GENERIC_BODIES = {"公司": "COMPANY", "集团": "COMPANY", "学校": "ORG", "医院": "ORG", "学院": "ORG"}
 """Bodies written by their kind alone, and the label of the named body they stand for."""
@@ -135,7 +139,7 @@ class Extractor:
             found += self.places(sentence, ents)
             found += self.builders(sentence, ents)
             found += self.respective(sentence, ents)
-            if self.text[: sentence.start_char].rstrip(" ").endswith("\n"):
+            if self.starts_paragraph(sentence.start_char):
                 home = None
             topic = None
             for clause in self.clauses(sentence):
@@ -143,6 +147,13 @@ class Extractor:
                 topic = topic or self.topic(clause)
             home = next((e for e in reversed(ents) if self.home_region(e)), home)
         return found
+
+    def starts_paragraph(self, start: int) -> bool:
+        """Whether the text at ``start`` follows a line break (spaces aside)."""
+        i = start - 1
+        while i >= 0 and self.text[i] == " ":
+            i -= 1
+        return i >= 0 and self.text[i] == "\n"
 
     def home_region(self, ent: Span) -> bool:
         """我市, 全市, 本县...: the paper's home region, not 全省 or 全国."""
@@ -199,7 +210,7 @@ class Extractor:
         if written is not None and last is written and not self.gap(written, role):
             return self.named_body(written.text, written.start_char) or written
         kind = self.text[max(0, role.start_char - 2) : role.start_char]
-        if kind in GENERIC_BODIES and (named := self.named_body(kind, role.start_char - 2)):
+        if named := self.named_body(kind, role.start_char - 2):
             return named
         if role.text in IMPLIED_ORGS or not chain:
             return None
@@ -293,35 +304,17 @@ class Extractor:
                 found.append(self.located(ent, inner[0], sentence))
         for i, ent in enumerate(ents):
             if ent.label_ in LOCATABLE and i and self.gap(ents[i - 1], ent) == "的":
-                run = self.place_run_before(ents, i)
-                if run and LOCATED_BEFORE.search(self.text[: run[0].start_char]):
+                run = self.run(ents[i - 1 :: -1], "PLACE", ADJACENT_OR_DE)[::-1]
+                if run and LOCATED_BEFORE.search(self.before(run[0], LEAD_WINDOW)):
                     found.append(self.located(ent, run[-1], sentence))
         for i, ent in enumerate(ents[:-1]):
             if ent.label_ in LOCATABLE and LOCATED_VERB.match(self.gap(ent, ents[i + 1])):
-                run = self.place_run(ents, i + 1)
+                run = self.run(ents[i + 1 :], "PLACE", ADJACENT)
                 if run:
                     found.append(
                         self.located(ent, max(run, key=lambda p: place_rank(p.text)), sentence)
                     )
         return found
-
-    def place_run(self, ents: list[Span], i: int) -> list[Span]:
-        """The places written in a row from ``ents[i]``."""
-        run: list[Span] = []
-        for ent in ents[i:]:
-            if ent.label_ != "PLACE" or (run and self.gap(run[-1], ent)):
-                break
-            run.append(ent)
-        return run
-
-    def place_run_before(self, ents: list[Span], i: int) -> list[Span]:
-        """The places written in a row that end right before ``ents[i]``, in text order."""
-        run: list[Span] = []
-        for ent in reversed(ents[:i]):
-            if ent.label_ != "PLACE" or self.gap(ent, run[0] if run else ents[i]) not in ("", "的"):
-                break
-            run.insert(0, ent)
-        return run
 
     def streets(self, sentence: Span, ents: list[Span]) -> list[Relation]:
         """A name next to a street address (柳园南路7号水务集团, 市机关事务管理局(东昌府区
@@ -404,7 +397,7 @@ class Extractor:
 
     def topic_industries(self, sentence: Span, ents: list[Span], topic: Span) -> list[Relation]:
         """The topic is in the industries a clause begins with, listed one after another."""
-        industries = self.listed(ents, "INDUSTRY")
+        industries = self.run(ents, "INDUSTRY", LIST_GAP)
         lead = CLAUSE_BREAK.split(self.text[sentence.start_char : ents[0].start_char])[-1]
         if len(lead) > 12 or not (INDUSTRY_VERB.search(lead) or len(industries) >= 2):
             return []
@@ -463,8 +456,8 @@ class Extractor:
         for i, ent in enumerate(ents[:-1]):
             if ent.label_ != "PLACE" or not RESPECTIVELY.match(self.gap(ent, ents[i + 1])):
                 continue
-            places = self.listed(ents[i::-1], "PLACE")[::-1]
-            industries = self.listed(ents[i + 1 :], "INDUSTRY")
+            places = self.run(ents[i::-1], "PLACE", LIST_GAP)[::-1]
+            industries = self.run(ents[i + 1 :], "INDUSTRY", LIST_GAP)
             if len(places) == len(industries) >= 2:
                 found += [
                     self.relate("in_industry", p, x, sentence)
@@ -472,14 +465,19 @@ class Extractor:
                 ]
         return found
 
-    def listed(self, ents: list[Span], label: str) -> list[Span]:
-        """The entities of ``label`` listed one after another (、 or 和 between) from ents[0]."""
-        run: list[Span] = []
+    def run(self, ents: list[Span], label: str, joins: re.Pattern[str]) -> list[Span]:
+        """The entities of ``label`` written one after another from ``ents[0]`` (``ents`` may
+        go backwards), each gap between two of them matching ``joins``."""
+        found: list[Span] = []
         for ent in ents:
-            if ent.label_ != label or (run and not LIST_GAP.match(self.between(run[-1], ent))):
+            if ent.label_ != label or (found and not joins.fullmatch(self.between(found[-1], ent))):
                 break
-            run.append(ent)
-        return run
+            found.append(ent)
+        return found
+
+    def before(self, span: Span, chars: int) -> str:
+        """The ``chars`` characters of text before a span."""
+        return self.text[max(0, span.start_char - chars) : span.start_char]
 
     def between(self, a: Span, b: Span) -> str:
         """The text between two spans, in whichever order they stand."""
