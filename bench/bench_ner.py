@@ -42,7 +42,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--with-rules",
         action="store_true",
-        help="add the entity rules before the model, as kg build runs it",
+        help="add the entity rules and the place filter around the model, as kg build runs it",
     )
     parser.add_argument("--home-city", default="聊城市", help="home region of the rules")
     parser.add_argument("--gold-dir", type=Path, default=SHARED / "annotation" / "gold")
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ[variable] = str(args.threads)
     import spacy
 
-    import kg.ner  # noqa: F401  (registers the rules and what the model's config names)
+    from kg.ner import add_rules  # (also registers what the model's config names)
     from kg.train import evaluate_cluener
 
     overrides = {}
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         overrides = {"nlp": {"before_creation": {"@callbacks": "kg.use_ops.v1", "name": args.ops}}}
     nlp = spacy.load(args.model, config=overrides)
     if args.with_rules:
-        nlp.add_pipe("kg_entity_rules", config={"home_city": args.home_city}, before="ner")
+        add_rules(nlp, args.home_city)
     report: dict[str, object] = {
         "model": str(args.model),
         "pipeline": nlp.pipe_names,

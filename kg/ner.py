@@ -547,6 +547,12 @@ def load_pipeline(model: Path | None = None, home_city: str = "") -> Language:
     """
     path = model or DEFAULT_MODEL
     nlp = spacy.load(path) if (path / "config.cfg").exists() else spacy.blank("zh")
+    return add_rules(nlp, home_city)
+
+
+def add_rules(nlp: Language, home_city: str) -> Language:
+    """Add the entity rules before a trained model's ``ner`` (or alone), and after it the
+    filter of the model's places, unless the pipeline has them already."""
     if "kg_entity_rules" not in nlp.pipe_names:
         first = "ner" if "ner" in nlp.pipe_names else None
         nlp.add_pipe("kg_entity_rules", config={"home_city": home_city}, before=first)
