@@ -96,6 +96,9 @@ neither (俱乐部, 编辑部, 奥委会, 科学院, 世界银行...); a company
 comes before the GOV 部, and a state bank (人民银行) before the COMPANY 银行, 行 (招行).
 """
 
+SEED = 0
+"""Seed of every random sample drawn from the corpora (training mixes, held-out slices)."""
+
 CORPUS_FILES: dict[str, dict[str, str]] = {
     "cluener": {"train": "cluener2020/train.json", "dev": "cluener2020/dev.json"},
     "msra": {"train": "msra_ner/msra_train_bio.txt", "test": "msra_ner/msra_test_bio.txt"},

@@ -14,10 +14,8 @@ from pathlib import Path
 
 import spacy_pkuseg
 
-from kg.corpora import CORPUS_FILES, PD_TOKEN
+from kg.corpora import CORPUS_FILES, PD_TOKEN, SEED
 from kg.evaluate import Counts
-
-SEED = 0
 
 
 def segmented_paragraphs(path: Path) -> Iterator[list[str]]:

@@ -26,6 +26,7 @@ from wasabi import msg
 
 import kg.features  # noqa: F401  (registers the architectures the config names)
 from kg.corpora import (
+    SEED,
     Sentence,
     corpus_has_roles,
     load_role_lexicon,
@@ -66,8 +67,6 @@ SMALL_OVERRIDES = {"training.max_epochs": 2, "training.max_steps": 0, "training.
 
 CLUENER_TARGET_LABELS = ("PERSON", "COMPANY", "GOV", "ORG", "ROLE")
 """CLUENER name, company, government, organization, position: the classes of the target."""
-
-SEED = 0
 
 
 class TrainingTimeUp(Exception):
