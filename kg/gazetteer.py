@@ -59,8 +59,9 @@ def _division_lines() -> list[str]:
 class Gazetteer:
     """Division lookup by full or short name, and the place names NER should know."""
 
-    def __init__(self, lines: list[str], countries: set[str]) -> None:
+    def __init__(self, lines: list[str], countries: set[str], cities: set[str]) -> None:
         self.countries = countries
+        self.foreign_cities = cities
         self.by_name: dict[str, list[Division]] = defaultdict(list)
         self.by_short: dict[str, list[Division]] = defaultdict(list)
         self._villages: dict[Division, list[str]] = defaultdict(list)
@@ -115,9 +116,10 @@ class Gazetteer:
 
     def place_names(self, home: Division | None) -> set[str]:
         """Place strings for the NER lexicon: divisions down to towns, the home region's
-        villages, province and city short names, countries. County short names are left
-        to ``county_short_names``: alone they are often common words (合作, 通道)."""
-        names = set(self.countries)
+        villages, province and city short names, countries and large cities abroad. County
+        short names are left to ``county_short_names``: alone they are often common words
+        (合作, 通道)."""
+        names = self.countries | self.foreign_cities
         for name, divisions in self.by_name.items():
             if len(name) == 2 and name.endswith(("区", "道")):
                 continue
@@ -146,18 +148,29 @@ class Gazetteer:
 TOWN_ENDINGS = ("镇", "乡", "街道", "苏木")
 
 
-def _countries() -> set[str]:
-    names: set[str] = set()
+COMMON_WORDS = {"万象", "汉堡", "金边", "亚伦"}
+"""City names abroad that are more often common words (包罗万象) or person names."""
+
+
+def _world() -> tuple[set[str], set[str]]:
+    """Countries (short and full names) and the capitals and large cities of the countries
+    other than China, also written with 市 (首尔, 首尔市), from jionlp's world list."""
+    countries: set[str] = set()
+    cities: set[str] = set()
     text = _dictionary_file("world_location.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line or line.endswith(":"):
             continue
-        fields = line.split("\t")
-        names.update(f for f in fields[:2] if f)
-    return names
+        fields = [*line.split("\t"), "", ""]
+        countries.update(f for f in fields[:2] if f)
+        if fields[0] != "中国":
+            names = [n for n in (fields[2], *fields[3].split("/")) if len(n) >= 2]
+            cities.update(n for n in names if n not in COMMON_WORDS)
+            cities.update(n + "市" for n in names if n[-1] not in "市岛")
+    return countries, cities - countries
 
 
 @cache
 def gazetteer() -> Gazetteer:
     """The gazetteer, read once per process."""
-    return Gazetteer(_division_lines(), _countries())
+    return Gazetteer(_division_lines(), *_world())

@@ -34,6 +34,8 @@ PROJECT_CHAR = re.compile(rf"[{CJK}A-Za-z0-9()（）·.]")
 BOUNDARY = set(
     "的了在和与及或是到为对将由把被从向等于也还又就并让使给其该这那此各每而但若即着过所据跟往至暨"
 )
+INNER_WORDS = {"中等", "高等", "初等", "对外", "和平", "为民"}
+"""Words with a boundary character that names hold (东昌府区中等职业教育学校)."""
 CREDIT = re.compile(
     r"(?:■|(?:^|(?<=[\s(（]))(?:摄影|文/|图/|编辑|校对|审核)|联系人(?:及电话)?[:：])\s*", re.M
 )
@@ -50,6 +52,7 @@ LIST_OF_INDUSTRIES = re.compile(
     rf"(?:等{COUNT}|等|{COUNT})(?:重点|主导|传统|新兴)?(?:产业类别|产业|行业|业态|领域)"
 )
 INDUSTRY_SHAPE = re.compile(rf"[{CJK}]{{2,6}}(?:产业|行业)")
+TRADE_AFTER = re.compile(r"产业|行业|企业|园区|基地|项目|等|、|和|及")
 WEEKDAY_OR_TIME = re.compile(r"^(?:今年|去年|明年|近年|当天|目前|现在|同时)")
 
 
@@ -124,6 +127,7 @@ class Lexicons:
     lead_words: Lexicon
     generic: frozenset[str]
     company_suffixes: Lexicon
+    weak_company_suffixes: frozenset[str]
     org_suffixes: Lexicon
     project_suffixes: Lexicon
     weak_project_suffixes: frozenset[str]
@@ -147,6 +151,7 @@ def load_lexicons(home_city: str = "") -> Lexicons:
     )
     projects = read_lexicon("project_suffixes.txt")
     orgs = read_lexicon("org_suffixes.txt")
+    companies = read_lexicon("company_suffixes.txt")
     place_aliases = read_pairs("place_aliases.txt")
     county_shorts = places.county_short_names()
     home_city_region = home.parent if home and home.level == "county" else home
@@ -169,7 +174,8 @@ def load_lexicons(home_city: str = "") -> Lexicons:
         lead_words=Lexicon(read_lexicon("lead_words.txt")),
         project_kinds=Lexicon(read_lexicon("project_kinds.txt")),
         generic=frozenset(read_lexicon("generic_words.txt")),
-        company_suffixes=Lexicon(read_lexicon("company_suffixes.txt")),
+        company_suffixes=Lexicon(c.lstrip("*") for c in companies),
+        weak_company_suffixes=frozenset(c[1:] for c in companies if c.startswith("*")),
         org_suffixes=Lexicon(o.lstrip("*") for o in orgs),
         weak_org_suffixes=frozenset(o[1:] for o in orgs if o.startswith("*")),
         project_suffixes=Lexicon(p.lstrip("*") for p in projects),
@@ -211,7 +217,9 @@ class EntityRules:
         bodies = self.bodies(text, places)
         names = [*places, *roles, *bodies]
         lex = self.lex
-        names += self.by_suffix(text, lex.company_suffixes, frozenset(), "COMPANY", places)
+        names += self.by_suffix(
+            text, lex.company_suffixes, lex.weak_company_suffixes, "COMPANY", places
+        )
         names += self.by_suffix(text, lex.org_suffixes, lex.weak_org_suffixes, "ORG", places)
         names += self.by_suffix(
             text, lex.project_suffixes, lex.weak_project_suffixes, "PROJECT", places
@@ -229,6 +237,7 @@ class EntityRules:
         found = [Candidate(s, e, "PLACE", 1) for s, e in self.lex.places.finditer(text)]
         found += [Candidate(m.start(), m.end(), "PLACE", 1) for m in HOME_PLACE.finditer(text)]
         found += self.streets(text, found)
+        found += self.zones(text, found)
         written = {text[c.start : c.end] for c in found}
         shorts = {s for s, full in self.lex.county_shorts.items() if full in written}
         shorts |= self.lex.home_county_shorts
@@ -242,8 +251,21 @@ class EntityRules:
         for m in STREET.finditer(text):
             start = self.run_start(text, m.end(), 7, NAME_CHAR)
             start = max((e for e in place_ends if start <= e < m.end() - 1), default=start)
+            start = m.end() - len(self.strip_lead(text[start : m.end()]))
             if m.end() - start >= 3:
                 found.append(Candidate(start, m.end(), "PLACE", 1))
+        return found
+
+    def zones(self, text: str, places: list[Candidate]) -> list[Candidate]:
+        """Development zones, places of their own: 高新区, 聊城经济技术开发区 (from the place
+        the name begins with)."""
+        found = []
+        for m in ZONE.finditer(text):
+            reach = self.run_start(text, m.start(), 8, NAME_CHAR)
+            start = min(
+                (p.start for p in places if reach <= p.start < m.start()), default=m.start()
+            )
+            found.append(Candidate(start, m.end(), "PLACE", 1))
         return found
 
     def roles(self, text: str) -> list[Candidate]:
@@ -284,10 +306,28 @@ class EntityRules:
             weak_start = start in place_starts or (text[start] in LEVELS and m.start() - start > 1)
             if m.group() in weak and not weak_start:
                 continue
+            if label == "COMPANY" and m.group() in weak:
+                start = self.trade_name(text, start, m, places)
+                if start is None:
+                    continue
             if not self.plausible(label, text[start : m.start()], start, place_starts):
                 continue
             found.append(Candidate(start, m.end(), label, 3))
         return found
+
+    def trade_name(
+        self, text: str, start: int, suffix: re.Match[str], places: list[Candidate]
+    ) -> int | None:
+        """Where a firm called by its trade begins (茌平区金号织业 -> 金号织业): after places,
+        with a name of its own, and no 产业/企业 after the trade word (东阿县食品企业 is no
+        firm)."""
+        own = start
+        while nxt := next((p.end for p in places if p.start == own), None):
+            own = nxt
+        stem = text[own : suffix.start()]
+        if own == start or len(stem) < 2 or not self.specific(stem):
+            return None
+        return None if TRADE_AFTER.match(text, suffix.end()) else own
 
     def plausible(self, label: str, stem: str, start: int, place_starts: set[int]) -> bool:
         """Shape checks on a name's stem: a company has no digits (开设3家直营店 is not a
@@ -413,11 +453,13 @@ class EntityRules:
     def short_forms(self, name: str) -> set[str]:
         """What news calls a company after its full name: the name without its place and
         legal form when that ends in 集团 (聊城水务集团有限公司 -> 水务集团), or the first two
-        characters of the core and 公司/集团 (聊城市东元资产经营有限公司 -> 东元公司)."""
-        if not LEGAL_FORM.search(name):
-            return set()
+        characters of the core and 公司/集团 (聊城市东元资产经营有限公司 -> 东元公司); a name
+        without a legal form, without its places (茌平区金号织业 -> 金号织业)."""
         core = LEGAL_FORM.sub("", name)
-        core = core[self.lex.places.match_at(core, 0) :]
+        while n := self.lex.places.match_at(core, 0):
+            core = core[n:]
+        if not LEGAL_FORM.search(name):
+            return {core} if len(core) >= 4 and core != name else set()
         if len(core) < 2:
             return set()
         forms = {core[:2] + "公司", core[:2] + "集团"}
@@ -454,7 +496,10 @@ class EntityRules:
                     break
                 start = opening
                 continue
-            if char in BOUNDARY or char in "(（" or not chars.match(char):
+            inner = (
+                text[start - 2 : start] in INNER_WORDS or text[start - 1 : start + 1] in INNER_WORDS
+            )
+            if (char in BOUNDARY and not inner) or char in "(（" or not chars.match(char):
                 break
             start -= 1
         return start
@@ -498,7 +543,10 @@ class EntityRules:
         return False
 
 
-STREET = re.compile(rf"[{CJK}]+?(?:大街|大道|街|路)(?=[0-9]+号)")
+STREET = re.compile(
+    rf"[{CJK}]+?(?:大街|大道|街|路)(?=[0-9]+号|与[{CJK}]{{1,6}}?(?:大街|大道|街|路)|交叉)"
+)
+ZONE = re.compile("经济技术开发区|高新技术产业开发区|经济开发区|高新区|经开区|开发区|保税区")
 HOUSE_NUMBER = re.compile(r"[0-9]+号")
 """An address's house number: a name found by its ending starts after it (15号山东XX公司)."""
 QUANTITY = re.compile(r"[0-9一二三四五六七八九十几多]+[个名项家批条座处]")

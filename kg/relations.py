@@ -11,6 +11,7 @@ invests_in within a clause.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -29,6 +30,12 @@ LOCATED_VERB = re.compile(r"^\s*(?:在|落户|位于|落地|坐落在|坐落于|
 STREET_TAIL = re.compile(r"^[0-9]+号")
 ADDRESS_GAP = re.compile(r"^[^，,。；;、]{0,30}$")
 ADDRESS = re.compile(r"^\s*(?:地址|位于|坐落于|落户|地处)[:：]?\s*$")
+OPEN = ("(", "（")
+BRANCH = re.compile(
+    r"(?:分公司|分行|支行|分店|分院|分中心|销售中心|办事处|直营店|专卖店|门店|体验店|营业部|代表处)$"
+)
+CLOSE_BRACKET = re.compile(r"[^()（）\n]*[)）]")
+ENUMERATOR = re.compile(r"\s*(?:[0-9０-９]+[.．、]|[一二三四五六七八九十]+、)?\s*")
 BUILD_VERB = re.compile(r"建设|建成|打造|开工|投建|投资|实施|推进|落地|运营|承建|规划")
 INDUSTRY_VERB = re.compile(r"发展|推进|培育|壮大|打造|做强|布局|聚焦|形成|主导|生产|年产|主营|从事")
 AMOUNT = re.compile(r"(?:总投资|投资|投资额)(?:约|达|超|近)?([0-9]+(?:\.[0-9]+)?)(万|亿)元")
@@ -96,6 +103,8 @@ class Extractor:
         self.text = doc.text
         """The Doc's text, read once: spaCy rebuilds ``Doc.text`` on every call."""
         self.article = article
+        self.ents = list(doc.ents)
+        self.ends = [e.end_char for e in self.ents]
 
     def mention(self, span: Span, sentence: Span, context: str = "") -> Mention:
         return Mention(
@@ -261,20 +270,22 @@ class Extractor:
         return found
 
     def places(self, sentence: Span, ents: list[Span]) -> list[Relation]:
-        """part_of for places written in a row; located_in for a name written right after
-        its place or followed by an address."""
+        """part_of for places written in a row; located_in for names listed right after
+        their place (我市A公司、B公司) or followed by an address."""
         found = []
-        for left, right in pairwise(ents):
+        for i, (left, right) in enumerate(pairwise(ents)):
             gap = self.gap(left, right)
             if left.label_ == "PLACE" and gap == "":
                 if right.label_ == "PLACE" and place_rank(left.text) < place_rank(right.text):
                     found.append(self.relate("part_of", right, left, sentence))
                 elif right.label_ in HOLDERS and right.label_ != "GOV":
-                    found.append(self.relate("located_in", right, left, sentence))
+                    listed = self.run(ents[i + 1 :], right.label_, LIST_GAP)
+                    found += [self.located(name, left, sentence) for name in listed]
                 elif right.label_ == "INDUSTRY" and self.industry_subject(left):
                     found.append(self.relate("in_industry", left, right, sentence))
         found += self.addresses(sentence, ents)
         found += self.streets(sentence, ents)
+        found += self.bracketed(sentence, ents)
         found += self.placed_names(sentence, ents)
         return found
 
@@ -293,15 +304,8 @@ class Extractor:
         在/落户/位于 and places, is in the smallest of them."""
         found = []
         for ent in ents:
-            if ent.label_ not in LOCATABLE:
-                continue
-            inner = [
-                p
-                for p in self.doc.spans.get(PLACES_KEY, [])
-                if p.start_char == ent.start_char and p.end_char < ent.end_char
-            ]
-            if inner and local_place(inner[0].text):
-                found.append(self.located(ent, inner[0], sentence))
+            if ent.label_ in LOCATABLE and (place := self.place_in_name(ent)) is not None:
+                found.append(self.located(ent, place, sentence))
         for i, ent in enumerate(ents):
             if ent.label_ in LOCATABLE and i and self.gap(ents[i - 1], ent) == "的":
                 run = self.run(ents[i - 1 :: -1], "PLACE", ADJACENT_OR_DE)[::-1]
@@ -315,6 +319,25 @@ class Extractor:
                         self.located(ent, max(run, key=lambda p: place_rank(p.text)), sentence)
                     )
         return found
+
+    def place_in_name(self, ent: Span) -> Span | None:
+        """The smallest local place of the places a name begins with (东昌府区梁水镇X公司 ->
+        梁水镇, 日本大阪X馆 -> 大阪); a branch is where its name says before the branch word
+        (X有限公司聊城分公司 -> 聊城), not where the parent is."""
+        inner = [
+            p
+            for p in self.doc.spans.get(PLACES_KEY, [])
+            if ent.start_char <= p.start_char and p.end_char < ent.end_char
+        ]
+        if branch := BRANCH.search(ent.text):
+            at = ent.start_char + branch.start()
+            return next((p for p in inner if p.end_char == at), None)
+        chain: list[Span] = []
+        end = ent.start_char
+        while nxt := max((p for p in inner if p.start_char == end), key=len, default=None):
+            chain.append(nxt)
+            end = nxt.end_char
+        return next((p for p in reversed(chain) if local_place(p.text)), None)
 
     def streets(self, sentence: Span, ents: list[Span]) -> list[Relation]:
         """A name next to a street address (柳园南路7号水务集团, 市机关事务管理局(东昌府区
@@ -333,23 +356,61 @@ class Extractor:
         return found
 
     def addresses(self, sentence: Span, ents: list[Span]) -> list[Relation]:
-        """A name followed by 地址:/位于 and places: located in the smallest place."""
+        """A name followed by 地址:/位于 and places, on the same line or as the heading of
+        the address line, is in the places below the city."""
         found = []
-        for i, ent in enumerate(ents):
-            if ent.label_ not in HOLDERS or i + 1 >= len(ents):
-                continue
-            if not ADDRESS.match(self.gap(ent, ents[i + 1])):
-                continue
-            run = [ents[i + 1]]
-            for nxt in ents[i + 2 :]:
-                if nxt.label_ != "PLACE" or self.gap(run[-1], nxt):
-                    break
-                run.append(nxt)
-            places = [p for p in run if p.label_ == "PLACE"]
-            if places:
-                smallest = max(places, key=lambda p: place_rank(p.text))
-                found.append(self.relate("located_in", ent, smallest, sentence))
+        if ents and ADDRESS.match(self.text[sentence.start_char : ents[0].start_char]):
+            heading = self.entity_before(sentence.start_char)
+            if heading is not None and heading.label_ in HOLDERS:
+                found += self.in_address(heading, ents, sentence)
+        for i, ent in enumerate(ents[:-1]):
+            if ent.label_ in HOLDERS and ADDRESS.match(self.gap(ent, ents[i + 1])):
+                found += self.in_address(ent, ents[i + 1 :], sentence)
         return found
+
+    def in_address(self, holder: Span, ents: list[Span], sentence: Span) -> list[Relation]:
+        """located_in for the local places written one after another from ``ents[0]``."""
+        run = self.run(ents, "PLACE", ADJACENT)
+        return [self.located(holder, p, sentence) for p in run if local_place(p.text)]
+
+    def entity_before(self, start: int) -> Span | None:
+        """The last entity of the Doc that ends before ``start``, if only spaces and line
+        breaks lie between."""
+        i = bisect_right(self.ends, start) - 1
+        if i < 0 or self.text[self.ents[i].end_char : start].strip():
+            return None
+        return self.ents[i]
+
+    def bracketed(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """A body with its address in brackets, 市机关事务管理局(东昌府区花园北路22号), or an
+        address line ending in the body in brackets, 高新区九州街道…9楼东侧(粮盐集团)."""
+        found = []
+        text = self.text
+        for i, ent in enumerate(ents):
+            if ent.label_ not in (*LOCATABLE, "GOV"):
+                continue
+            if text[ent.end_char : ent.end_char + 1] in OPEN and i + 1 < len(ents):
+                close = self.closing(ent.end_char)
+                inside = [e for e in ents[i + 1 :] if e.end_char <= close]
+                if inside and inside[0].start_char == ent.end_char + 1:
+                    found += self.in_address(ent, inside, sentence)
+            elif (
+                text[ent.start_char - 1 : ent.start_char] in OPEN
+                and self.closing(ent.start_char - 1) == ent.end_char
+            ):
+                line = max(text.rfind(c, sentence.start_char, ent.start_char) for c in "\n，,；;。")
+                before = [e for e in ents[:i] if e.start_char > line]
+                if before and ENUMERATOR.fullmatch(
+                    text[max(line + 1, sentence.start_char) : before[0].start_char]
+                ):
+                    places = [p for p in before if p.label_ == "PLACE" and local_place(p.text)]
+                    found += [self.located(ent, p, sentence) for p in places]
+        return found
+
+    def closing(self, start: int) -> int:
+        """Where the bracket opened at ``start`` closes (-1 if it does not on the line)."""
+        m = CLOSE_BRACKET.match(self.text, start + 1)
+        return m.end() - 1 if m else -1
 
     def clauses(self, sentence: Span) -> Iterator[list[Span]]:
         """Entities of each clause (split at commas and colons)."""

@@ -141,3 +141,18 @@ def test_model_places_are_kept_only_where_the_rules_know_a_place():
     places = {e.text for e in doc.ents if e.label_ == "PLACE"}
     assert "杭州" in places
     assert places <= {s.text for s in doc.spans["kg_places"]}
+
+
+def test_development_zones_and_streets_at_a_crossing_are_places(nlp):
+    doc = nlp("会议在高新区举行，聊城经济技术开发区位于东昌东路与会展东路交叉口以东。")
+    assert {
+        ("高新区", "PLACE"),
+        ("聊城经济技术开发区", "PLACE"),
+        ("东昌东路", "PLACE"),
+        ("会展东路", "PLACE"),
+    } <= ents(doc)
+
+
+def test_names_hold_words_with_boundary_characters(nlp):
+    doc = nlp("冠县依托冠县中等职业学校开设电商专业。")
+    assert ("冠县中等职业学校", "ORG") in ents(doc)

@@ -60,9 +60,58 @@ def test_places_in_a_row_and_a_name_after_its_place(tag):
     assert ("云海制衣", "侯营镇") in pairs(relations, "located_in")
 
 
-def test_address_gives_the_smallest_place(tag):
+def test_address_gives_the_places_below_the_city(tag):
     _, _, relations = tag("一、山海情(聊城)农产品有限公司 地址:聊城市东昌府区北关街7号1—3层")
-    assert pairs(relations, "located_in") == {("山海情(聊城)农产品有限公司", "北关街")}
+    assert pairs(relations, "located_in") == {
+        ("山海情(聊城)农产品有限公司", "北关街"),
+        ("山海情(聊城)农产品有限公司", "东昌府区"),
+    }
+
+
+def test_address_on_the_line_under_the_name(tag):
+    _, _, relations = tag(
+        "三、山东鑫源食品有限公司\n\n地址:聊城市茌平区振兴路15号\n\n联系人:王刚"
+    )
+    assert pairs(relations, "located_in") == {
+        ("山东鑫源食品有限公司", "茌平区"),
+        ("山东鑫源食品有限公司", "振兴路"),
+    }
+
+
+def test_body_with_its_address_in_brackets_and_address_with_the_body_in_brackets(tag):
+    _, _, relations = tag(
+        "3. 阳谷县政务服务中心(狮子楼路18号)东侧\n"
+        "7. 开发区北城街道光明大厦5楼西侧(鑫达集团)\n"
+        "9. 东昌东路与会展东路交叉口西北角"
+    )
+    located = pairs(relations, "located_in")
+    assert ("阳谷县政务服务中心", "狮子楼路") in located
+    assert {("鑫达集团", "开发区"), ("鑫达集团", "北城街道")} <= located
+
+
+def test_names_listed_after_their_place_are_all_there(tag):
+    _, _, relations = tag("我市鲁西化工集团股份有限公司、山东时风集团有限责任公司入选名单。")
+    assert pairs(relations, "located_in") == {
+        ("鲁西化工集团股份有限公司", "我市"),
+        ("山东时风集团有限责任公司", "我市"),
+    }
+
+
+def test_branch_is_where_its_name_says_and_places_abroad(tag):
+    _, _, relations = tag(
+        "临清鲁元食品有限公司济南分公司揭牌，日本大阪文化馆、韩国首尔市观光协会代表参加。"
+    )
+    located = pairs(relations, "located_in")
+    assert ("临清鲁元食品有限公司济南分公司", "济南") in located
+    assert ("临清鲁元食品有限公司济南分公司", "临清") not in located
+    assert {("日本大阪文化馆", "大阪"), ("韩国首尔市观光协会", "首尔市")} <= located
+
+
+def test_firm_called_by_its_trade_after_its_place(tag):
+    doc, _, relations = tag("莘县华宇物业员工正在巡查。华宇物业还承接了东阿县食品企业的服务。")
+    assert ("华宇物业", "莘县") in pairs(relations, "located_in")
+    companies = [e.text for e in doc.ents if e.label_ == "COMPANY"]
+    assert companies == ["华宇物业", "华宇物业"]
 
 
 def test_place_subject_and_its_industries(tag):
