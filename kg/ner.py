@@ -225,6 +225,9 @@ class EntityRules:
             text, lex.project_suffixes, lex.weak_project_suffixes, "PROJECT", places
         )
         names += self.companies_before_titles(text, roles, names)
+        sites = self.facilities(text, names, places)
+        ends = {site.end for site in sites}
+        names = [n for n in names if n.end not in ends or n.label == "PLACE"] + sites
         names += self.industries(text)
         persons = self.persons(text, roles)
         chosen = choose([*names, *persons])
@@ -315,6 +318,26 @@ class EntityRules:
             found.append(Candidate(start, m.end(), label, 3))
         return found
 
+    def facilities(
+        self, text: str, names: list[Candidate], places: list[Candidate]
+    ) -> list[Candidate]:
+        """A site named after the firm that runs it, a project of its own:
+        X有限公司烘干仓储中心 (the firm's places before it left out)."""
+        found = []
+        for firm in names:
+            if firm.label != "COMPANY" or not LEGAL_FORM.search(text, firm.start, firm.end):
+                continue
+            m = FACILITY.match(text, firm.end)
+            if m is None or any(c in BOUNDARY for c in m.group()):
+                continue
+            start = firm.start
+            while nxt := next(
+                (p.end for p in places if p.start == start and p.end < firm.end), None
+            ):
+                start = nxt
+            found.append(Candidate(start, m.end(), "PROJECT", 3))
+        return found
+
     def trade_name(
         self, text: str, start: int, suffix: re.Match[str], places: list[Candidate]
     ) -> int | None:
@@ -326,6 +349,8 @@ class EntityRules:
             own = nxt
         stem = text[own : suffix.start()]
         if own == start or len(stem) < 2 or not self.specific(stem):
+            return None
+        if self.strip_lead(stem) != stem or self.lex.industries.match_at(stem, 0):
             return None
         return None if TRADE_AFTER.match(text, suffix.end()) else own
 
@@ -472,8 +497,9 @@ class EntityRules:
         start = self.run_start(text, end, longest, chars)
         stem = self.strip_lead(text[start:end])
         start = end - len(stem)
+        legal = [m.span() for m in LEGAL_WORDS.finditer(text, start, end)]
         for i in range(end - 1, start, -1):
-            if not self.lex.lead_words.endswith(text[start:i]):
+            if any(a < i < b for a, b in legal) or not self.lex.lead_words.endswith(text[start:i]):
                 continue
             placed = any(True for _ in self.lex.places.finditer(text[start:i]))
             if placed or text[i] in LEVELS or self.lex.places.match_at(text, i):
@@ -551,6 +577,9 @@ HOUSE_NUMBER = re.compile(r"[0-9]+号")
 """An address's house number: a name found by its ending starts after it (15号山东XX公司)."""
 QUANTITY = re.compile(r"[0-9一二三四五六七八九十几多]+[个名项家批条座处]")
 LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
+FACILITY = re.compile(rf"[{CJK}]{{2,8}}?(?:中心|基地|仓库|产业园|园区)")
+LEGAL_WORDS = re.compile("股份有限公司|有限责任公司|有限公司")
+"""Legal forms inside a longer name, which lead-in words (有) never cut."""
 HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")
 LEVELS = "省市县区"
 SUFFIX_NAMES = {"COMPANY": (25, NAME_CHAR), "ORG": (15, NAME_CHAR), "PROJECT": (30, PROJECT_CHAR)}

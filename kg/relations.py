@@ -19,7 +19,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span
 
 from kg.gazetteer import gazetteer
-from kg.ner import HOME_PLACE, LEGAL_FORM, PLACES_KEY, read_pairs
+from kg.ner import HOME_PLACE, LEGAL_FORM, LEGAL_WORDS, PLACES_KEY, read_pairs
 from kg.records import Article, Mention, Relation
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -37,10 +37,19 @@ BRANCH = re.compile(
 CLOSE_BRACKET = re.compile(r"[^()（）\n]*[)）]")
 ENUMERATOR = re.compile(r"\s*(?:[0-9０-９]+[.．、]|[一二三四五六七八九十]+、)?\s*")
 BUILD_VERB = re.compile(r"建设|建成|打造|开工|投建|投资|实施|推进|落地|运营|承建|规划")
-INDUSTRY_VERB = re.compile(r"发展|推进|培育|壮大|打造|做强|布局|聚焦|形成|主导|生产|年产|主营|从事")
+INDUSTRY_VERB = re.compile(
+    r"发展|推进|培育|壮大|打造|做强|布局|聚焦|形成|主导|生产|年产|主营|从事|立足|依托|深耕"
+)
+OWNS = re.compile(r"的|(?:就|共|现|已)?(?:拥)?有")
+"""Between a place and its industry (艾山村的艾草产品, 侯营镇就有棉服加工企业), when a product
+or firm word follows the industry."""
+FIRM_AFTER = re.compile(r"(?:加工|生产|制造)?(?:产品|企业|基地|产业|行业)")
+ALL_IN_ONE = re.compile(r"集([^。；;]{2,60}?)于一体")
 AMOUNT = re.compile(r"(?:总投资|投资|投资额)(?:约|达|超|近)?([0-9]+(?:\.[0-9]+)?)(万|亿)元")
 ORG_LABELS = ("GOV", "ORG", "COMPANY")
 RESPECTIVELY = re.compile(r"^\s*分别(?:在|于|以|聚焦|发展)?\s*$")
+SPREAD = re.compile(r"(?:产业|行业)?(?:主要|大多|多|重点)?(?:分布|集中|集聚|布局)(?:在|于)")
+REPRESENTED = re.compile(r"\s*(?:等)?为代表的\s*")
 LIST_GAP = re.compile(r"\s*[、和及]\s*")
 ADJACENT = re.compile("")
 ADJACENT_OR_DE = re.compile("的?")
@@ -104,6 +113,7 @@ class Extractor:
         """The Doc's text, read once: spaCy rebuilds ``Doc.text`` on every call."""
         self.article = article
         self.ents = list(doc.ents)
+        self.wholes = list(ALL_IN_ONE.finditer(self.text))
         self.ends = [e.end_char for e in self.ents]
 
     def mention(self, span: Span, sentence: Span, context: str = "") -> Mention:
@@ -148,6 +158,8 @@ class Extractor:
             found += self.places(sentence, ents)
             found += self.builders(sentence, ents)
             found += self.respective(sentence, ents)
+            found += self.industry_phrases(sentence, ents)
+            found += self.firm_lines(sentence, ents)
             if self.starts_paragraph(sentence.start_char):
                 home = None
             topic = None
@@ -438,8 +450,14 @@ class Extractor:
                 continue
             between = self.text[subject.end_char : ent.start_char]
             if ent.label_ == "INDUSTRY" and subject.label_ in ("PLACE", "COMPANY", "PROJECT"):
-                if self.industry_subject(subject) and (
-                    not between or INDUSTRY_VERB.search(between)
+                if (
+                    self.industry_subject(subject)
+                    and not self.all_in_one(ent)
+                    and (
+                        not between
+                        or INDUSTRY_VERB.search(between)
+                        or (OWNS.fullmatch(between) and FIRM_AFTER.match(self.text, ent.end_char))
+                    )
                 ):
                     found.append(self.relate("in_industry", subject, ent, sentence))
             elif ent.label_ == "PROJECT" and subject.label_ in ("COMPANY", "GOV"):
@@ -490,7 +508,8 @@ class Extractor:
         return found
 
     def builder_in_name(self, project: Span, companies: set[str]) -> Span | None:
-        """The company a project's name begins with, as a span of the name."""
+        """The company a project's name begins with (a company of the article, or any name
+        with its legal form), as a span of the name."""
         owner = max(
             (
                 c
@@ -501,7 +520,10 @@ class Extractor:
             default=None,
         )
         if owner is None:
-            return None
+            legal = LEGAL_WORDS.search(project.text)
+            if legal is None:
+                return None
+            owner = project.text[: legal.end()]
         return self.doc.char_span(project.start_char, project.start_char + len(owner), "COMPANY")
 
     def industry_subject(self, subject: Span) -> bool:
@@ -523,6 +545,43 @@ class Extractor:
                 found += [
                     self.relate("in_industry", p, x, sentence)
                     for p, x in zip(places, industries, strict=True)
+                ]
+        return found
+
+    def industry_phrases(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """Industries where a sentence says so: "X产业主要分布在A、B" (A and B are in X),
+        "以A、B为代表的X企业" (A and B are in X)."""
+        found = []
+        for i, ent in enumerate(ents[:-1]):
+            nxt = ents[i + 1]
+            if ent.label_ == "INDUSTRY" and SPREAD.fullmatch(self.gap(ent, nxt)):
+                places = self.run(ents[i + 1 :], "PLACE", LIST_GAP)
+                found += [self.relate("in_industry", p, ent, sentence) for p in places]
+            if nxt.label_ == "INDUSTRY" and REPRESENTED.fullmatch(self.gap(ent, nxt)):
+                named = self.run(ents[i::-1], ent.label_, LIST_GAP)
+                if ent.label_ in ("COMPANY", "PROJECT"):
+                    found += [self.relate("in_industry", c, nxt, sentence) for c in named]
+        return found
+
+    def all_in_one(self, ent: Span) -> bool:
+        """Whether an entity stands in "集A、B于一体", which describes a firm named next to it."""
+        return any(m.start(1) <= ent.start_char < m.end(1) for m in self.wholes)
+
+    def firm_lines(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """A firm "集A、B、C于一体" is in the industries A, B, C: the firm named before 集
+        in the sentence, else the first one named after 于一体."""
+        found = []
+        for m in self.wholes:
+            if not sentence.start_char <= m.start() < sentence.end_char:
+                continue
+            firms = [e for e in ents if e.label_ == "COMPANY"]
+            firm = next((f for f in reversed(firms) if f.end_char <= m.start()), None)
+            firm = firm or next((f for f in firms if f.start_char >= m.end()), None)
+            if firm is not None:
+                found += [
+                    self.relate("in_industry", firm, e, sentence)
+                    for e in ents
+                    if e.label_ == "INDUSTRY" and m.start(1) <= e.start_char < m.end(1)
                 ]
         return found
 

@@ -69,9 +69,7 @@ def test_address_gives_the_places_below_the_city(tag):
 
 
 def test_address_on_the_line_under_the_name(tag):
-    _, _, relations = tag(
-        "三、山东鑫源食品有限公司\n\n地址:聊城市茌平区振兴路15号\n\n联系人:王刚"
-    )
+    _, _, relations = tag("三、山东鑫源食品有限公司\n\n地址:聊城市茌平区振兴路15号\n\n联系人:王刚")
     assert pairs(relations, "located_in") == {
         ("山东鑫源食品有限公司", "茌平区"),
         ("山东鑫源食品有限公司", "振兴路"),
@@ -217,3 +215,40 @@ def test_chain_across_bodies_of_two_places_ends_in_a_working_group(tag):
         ("副县长", "县政府"),
         ("组长", "济宁市援青干部工作组"),
     }
+
+
+def test_industry_spread_over_places_and_firms_named_as_its_leaders(tag):
+    _, _, relations = tag(
+        "我市轴承产业主要分布在临清市、冠县，有以山东宏达机械有限公司、"
+        "聊城鑫泰轴承有限公司为代表的轴承生产企业800余家。"
+    )
+    found = pairs(relations, "in_industry")
+    assert {("临清市", "轴承产业"), ("冠县", "轴承产业")} <= found
+    assert {("山东宏达机械有限公司", "轴承"), ("聊城鑫泰轴承有限公司", "轴承")} <= found
+
+
+def test_firm_that_brings_industries_together(tag):
+    _, _, relations = tag(
+        "作为冠县首家集轴承研发、钢管加工于一体的企业,山东宏达机械有限公司已开发产品300余种。"
+    )
+    found = pairs(relations, "in_industry")
+    assert {("山东宏达机械有限公司", "轴承"), ("山东宏达机械有限公司", "钢管")} <= found
+    assert not {pair for pair in found if pair[0] == "冠县"}
+
+
+def test_place_that_has_firms_or_products_of_an_industry(tag):
+    _, _, relations = tag("仅临清市烟店镇就有轴承加工企业800余家。店子村的艾草产品销往全国。")
+    assert {("烟店镇", "轴承"), ("店子村", "艾草")} <= pairs(relations, "in_industry")
+
+
+def test_site_named_after_the_firm_that_runs_it(tag):
+    doc, _, relations = tag(
+        "走进冠县店子镇鑫源农业有限公司烘干仓储中心，一派繁忙。"
+        "山东鲁西化工集团有限公司年产20万吨己内酰胺项目开工建设。"
+    )
+    assert ("鑫源农业有限公司烘干仓储中心", "PROJECT") in {(e.text, e.label_) for e in doc.ents}
+    assert pairs(relations, "invests_in") == {
+        ("鑫源农业有限公司", "鑫源农业有限公司烘干仓储中心"),
+        ("山东鲁西化工集团有限公司", "山东鲁西化工集团有限公司年产20万吨己内酰胺项目"),
+    }
+    assert ("鑫源农业有限公司烘干仓储中心", "店子镇") in pairs(relations, "located_in")
