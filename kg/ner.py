@@ -298,6 +298,8 @@ class EntityRules:
         found = []
         pattern = "|".join(map(re.escape, sorted(suffixes.words, key=len, reverse=True)))
         for m in re.finditer(pattern, text):
+            if WORD_GOES_ON.match(text, m.end()):
+                continue
             start = self.left_extent(text, m.start(), longest, chars)
             if start is None:
                 continue
@@ -577,6 +579,8 @@ HOUSE_NUMBER = re.compile(r"[0-9]+号")
 """An address's house number: a name found by its ending starts after it (15号山东XX公司)."""
 QUANTITY = re.compile(r"[0-9一二三四五六七八九十几多]+[个名项家批条座处]")
 LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
+WORD_GOES_ON = re.compile("议|本科|专科|学历|毕业|生(?!产)")
+"""After an ending, text that makes it part of another word: 协商会议, 大学本科学历."""
 FACILITY = re.compile(rf"[{CJK}]{{2,8}}?(?:中心|基地|仓库|产业园|园区)")
 LEGAL_WORDS = re.compile("股份有限公司|有限责任公司|有限公司")
 """Legal forms inside a longer name, which lead-in words (有) never cut."""
@@ -635,6 +639,7 @@ def add_rules(nlp: Language, home_city: str) -> Language:
         nlp.add_pipe("kg_entity_rules", config={"home_city": home_city}, before=first)
     if "ner" in nlp.pipe_names and "kg_known_places" not in nlp.pipe_names:
         nlp.add_pipe("kg_known_places")
+        nlp.add_pipe("kg_trim_names")
     return nlp
 
 
@@ -645,4 +650,36 @@ def known_places(doc: Doc) -> Doc:
     (on the seed pages: 4 right, 16 wrong)."""
     found = {(span.start, span.end) for span in doc.spans.get(PLACES_KEY, [])}
     doc.ents = [e for e in doc.ents if e.label_ != "PLACE" or (e.start, e.end) in found]
+    return doc
+
+
+@cache
+def name_trimmings() -> tuple[Lexicon, frozenset[str]]:
+    """The lead-in words a name never starts with, and the endings that are no name alone."""
+    endings = [
+        w.lstrip("*")
+        for name in ("org_suffixes.txt", "company_suffixes.txt", "project_suffixes.txt")
+        for w in read_lexicon(name)
+    ]
+    return Lexicon(read_lexicon("lead_words.txt")), frozenset(endings)
+
+
+@Language.component("kg_trim_names")
+def trim_names(doc: Doc) -> Doc:
+    """Cut lead-in verbs off the model's body and project names (调动商会 -> 商会) and drop
+    what is then only an ending (商会, 公司)."""
+    lead, endings = name_trimmings()
+    text = doc.text
+    kept = []
+    for ent in doc.ents:
+        if ent.label_ in ("ORG", "COMPANY", "GOV", "PROJECT"):
+            start = ent.start_char
+            while (n := lead.match_at(text[: ent.end_char], start)) and ent.end_char - n >= 2:
+                start = n
+            trimmed = doc.char_span(start, ent.end_char, ent.label_)
+            if trimmed is None or trimmed.text in endings:
+                continue
+            ent = trimmed
+        kept.append(ent)
+    doc.ents = kept
     return doc

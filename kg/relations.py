@@ -50,6 +50,10 @@ ORG_LABELS = ("GOV", "ORG", "COMPANY")
 RESPECTIVELY = re.compile(r"^\s*分别(?:在|于|以|聚焦|发展)?\s*$")
 SPREAD = re.compile(r"(?:产业|行业)?(?:主要|大多|多|重点)?(?:分布|集中|集聚|布局)(?:在|于)")
 REPRESENTED = re.compile(r"\s*(?:等)?为代表的\s*")
+KEY_INDUSTRIES = re.compile(
+    r"等?(?:[0-9一二三四五六七八九十两多]+个)?(?:重点|主导|支柱|特色|优势)(?:产业|行业)"
+)
+WIDER = re.compile(r"全国|全省|国家|我国|我省")
 LIST_GAP = re.compile(r"\s*[、和及]\s*")
 ADJACENT = re.compile("")
 ADJACENT_OR_DE = re.compile("的?")
@@ -442,8 +446,11 @@ class Extractor:
             return []
         found = []
         subject = self.subject(ents)
-        if subject.label_ == "INDUSTRY" and topic is not None:
-            found += self.topic_industries(sentence, ents, topic)
+        if subject.label_ == "INDUSTRY":
+            if topic is not None:
+                found += self.topic_industries(sentence, ents, topic)
+            else:
+                found += self.home_industries(sentence, ents)
         text = sentence.text
         for ent in ents:
             if ent is subject or ent.start_char < subject.end_char:
@@ -481,6 +488,20 @@ class Extractor:
         if len(lead) > 12 or not (INDUSTRY_VERB.search(lead) or len(industries) >= 2):
             return []
         return [self.relate("in_industry", topic, x, sentence) for x in industries]
+
+    def home_industries(self, sentence: Span, ents: list[Span]) -> list[Relation]:
+        """Industries listed as key ones (化工、有色、建材等重点行业) in a sentence that names
+        no subject and nothing wider than the home region: the paper's home region's."""
+        industries = self.run(ents, "INDUSTRY", LIST_GAP)
+        if len(industries) < 2 or not KEY_INDUSTRIES.match(self.text, industries[-1].end_char):
+            return []
+        if WIDER.search(sentence.text) or any(not self.industry_subject(e) for e in sentence.ents):
+            return []
+        home = self.implied("我市", "PLACE", sentence)
+        evidence = sentence.text.strip()
+        return [
+            Relation("in_industry", home, self.mention(x, sentence), evidence) for x in industries
+        ]
 
     def builders(self, sentence: Span, ents: list[Span]) -> list[Relation]:
         """invests_in for a project named after its builder (信发集团新型环保建材产业园) and

@@ -116,6 +116,7 @@ def test_shipped_model_runs_after_the_rules_and_keeps_their_entities():
         "ner",
         "split_at_spaces",
         "kg_known_places",
+        "kg_trim_names",
     ]
     assert set(nlp.get_pipe("ner").labels) == {"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "ROLE"}
     doc = nlp("市委常委、宣传部部长柳庆发出席。")
@@ -156,3 +157,8 @@ def test_development_zones_and_streets_at_a_crossing_are_places(nlp):
 def test_names_hold_words_with_boundary_characters(nlp):
     doc = nlp("冠县依托冠县中等职业学校开设电商专业。")
     assert ("冠县中等职业学校", "ORG") in ents(doc)
+
+
+def test_lead_in_verbs_are_cut_off_names_and_bare_endings_dropped(nlp):
+    doc = nlp("要调动商会和会员企业的积极性，激发商会活力，其中拥有大学本科学历的有8人。")
+    assert not {e.text for e in doc.ents} & {"调动商会", "激发商会", "商会", "拥有大学", "大学"}
