@@ -280,6 +280,10 @@ class EntityRules:
         for pattern in (LEVEL_BODY, self.lex.department):
             for m in pattern.finditer(text):
                 start = extend_with_place(text, m.start(), places)
+                if start == m.start() and TOWN_BODY.match(m.group()):
+                    start -= town_name(text[max(0, start - 2) : start])
+                    if start == m.start():
+                        continue
                 found.append(Candidate(start, m.end(), "GOV", 3))
         return found
 
@@ -579,6 +583,8 @@ HOUSE_NUMBER = re.compile(r"[0-9]+号")
 """An address's house number: a name found by its ending starts after it (15号山东XX公司)."""
 QUANTITY = re.compile(r"[0-9一二三四五六七八九十几多]+[个名项家批条座处]")
 LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
+TOWN_BODY = re.compile("镇|乡|街道")
+NOT_TOWN = set("一二三四五六七八九十个两多些每各该本全其")
 WORD_GOES_ON = re.compile("议|本科|专科|学历|毕业|生(?!产)")
 """After an ending, text that makes it part of another word: 协商会议, 大学本科学历."""
 FACILITY = re.compile(rf"[{CJK}]{{2,8}}?(?:中心|基地|仓库|产业园|园区)")
@@ -600,6 +606,14 @@ def extend_with_place(text: str, start: int, places: list[Candidate]) -> int:
             start = place.start
             break
     return start - 2 if text[max(0, start - 2) : start] == "中共" else start
+
+
+def town_name(before: str) -> int:
+    """Length of the town name written before 街道办事处/镇政府 when the division data does not
+    know the town (铜城街道办事处): two name characters, else 0 (各街道办事处 names none)."""
+    if len(before) == 2 and all(is_cjk(c) and c not in BOUNDARY | NOT_TOWN for c in before):
+        return 2
+    return 0
 
 
 def choose(candidates: list[Candidate]) -> list[Candidate]:
@@ -667,7 +681,8 @@ def name_trimmings() -> tuple[Lexicon, frozenset[str]]:
 @Language.component("kg_trim_names")
 def trim_names(doc: Doc) -> Doc:
     """Cut lead-in verbs off the model's body and project names (调动商会 -> 商会) and drop
-    what is then only an ending (商会, 公司)."""
+    what is then only an ending (商会, 公司), a town body without its town (街道办事处), or
+    part of a word (工信部 of 工信部门)."""
     lead, endings = name_trimmings()
     text = doc.text
     kept = []
@@ -677,7 +692,12 @@ def trim_names(doc: Doc) -> Doc:
             while (n := lead.match_at(text[: ent.end_char], start)) and ent.end_char - n >= 2:
                 start = n
             trimmed = doc.char_span(start, ent.end_char, ent.label_)
-            if trimmed is None or trimmed.text in endings:
+            if (
+                trimmed is None
+                or trimmed.text in endings
+                or text[ent.end_char - 1 : ent.end_char + 1] == "部门"
+                or (TOWN_BODY.match(trimmed.text) and LEVEL_BODY.fullmatch(trimmed.text))
+            ):
                 continue
             ent = trimmed
         kept.append(ent)

@@ -162,3 +162,12 @@ def test_names_hold_words_with_boundary_characters(nlp):
 def test_lead_in_verbs_are_cut_off_names_and_bare_endings_dropped(nlp):
     doc = nlp("要调动商会和会员企业的积极性，激发商会活力，其中拥有大学本科学历的有8人。")
     assert not {e.text for e in doc.ents} & {"调动商会", "激发商会", "商会", "拥有大学", "大学"}
+
+
+def test_town_bodies_need_a_town_name_and_departments_in_general_are_no_body(nlp):
+    doc = nlp(
+        "阳谷县石佛街道办事处召开会议，各街道办事处、各级人社部门参加，地点在郑家镇镇政府门口。"
+    )
+    found = ents(doc)
+    assert {("石佛街道办事处", "GOV"), ("郑家镇镇政府", "GOV")} <= found
+    assert not {text for text, _ in found} & {"街道办事处", "人社部"}
