@@ -460,6 +460,11 @@ class EntityRules:
         if len(long) > len(short) and is_cjk(long[-1]):
             if long in confirmed:
                 return long
+            after = i + len(long)
+            if text[after - 1 : after + 1] in NAME_VERBS:
+                return short
+            if text[after : after + 2] in NAME_VERBS:
+                return long
             if short in confirmed or long[-1] in self.lex.name_stops:
                 return short
             return long
@@ -583,6 +588,25 @@ HOUSE_NUMBER = re.compile(r"[0-9]+号")
 """An address's house number: a name found by its ending starts after it (15号山东XX公司)."""
 QUANTITY = re.compile(r"[0-9一二三四五六七八九十几多]+[个名项家批条座处]")
 LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
+NAME_VERBS = {
+    "出席",
+    "强调",
+    "表示",
+    "指出",
+    "介绍",
+    "告诉",
+    "参加",
+    "参观",
+    "参与",
+    "主持",
+    "讲话",
+    "调研",
+    "要求",
+    "带队",
+    "说明",
+}
+"""Verbs written right after an official's name: the one that follows decides between a two-
+and a three-character name (刘文强出席, 王刚强调)."""
 TOWN_BODY = re.compile("镇|乡|街道")
 NOT_TOWN = set("一二三四五六七八九十个两多些每各该本全其")
 WORD_GOES_ON = re.compile("议|本科|专科|学历|毕业|生(?!产)")

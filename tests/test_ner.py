@@ -171,3 +171,9 @@ def test_town_bodies_need_a_town_name_and_departments_in_general_are_no_body(nlp
     found = ents(doc)
     assert {("石佛街道办事处", "GOV"), ("郑家镇镇政府", "GOV")} <= found
     assert not {text for text, _ in found} & {"街道办事处", "人社部"}
+
+
+def test_the_verb_after_a_name_decides_its_length(nlp):
+    doc = nlp("副市长张志强强调，要抓好落实。市长王强强调，常务副市长刘文强出席。")
+    persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    assert persons == ["张志强", "王强", "刘文强"]
