@@ -119,6 +119,7 @@ class Lexicons:
     titles: Lexicon
     places: Lexicon
     gov_names: Lexicon
+    service_bodies: Lexicon
     industries: Lexicon
     surnames: frozenset[str]
     compound_surnames: frozenset[str]
@@ -166,6 +167,7 @@ def load_lexicons(home_city: str = "") -> Lexicons:
             places.place_names(home) | set(read_lexicon("landmarks.txt")) | set(place_aliases)
         ),
         gov_names=Lexicon(read_lexicon("gov_central.txt")),
+        service_bodies=Lexicon(read_lexicon("service_bodies.txt")),
         industries=Lexicon(read_lexicon("industries.txt")),
         surnames=frozenset(s for s in surnames if len(s) == 1),
         compound_surnames=frozenset(s for s in surnames if len(s) == 2),
@@ -275,8 +277,11 @@ class EntityRules:
         return [Candidate(s, e, "ROLE", 2) for s, e in self.lex.titles.finditer(text)]
 
     def bodies(self, text: str, places: list[Candidate]) -> list[Candidate]:
-        """State and party bodies: 市委, 聊城市人民政府, 省工信厅, 宣传部, 党中央."""
+        """State and party bodies: 市委, 聊城市人民政府, 省工信厅, 宣传部, 党中央, and service
+        offices (东阿县政务服务中心)."""
         found = [Candidate(s, e, "GOV", 3) for s, e in self.lex.gov_names.finditer(text)]
+        services = self.lex.service_bodies
+        found += self.by_suffix(text, services, frozenset(services.words), "GOV", places)
         for pattern in (LEVEL_BODY, self.lex.department):
             for m in pattern.finditer(text):
                 start = extend_with_place(text, m.start(), places)
@@ -309,6 +314,7 @@ class EntityRules:
                 continue
             numbers = HOUSE_NUMBER.finditer(text, start, m.start())
             start = max((n.end() for n in numbers), default=start)
+            start = min((p.start for p in places if p.start < start < p.end), default=start)
             stem = text[start : m.start()]
             if not (len(stem) == 1 and stem in LEVELS) and not self.specific(stem):
                 continue
@@ -616,7 +622,12 @@ LEGAL_WORDS = re.compile("股份有限公司|有限责任公司|有限公司")
 """Legal forms inside a longer name, which lead-in words (有) never cut."""
 HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")
 LEVELS = "省市县区"
-SUFFIX_NAMES = {"COMPANY": (25, NAME_CHAR), "ORG": (15, NAME_CHAR), "PROJECT": (30, PROJECT_CHAR)}
+SUFFIX_NAMES = {
+    "COMPANY": (25, NAME_CHAR),
+    "ORG": (15, NAME_CHAR),
+    "GOV": (15, NAME_CHAR),
+    "PROJECT": (30, PROJECT_CHAR),
+}
 
 
 def extend_with_place(text: str, start: int, places: list[Candidate]) -> int:

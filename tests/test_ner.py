@@ -177,3 +177,10 @@ def test_the_verb_after_a_name_decides_its_length(nlp):
     doc = nlp("副市长张志强强调，要抓好落实。市长王强强调，常务副市长刘文强出席。")
     persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
     assert persons == ["张志强", "王强", "刘文强"]
+
+
+def test_service_offices_are_government_and_place_names_hold_boundary_characters(nlp):
+    doc = nlp("那曲市融媒体中心记者到和平区政务服务中心采访，乡镇便民服务中心也已开放。")
+    found = ents(doc)
+    assert {("那曲市融媒体中心", "ORG"), ("和平区政务服务中心", "GOV")} <= found
+    assert "乡镇便民服务中心" not in {text for text, _ in found}
