@@ -128,6 +128,7 @@ class Lexicons:
     lead_words: Lexicon
     generic: frozenset[str]
     company_suffixes: Lexicon
+    known_companies: Lexicon
     weak_company_suffixes: frozenset[str]
     org_suffixes: Lexicon
     project_suffixes: Lexicon
@@ -177,6 +178,7 @@ def load_lexicons(home_city: str = "") -> Lexicons:
         project_kinds=Lexicon(read_lexicon("project_kinds.txt")),
         generic=frozenset(read_lexicon("generic_words.txt")),
         company_suffixes=Lexicon(c.lstrip("*") for c in companies),
+        known_companies=Lexicon(read_lexicon("known_companies.txt")),
         weak_company_suffixes=frozenset(c[1:] for c in companies if c.startswith("*")),
         org_suffixes=Lexicon(o.lstrip("*") for o in orgs),
         weak_org_suffixes=frozenset(o[1:] for o in orgs if o.startswith("*")),
@@ -223,9 +225,11 @@ class EntityRules:
             text, lex.company_suffixes, lex.weak_company_suffixes, "COMPANY", places
         )
         names += self.by_suffix(text, lex.org_suffixes, lex.weak_org_suffixes, "ORG", places)
-        names += self.by_suffix(
+        projects = self.by_suffix(
             text, lex.project_suffixes, lex.weak_project_suffixes, "PROJECT", places
         )
+        names += projects + self.shared_endings(text, projects, places)
+        names += self.known_companies(text)
         names += self.companies_before_titles(text, roles, names)
         sites = self.facilities(text, names, places)
         ends = {site.end for site in sites}
@@ -330,6 +334,45 @@ class EntityRules:
             found.append(Candidate(start, m.end(), label, 3))
         return found
 
+    def shared_endings(
+        self, text: str, projects: list[Candidate], places: list[Candidate]
+    ) -> list[Candidate]:
+        """Projects listed before one that carries their common ending: in "建设了A、B、
+        C健康产业园", A and B are 产业园 too."""
+        place_spans = {(p.start, p.end) for p in places}
+        found = []
+        for project in projects:
+            items = []
+            end = project.start
+            while end > 0 and text[end - 1] in "、":
+                start = end - 1
+                while start > 0 and is_cjk(text[start - 1]) and text[start - 1] not in BOUNDARY:
+                    start -= 1
+                name = self.after_lead(text[start : end - 1])
+                start = end - 1 - len(name)
+                if (
+                    not 2 <= len(name) <= 8
+                    or not self.specific(name)
+                    or (start, end - 1) in place_spans
+                ):
+                    break
+                items.append(Candidate(start, end - 1, "PROJECT", 4))
+                end = start
+            if len(items) >= 2:
+                found += items
+        return found
+
+    def known_companies(self, text: str) -> list[Candidate]:
+        """Companies known by their brand, with the trade written right after it (华润医药,
+        京东物流), unless that starts a word of its own (京东物流产业)."""
+        found = []
+        for start, end in self.lex.known_companies.finditer(text):
+            trade = self.lex.industries.match_at(text, end)
+            if trade and not TRADE_AFTER.match(text, trade):
+                end = trade
+            found.append(Candidate(start, end, "COMPANY", 3))
+        return found
+
     def facilities(
         self, text: str, names: list[Candidate], places: list[Candidate]
     ) -> list[Candidate]:
@@ -424,6 +467,8 @@ class EntityRules:
             for item in re.finditer(r"[^、和]+", m.group(1)):
                 name = self.after_lead(item.group()) if item.start() == 0 else item.group()
                 name = self.strip_generic(name)
+                if name in ("产业", "行业"):
+                    name = item.group()
                 start = offset + item.end() - len(name)
                 if self.specific(name):
                     found.append(Candidate(start, offset + item.end(), "INDUSTRY", 0))

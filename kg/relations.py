@@ -51,7 +51,7 @@ RESPECTIVELY = re.compile(r"^\s*分别(?:在|于|以|聚焦|发展)?\s*$")
 SPREAD = re.compile(r"(?:产业|行业)?(?:主要|大多|多|重点)?(?:分布|集中|集聚|布局)(?:在|于)")
 REPRESENTED = re.compile(r"\s*(?:等)?为代表的\s*")
 KEY_INDUSTRIES = re.compile(
-    r"等?(?:[0-9一二三四五六七八九十两多]+个)?(?:重点|主导|支柱|特色|优势)(?:产业|行业)"
+    r"等?(?:[0-9一二三四五六七八九十两多]+个)?(?:(?:重点|主导|支柱|特色|优势)(?:产业|行业)|产业类别)"
 )
 WIDER = re.compile(r"全国|全省|国家|我国|我省")
 LIST_GAP = re.compile(r"\s*[、和及]\s*")
@@ -490,8 +490,9 @@ class Extractor:
         return [self.relate("in_industry", topic, x, sentence) for x in industries]
 
     def home_industries(self, sentence: Span, ents: list[Span]) -> list[Relation]:
-        """Industries listed as key ones (化工、有色、建材等重点行业) in a sentence that names
-        no subject and nothing wider than the home region: the paper's home region's."""
+        """Industries listed as key ones or as the kinds of industry of something local
+        (化工、有色、建材等重点行业; 涉及纺织、食品等多个产业类别) in a sentence that names no
+        subject and nothing wider than the home region: the paper's home region's."""
         industries = self.run(ents, "INDUSTRY", LIST_GAP)
         if len(industries) < 2 or not KEY_INDUSTRIES.match(self.text, industries[-1].end_char):
             return []

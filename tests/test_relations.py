@@ -252,3 +252,11 @@ def test_site_named_after_the_firm_that_runs_it(tag):
         ("山东鲁西化工集团有限公司", "山东鲁西化工集团有限公司年产20万吨己内酰胺项目"),
     }
     assert ("鑫源农业有限公司烘干仓储中心", "店子镇") in pairs(relations, "located_in")
+
+
+def test_key_industries_without_a_subject_are_the_home_regions(tag):
+    _, _, relations = tag(
+        "出台若干措施，指导纺织、食品、未来产业等重点行业扩大生产。全省推动化工、建材等重点行业转型。"
+    )
+    found = {(r.head.text, r.tail.text) for r in relations if r.kind == "in_industry"}
+    assert found == {("我市", "纺织"), ("我市", "食品"), ("我市", "未来产业")}
