@@ -22,10 +22,9 @@ Registered names: architecture ``kg.CharBigramEmbed.v1``, component
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import cache
 
 import numpy
-from spacy.attrs import IDX, ORTH, SHAPE, SPACY
+from spacy.attrs import ORTH, SHAPE, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
@@ -43,8 +42,6 @@ from thinc.api import (
     with_array,
 )
 from thinc.types import Floats2d, Ints2d
-
-from kg.gazetteer import jionlp_file
 
 FEATURES = ("ORTH", "LEFT_BIGRAM", "RIGHT_BIGRAM", "SHAPE")
 """The columns of :func:`char_bigram_features`, in order; ``rows`` of the embed follow it."""
@@ -93,83 +90,16 @@ def char_bigram_embed(width: int, rows: list[int]) -> Model[list[Doc], list[Floa
     """
     if len(rows) != len(FEATURES):
         raise ValueError(f"rows needs {len(FEATURES)} sizes ({', '.join(FEATURES)})")
-    return _embed(char_bigram_features(), width, rows)
-
-
-def _embed(
-    features: Model[list[Doc], list[Ints2d]], width: int, rows: list[int]
-) -> Model[list[Doc], list[Floats2d]]:
-    """One hash embedding per feature column, concatenated and mixed by a Maxout."""
     tables = [
         HashEmbed(width, n_rows, column=i, seed=8 + i, dropout=0.0) for i, n_rows in enumerate(rows)
     ]
     return chain(
-        features,
+        char_bigram_features(),
         list2ragged(),
         with_array(concatenate(*tables)),
         with_array(Maxout(width, width * len(tables), nP=3, dropout=0.0, normalize=True)),
         ragged2list(),
     )
-
-
-WORD_LENGTHS = (2, 3, 4, 5, 6)
-"""Lengths of the dictionary words marked on their characters; 5 and 6 share bits."""
-
-
-@cache
-def dictionary_words() -> frozenset[str]:
-    """Chinese words of two to six characters from jionlp's IDF list (about 200,000)."""
-    lines = jionlp_file("idf.txt").read_text(encoding="utf-8").splitlines()
-    words = (line.split("\t", 1)[0] for line in lines)
-    return frozenset(w for w in words if len(w) in WORD_LENGTHS and all(_is_han(c) for c in w))
-
-
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff"
-
-
-def word_bits(text: str, words: frozenset[str]) -> list[int]:
-    """Per character a bit mask: begins (B), is inside (M) or ends (E) a dictionary word
-    of length 2, 3, 4 or 5+; three bits per length."""
-    bits = [0] * len(text)
-    for start in range(len(text)):
-        for length in WORD_LENGTHS:
-            end = start + length
-            if end > len(text):
-                break
-            if text[start:end] not in words:
-                continue
-            shift = 3 * (min(length, 5) - 2)
-            bits[start] |= 1 << shift
-            bits[end - 1] |= 4 << shift
-            for middle in range(start + 1, end - 1):
-                bits[middle] |= 2 << shift
-    return bits
-
-
-def lexicon_keys(doc: Doc) -> numpy.ndarray:
-    """:func:`bigram_keys` with a fifth column, the :func:`word_bits` of each token's
-    first character."""
-    keys = bigram_keys(doc)
-    bits = numpy.asarray(word_bits(doc.text, dictionary_words()), dtype=numpy.uint64)
-    starts = doc.to_array([IDX]).astype(numpy.int64).reshape(-1)
-    return numpy.concatenate([keys, bits[starts][:, None]], axis=1)
-
-
-@registry.architectures("kg.CharLexiconEmbed.v1")
-def char_lexicon_embed(width: int, rows: list[int]) -> Model[list[Doc], list[Floats2d]]:
-    """:func:`char_bigram_embed` plus a table for the dictionary-word bits of each
-    character; ``rows`` has one more size, for that column."""
-    if len(rows) != len(FEATURES) + 1:
-        raise ValueError(f"rows needs {len(FEATURES) + 1} sizes ({', '.join(FEATURES)}, WORDS)")
-    return _embed(Model("char_lexicon_features", _lexicon_forward), width, rows)
-
-
-def _lexicon_forward(
-    model: Model[list[Doc], list[Ints2d]], docs: list[Doc], is_train: bool
-) -> tuple[list[Ints2d], Callable[[list[Ints2d]], list[Doc]]]:
-    keys = [model.ops.asarray(lexicon_keys(doc), dtype="uint64") for doc in docs]
-    return keys, lambda d_keys: []
 
 
 SEPARATORS = frozenset("，,、；;：:。！？!?\"“”‘’'《》")

@@ -41,7 +41,7 @@ class Division:
         return ([self, *self.ancestors()])[-1]
 
 
-def jionlp_file(name: str) -> Path:
+def _dictionary_file(name: str) -> Path:
     """Path of a data file in the installed jionlp package."""
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
@@ -50,7 +50,7 @@ def jionlp_file(name: str) -> Path:
 
 
 def _division_lines() -> list[str]:
-    with zipfile.ZipFile(jionlp_file("china_location.zip")) as archive:
+    with zipfile.ZipFile(_dictionary_file("china_location.zip")) as archive:
         member = archive.namelist()[0]
         with archive.open(member) as raw:
             return io.TextIOWrapper(raw, encoding="utf-8").read().splitlines()
@@ -157,7 +157,7 @@ def _world() -> tuple[set[str], set[str]]:
     other than China, also written with 市 (首尔, 首尔市), from jionlp's world list."""
     countries: set[str] = set()
     cities: set[str] = set()
-    text = jionlp_file("world_location.txt").read_text(encoding="utf-8")
+    text = _dictionary_file("world_location.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line or line.endswith(":"):
             continue
