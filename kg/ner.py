@@ -128,7 +128,6 @@ class Lexicons:
     lead_words: Lexicon
     generic: frozenset[str]
     company_suffixes: Lexicon
-    known_companies: Lexicon
     weak_company_suffixes: frozenset[str]
     org_suffixes: Lexicon
     project_suffixes: Lexicon
@@ -178,7 +177,6 @@ def load_lexicons(home_city: str = "") -> Lexicons:
         project_kinds=Lexicon(read_lexicon("project_kinds.txt")),
         generic=frozenset(read_lexicon("generic_words.txt")),
         company_suffixes=Lexicon(c.lstrip("*") for c in companies),
-        known_companies=Lexicon(read_lexicon("known_companies.txt")),
         weak_company_suffixes=frozenset(c[1:] for c in companies if c.startswith("*")),
         org_suffixes=Lexicon(o.lstrip("*") for o in orgs),
         weak_org_suffixes=frozenset(o[1:] for o in orgs if o.startswith("*")),
@@ -216,10 +214,12 @@ class EntityRules:
 
     def find(self, text: str, places: list[Candidate]) -> list[Candidate]:
         """All entities of ``text``, non-overlapping, in text order; ``places`` are the
-        place names found in it (``places(text)``), nested ones included."""
+        place names found in it (``places(text)``), nested ones included. Cities abroad are
+        left to the model: they begin the names of clubs and firms (国际米兰, 巴黎欧莱雅)."""
         roles = self.roles(text)
         bodies = self.bodies(text, places)
-        names = [*places, *roles, *bodies]
+        abroad = gazetteer().foreign_cities
+        names = [*(p for p in places if text[p.start : p.end] not in abroad), *roles, *bodies]
         lex = self.lex
         names += self.by_suffix(
             text, lex.company_suffixes, lex.weak_company_suffixes, "COMPANY", places
@@ -229,7 +229,6 @@ class EntityRules:
             text, lex.project_suffixes, lex.weak_project_suffixes, "PROJECT", places
         )
         names += projects + self.shared_endings(text, projects, places)
-        names += self.known_companies(text)
         names += self.companies_before_titles(text, roles, names)
         sites = self.facilities(text, names, places)
         ends = {site.end for site in sites}
@@ -360,17 +359,6 @@ class EntityRules:
                 end = start
             if len(items) >= 2:
                 found += items
-        return found
-
-    def known_companies(self, text: str) -> list[Candidate]:
-        """Companies known by their brand, with the trade written right after it (华润医药,
-        京东物流), unless that starts a word of its own (京东物流产业)."""
-        found = []
-        for start, end in self.lex.known_companies.finditer(text):
-            trade = self.lex.industries.match_at(text, end)
-            if trade and not TRADE_AFTER.match(text, trade):
-                end = trade
-            found.append(Candidate(start, end, "COMPANY", 3))
         return found
 
     def facilities(
@@ -734,6 +722,8 @@ def add_rules(nlp: Language, home_city: str) -> Language:
     if "ner" in nlp.pipe_names and "kg_known_places" not in nlp.pipe_names:
         nlp.add_pipe("kg_known_places")
         nlp.add_pipe("kg_trim_names")
+    if "kg_known_companies" not in nlp.pipe_names:
+        nlp.add_pipe("kg_known_companies")
     return nlp
 
 
@@ -782,4 +772,34 @@ def trim_names(doc: Doc) -> Doc:
             ent = trimmed
         kept.append(ent)
     doc.ents = kept
+    return doc
+
+
+@cache
+def brand_lexicons() -> tuple[Lexicon, Lexicon]:
+    """The known companies and the industries (trades) that may follow their brand."""
+    return Lexicon(read_lexicon("known_companies.txt")), Lexicon(read_lexicon("industries.txt"))
+
+
+def brands(text: str) -> Iterator[tuple[int, int]]:
+    """Companies known by their brand, with the trade written right after it (华润医药,
+    京东物流), unless that starts a word of its own (京东物流产业)."""
+    known, industries = brand_lexicons()
+    for start, end in known.finditer(text):
+        trade = industries.match_at(text, end)
+        yield start, trade if trade and not TRADE_AFTER.match(text, trade) else end
+
+
+@Language.component("kg_known_companies")
+def known_companies(doc: Doc) -> Doc:
+    """Tag the brands of known_companies.txt, over entities inside them (华润 医药, 菜鸟 as a
+    person) but never over a longer name, so that the model's 新浪乐居 and 腾讯新闻 stay."""
+    ents = list(doc.ents)
+    for start, end in brands(doc.text):
+        inside = [e for e in ents if start <= e.start_char and e.end_char <= end]
+        overlapping = [e for e in ents if e.start_char < end and start < e.end_char]
+        span = doc.char_span(start, end, "COMPANY")
+        if span is not None and len(inside) == len(overlapping):
+            ents = [e for e in ents if e not in inside] + [span]
+    doc.ents = sorted(ents, key=lambda e: e.start)
     return doc

@@ -117,6 +117,7 @@ def test_shipped_model_runs_after_the_rules_and_keeps_their_entities():
         "split_at_spaces",
         "kg_known_places",
         "kg_trim_names",
+        "kg_known_companies",
     ]
     assert set(nlp.get_pipe("ner").labels) == {"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "ROLE"}
     doc = nlp("市委常委、宣传部部长柳庆发出席。")
