@@ -373,12 +373,9 @@ class EntityRules:
             m = FACILITY.match(text, firm.end)
             if m is None or any(c in BOUNDARY for c in m.group()):
                 continue
-            start = firm.start
-            while nxt := next(
-                (p.end for p in places if p.start == start and p.end < firm.end), None
-            ):
-                start = nxt
-            found.append(Candidate(start, m.end(), "PROJECT", 3))
+            found.append(
+                Candidate(after_places(firm.start, places, firm.end), m.end(), "PROJECT", 3)
+            )
         return found
 
     def trade_name(
@@ -387,9 +384,7 @@ class EntityRules:
         """Where a firm called by its trade begins (茌平区金号织业 -> 金号织业): after places,
         with a name of its own, and no 产业/企业 after the trade word (东阿县食品企业 is no
         firm)."""
-        own = start
-        while nxt := next((p.end for p in places if p.start == own), None):
-            own = nxt
+        own = after_places(start, places)
         stem = text[own : suffix.start()]
         if own == start or len(stem) < 2 or not self.specific(stem):
             return None
@@ -626,7 +621,6 @@ ZONE = re.compile("经济技术开发区|高新技术产业开发区|经济开�
 HOUSE_NUMBER = re.compile(r"[0-9]+号")
 """An address's house number: a name found by its ending starts after it (15号山东XX公司)."""
 QUANTITY = re.compile(r"[0-9一二三四五六七八九十几多]+[个名项家批条座处]")
-LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 NAME_VERBS = {
     "出席",
     "强调",
@@ -653,6 +647,7 @@ WORD_GOES_ON = re.compile("议|本科|专科|学历|毕业|生(?!产)")
 FACILITY = re.compile(rf"[{CJK}]{{2,8}}?(?:中心|基地|仓库|产业园|园区)")
 LEGAL_WORDS = re.compile("股份有限公司|有限责任公司|有限公司")
 """Legal forms inside a longer name, which lead-in words (有) never cut."""
+LEGAL_FORM = re.compile(f"(?:{LEGAL_WORDS.pattern})$")
 HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")
 LEVELS = "省市县区"
 SUFFIX_NAMES = {
@@ -674,6 +669,16 @@ def extend_with_place(text: str, start: int, places: list[Candidate]) -> int:
             start = place.start
             break
     return start - 2 if text[max(0, start - 2) : start] == "中共" else start
+
+
+def after_places(start: int, places: list[Candidate], end: int | None = None) -> int:
+    """Where a name starting at ``start`` goes on after the places written at its start, one
+    after another (and ending before ``end``, when given): 东昌府区梁水镇 | 国兴…"""
+    while nxt := next(
+        (p.end for p in places if p.start == start and (end is None or p.end < end)), None
+    ):
+        start = nxt
+    return start
 
 
 def town_name(before: str) -> int:
@@ -758,10 +763,11 @@ def trim_names(doc: Doc) -> Doc:
     kept = []
     for ent in doc.ents:
         if ent.label_ in ("ORG", "COMPANY", "GOV", "PROJECT"):
-            start = ent.start_char
-            while (n := lead.match_at(text[: ent.end_char], start)) and ent.end_char - n >= 2:
-                start = n
-            trimmed = doc.char_span(start, ent.end_char, ent.label_)
+            name = ent.text
+            cut = 0
+            while (n := lead.match_at(name, cut)) and len(name) - n >= 2:
+                cut = n
+            trimmed = doc.char_span(ent.start_char + cut, ent.end_char, ent.label_)
             if (
                 trimmed is None
                 or trimmed.text in endings

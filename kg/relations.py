@@ -579,10 +579,10 @@ class Extractor:
             if ent.label_ == "INDUSTRY" and SPREAD.fullmatch(self.gap(ent, nxt)):
                 places = self.run(ents[i + 1 :], "PLACE", LIST_GAP)
                 found += [self.relate("in_industry", p, ent, sentence) for p in places]
-            if nxt.label_ == "INDUSTRY" and REPRESENTED.fullmatch(self.gap(ent, nxt)):
+            leader = ent.label_ in ("COMPANY", "PROJECT")
+            if leader and nxt.label_ == "INDUSTRY" and REPRESENTED.fullmatch(self.gap(ent, nxt)):
                 named = self.run(ents[i::-1], ent.label_, LIST_GAP)
-                if ent.label_ in ("COMPANY", "PROJECT"):
-                    found += [self.relate("in_industry", c, nxt, sentence) for c in named]
+                found += [self.relate("in_industry", c, nxt, sentence) for c in named]
         return found
 
     def all_in_one(self, ent: Span) -> bool:
