@@ -239,10 +239,17 @@ def evaluate(gold: tuple[Path, ...], graph_path: Path) -> None:
     help="A pkuseg model folder to use with --segmenter pkuseg (default: train one).",
 )
 @click.option(
+    "--base",
+    "base_model",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Skip the first stage: fine-tune this pipeline (one the first stage made).",
+)
+@click.option(
     "--work-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Keep the converted corpora, the filled-in config and spaCy's run here.",
+    help="Keep the converted corpora, the filled-in configs and spaCy's runs here.",
 )
 def train(
     output_dir: Path,
@@ -251,15 +258,21 @@ def train(
     max_minutes: float | None,
     segmenter: str,
     pkuseg_model: Path | None,
+    base_model: Path | None,
     work_dir: Path | None,
 ) -> None:
-    """Train the NER model: convert the corpora to our labels, run `spacy train` with
-    models/configs/ner.cfg, and save the best pipeline (by CLUENER dev F1) in OUTPUT.
+    """Train the NER model in two stages and save the best pipeline (by CLUENER dev F1)
+    in OUTPUT.
+
+    The corpora are converted to our labels; `spacy train` with models/configs/ner.cfg
+    trains on all of them, then models/configs/ner-finetune.cfg fine-tunes that model on
+    CLUENER with mention-replaced copies and slices of the news corpora.
 
     \b
     Example:
-      kg train                          # the full recipe into models/zh_kg (about 30 min)
-      kg train --small -o /tmp/zh_kg    # a one-minute check on a slice of the data
+      kg train                          # the full recipe into models/zh_kg (about 1 hour)
+      kg train --base run/model-best    # the second stage only
+      kg train --small -o /tmp/zh_kg    # a two-minute check on a slice of the data
     """
     from kg.train import train as run_train
 
@@ -272,6 +285,7 @@ def train(
             work_dir=work_dir,
             segmenter=segmenter,
             pkuseg_model=pkuseg_model,
+            base_model=base_model,
         )
     except FileExistsError as error:
         raise click.ClickException(str(error)) from None

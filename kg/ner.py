@@ -744,10 +744,16 @@ def known_places(doc: Doc) -> Doc:
 
 @cache
 def name_trimmings() -> tuple[Lexicon, frozenset[str]]:
-    """The lead-in words a name never starts with, and the endings that are no name alone."""
+    """The lead-in words a name never starts with, and the endings and words for a kind of
+    body that are no name alone."""
     endings = [
         w.lstrip("*")
-        for name in ("org_suffixes.txt", "company_suffixes.txt", "project_suffixes.txt")
+        for name in (
+            "org_suffixes.txt",
+            "company_suffixes.txt",
+            "project_suffixes.txt",
+            "generic_bodies.txt",
+        )
         for w in read_lexicon(name)
     ]
     return Lexicon(read_lexicon("lead_words.txt")), frozenset(endings)
@@ -756,8 +762,8 @@ def name_trimmings() -> tuple[Lexicon, frozenset[str]]:
 @Language.component("kg_trim_names")
 def trim_names(doc: Doc) -> Doc:
     """Cut lead-in verbs off the model's body and project names (调动商会 -> 商会) and drop
-    what is then only an ending (商会, 公司), a town body without its town (街道办事处), or
-    part of a word (工信部 of 工信部门)."""
+    what is then only an ending (商会, 公司), a word for a kind of body (党委, 有关部门), a
+    town body without its town (街道办事处), or part of a word (工信部 of 工信部门)."""
     lead, endings = name_trimmings()
     text = doc.text
     kept = []
@@ -770,6 +776,7 @@ def trim_names(doc: Doc) -> Doc:
             trimmed = doc.char_span(ent.start_char + cut, ent.end_char, ent.label_)
             if (
                 trimmed is None
+                or name in endings
                 or trimmed.text in endings
                 or text[ent.end_char - 1 : ent.end_char + 1] == "部门"
                 or (TOWN_BODY.match(trimmed.text) and LEVEL_BODY.fullmatch(trimmed.text))

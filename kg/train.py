@@ -1,10 +1,12 @@
 """Train the Chinese NER model: corpora -> DocBin -> ``spacy train`` -> a pipeline directory.
 
-:func:`train` converts a mix of the public corpora (:data:`FULL_MIX`, or :data:`SMALL_MIX`
-for a test run) with the label mapping of :mod:`kg.corpora`, trains with the config
-``models/configs/ner.cfg`` and copies the best model (by CLUENER dev F1) to the output
-directory. :func:`score_spans` and :func:`evaluate_cluener` give per-label exact-span
-precision, recall and F1 on CLUENER dev.
+:func:`train` runs two stages, each a mix of the public corpora converted with the label
+mapping of :mod:`kg.corpora` and one ``spacy train``: ``models/configs/ner.cfg`` trains the
+pipeline on every corpus (:data:`FULL_MIX`), then ``models/configs/ner-finetune.cfg``
+fine-tunes it on CLUENER with mention-replaced copies (:data:`FINETUNE_MIX`). The best
+model of the second stage (by CLUENER dev F1) goes to the output directory.
+:func:`score_spans` and :func:`evaluate_cluener` give per-label exact-span precision,
+recall and F1 on CLUENER dev.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import spacy
 from spacy.cli.train import train as spacy_train
@@ -28,6 +31,7 @@ import kg.features  # noqa: F401  (registers the architectures the config names)
 from kg.corpora import (
     SEED,
     Sentence,
+    augment,
     corpus_has_roles,
     load_role_lexicon,
     mark_missing_roles,
@@ -36,31 +40,52 @@ from kg.corpora import (
 )
 from kg.segment import train_segmenter
 
-NER_CONFIG = Path(__file__).resolve().parents[1] / "models" / "configs" / "ner.cfg"
-"""The training config kept in the repository."""
+CONFIGS = Path(__file__).resolve().parents[1] / "models" / "configs"
+NER_CONFIG = CONFIGS / "ner.cfg"
+"""The first stage's training config: the whole pipeline from scratch."""
+FINETUNE_CONFIG = CONFIGS / "ner-finetune.cfg"
+"""The second stage's: the first stage's pipeline fine-tuned."""
 
-Mix = tuple[tuple[str, str, int | None], ...]
-"""(corpus, split, at most this many sentences, sampled; None: all) for each source.
 
-A source listed twice counts twice: CLUENER, the corpus closest to our labels, is weighted
-two to one against the news corpora.
-"""
+class Source(NamedTuple):
+    """One corpus split in a training mix."""
+
+    corpus: str
+    split: str
+    limit: int | None = None
+    """At most this many sentences, sampled; None: all."""
+    augmented: int = 0
+    """Copies with their entity mentions replaced (:func:`kg.corpora.augment`) to add."""
+
+
+Mix = tuple[Source, ...]
+"""The sources of one training run. A source listed twice counts twice."""
 
 FULL_MIX: Mix = (
-    ("cluener", "train", None),
-    ("cluener", "train", None),
-    ("resume", "train", None),
-    ("msra", "train", 10000),
-    ("peoples_daily_1998", "train", 4000),
+    Source("cluener", "train"),
+    Source("cluener", "train"),
+    Source("resume", "train"),
+    Source("msra", "train", 10000),
+    Source("peoples_daily_1998", "train", 4000),
 )
+"""The first stage: every corpus; CLUENER, the closest to our labels, weighted two to one."""
+
+FINETUNE_MIX: Mix = (Source("cluener", "train", augmented=3),)
+"""The second stage: CLUENER train and three copies of it with their mentions replaced.
+
+Measured against the same stage with slices of Resume, MSRA and People's Daily added, to
+keep more of what the first stage learnt of news: spaCy's dev F1 at 2,750 steps 70.9 vs
+69.6, CLUENER five-class F1 0.753 at 4,000 steps vs 0.739 at 2,750 for the mix with slices.
+"""
+
 SMALL_MIX: Mix = (
-    ("cluener", "train", 300),
-    ("resume", "train", 40),
-    ("msra", "train", 40),
-    ("peoples_daily_1998", "train", 20),
+    Source("cluener", "train", 300, augmented=1),
+    Source("resume", "train", 40),
+    Source("msra", "train", 40),
+    Source("peoples_daily_1998", "train", 20),
 )
-DEV_MIX: Mix = (("cluener", "dev", None),)
-SMALL_DEV_MIX: Mix = (("cluener", "dev", 50),)
+DEV_MIX: Mix = (Source("cluener", "dev"),)
+SMALL_DEV_MIX: Mix = (Source("cluener", "dev", 50),)
 
 SMALL_OVERRIDES = {"training.max_epochs": 2, "training.max_steps": 0, "training.eval_frequency": 50}
 """Config overrides for a small run: two passes over the tiny slice."""
@@ -90,13 +115,14 @@ def time_limit(minutes: float) -> Callable[[Language, dict], None]:
 def mix_sentences(corpora_dir: Path, mix: Mix, roles: frozenset[str]) -> Iterator[Sentence]:
     """The sentences of a mix; titles marked missing in corpora without ROLE."""
     rng = random.Random(SEED)
-    for corpus, split, limit in mix:
+    for corpus, split, limit, augmented in mix:
         sentences = list(read_corpus(corpora_dir, corpus, split))
         if limit is not None and limit < len(sentences):
             sentences = rng.sample(sentences, limit)
         if not corpus_has_roles(corpus):
             sentences = [mark_missing_roles(s, roles) for s in sentences]
         yield from sentences
+        yield from augment(sentences, augmented)
 
 
 def write_docbin(nlp: Language, sentences: Iterable[Sentence], path: Path) -> int:
@@ -110,17 +136,12 @@ def write_docbin(nlp: Language, sentences: Iterable[Sentence], path: Path) -> in
 
 
 def build_docbins(
-    corpora_dir: Path, work_dir: Path, *, small: bool = False, mix: Mix | None = None
+    corpora_dir: Path, work_dir: Path, train_mix: Mix, dev_mix: Mix
 ) -> tuple[Path, Path]:
-    """Convert the training and dev mixes to ``train.spacy`` and ``dev.spacy`` in work_dir.
-
-    The training mix is ``mix`` if given, else :data:`SMALL_MIX` or :data:`FULL_MIX`.
-    """
+    """Convert the training and dev mixes to ``train.spacy`` and ``dev.spacy`` in work_dir."""
     nlp = spacy.blank("zh")
     roles = load_role_lexicon(corpora_dir)
     train_path, dev_path = work_dir / "train.spacy", work_dir / "dev.spacy"
-    train_mix, dev_mix = (SMALL_MIX, SMALL_DEV_MIX) if small else (FULL_MIX, DEV_MIX)
-    train_mix = mix if mix is not None else train_mix
     write_docbin(nlp, mix_sentences(corpora_dir, train_mix, roles), train_path)
     write_docbin(nlp, mix_sentences(corpora_dir, dev_mix, roles), dev_path)
     return train_path, dev_path
@@ -128,22 +149,23 @@ def build_docbins(
 
 def write_config(
     path: Path,
-    train_path: Path,
-    dev_path: Path,
+    source: Path,
+    overrides: dict[str, object],
     *,
     small: bool,
     max_minutes: float | None,
     pkuseg_model: Path | None = None,
 ) -> Path:
-    """The repository config with the data paths, small-run settings, time limit and, when
-    ``pkuseg_model`` is given, spaCy's pkuseg segmenter with that model instead of characters."""
-    overrides: dict[str, object] = {"paths.train": str(train_path), "paths.dev": str(dev_path)}
+    """The config ``source`` with ``overrides`` (paths), small-run settings, time limit and,
+    when ``pkuseg_model`` is given, spaCy's pkuseg segmenter with that model instead of
+    characters."""
+    overrides = dict(overrides)
     if small:
         overrides.update(SMALL_OVERRIDES)
     if pkuseg_model is not None:
         overrides["nlp.tokenizer.segmenter"] = "pkuseg"
         overrides["initialize.tokenizer.pkuseg_model"] = str(pkuseg_model)
-    config = load_config(NER_CONFIG, overrides=overrides, interpolate=False)
+    config = load_config(source, overrides=overrides, interpolate=False)
     if max_minutes is not None:
         config["training"]["before_update"] = {
             "@callbacks": "kg.time_limit.v1",
@@ -177,38 +199,70 @@ def train(
     small: bool = False,
     max_minutes: float | None = None,
     work_dir: Path | None = None,
-    mix: Mix | None = None,
+    base_model: Path | None = None,
     segmenter: str = "char",
     pkuseg_model: Path | None = None,
 ) -> Path:
-    """Train the NER pipeline and copy the best model to ``output_dir``; returns it.
+    """Train the NER pipeline in two stages and copy the best model to ``output_dir``.
 
-    ``small`` trains two epochs on a tiny slice (for tests); ``max_minutes`` ends the
-    training loop after that long (the best model so far is kept). DocBins, the filled-in
-    config and the spaCy run go to ``work_dir`` (a temporary folder when None); ``mix``
-    replaces the default training mix. ``segmenter="pkuseg"`` makes the tokens words
-    from a pkuseg model instead of characters: ``pkuseg_model``, or one that
-    :func:`kg.segment.train_segmenter` trains into the work folder first.
+    The first stage trains :data:`NER_CONFIG` on :data:`FULL_MIX`; the second fine-tunes
+    its best model with :data:`FINETUNE_CONFIG` on :data:`FINETUNE_MIX`. ``base_model``
+    skips the first stage and fine-tunes that pipeline. ``small`` trains two epochs per
+    stage on a tiny slice (for tests); ``max_minutes`` ends each stage's training loop after
+    that long (the best model so far is kept). DocBins, the filled-in configs and the spaCy
+    runs go to ``work_dir`` (a temporary folder when None). ``segmenter="pkuseg"`` makes
+    the tokens words from a pkuseg model instead of characters: ``pkuseg_model``, or one
+    that :func:`kg.segment.train_segmenter` trains into the work folder first.
     """
     with tempfile.TemporaryDirectory(prefix="kg-train-") as temporary:
         work = Path(work_dir) if work_dir is not None else Path(temporary)
-        train_path, dev_path = build_docbins(Path(corpora_dir), work, small=small, mix=mix)
+        corpora = Path(corpora_dir)
         if segmenter == "pkuseg" and pkuseg_model is None:
             pkuseg_model = work / "pkuseg"
-            counts = train_segmenter(corpora_dir, pkuseg_model, **segmenter_settings(small))
+            counts = train_segmenter(corpora, pkuseg_model, **segmenter_settings(small))
             msg.info(f"pkuseg word F1 on held-out paragraphs: {counts.f1:.4f}")
-        config = write_config(
-            work / "ner.cfg",
-            train_path,
-            dev_path,
-            small=small,
-            max_minutes=max_minutes,
-            pkuseg_model=pkuseg_model if segmenter == "pkuseg" else None,
+        settings = {
+            "small": small,
+            "max_minutes": max_minutes,
+            "pkuseg_model": pkuseg_model if segmenter == "pkuseg" else None,
+        }
+        dev_mix = SMALL_DEV_MIX if small else DEV_MIX
+        if base_model is None:
+            first_mix = SMALL_MIX if small else FULL_MIX
+            base_model = run_stage(
+                NER_CONFIG, work / "first", corpora, first_mix, dev_mix, {}, **settings
+            )
+        best = run_stage(
+            FINETUNE_CONFIG,
+            work / "finetune",
+            corpora,
+            SMALL_MIX if small else FINETUNE_MIX,
+            dev_mix,
+            {"paths.base_model": str(base_model)},
+            **settings,
         )
-        run_dir = work / "run"
-        with contextlib.suppress(TrainingTimeUp):
-            spacy_train(config, run_dir, use_gpu=-1)
-        return drop_training_settings(replace_dir(run_dir / "model-best", Path(output_dir)))
+        return drop_training_settings(replace_dir(best, Path(output_dir)))
+
+
+def run_stage(
+    config: Path,
+    stage_dir: Path,
+    corpora_dir: Path,
+    train_mix: Mix,
+    dev_mix: Mix,
+    overrides: dict[str, object],
+    **settings: Any,
+) -> Path:
+    """One ``spacy train`` run of ``config`` on the mixes, in stage_dir; its best model.
+
+    ``settings`` are the keyword arguments of :func:`write_config`.
+    """
+    train_path, dev_path = build_docbins(corpora_dir, stage_dir, train_mix, dev_mix)
+    paths = {"paths.train": str(train_path), "paths.dev": str(dev_path), **overrides}
+    filled = write_config(stage_dir / config.name, config, paths, **settings)
+    with contextlib.suppress(TrainingTimeUp):
+        spacy_train(filled, stage_dir / "run", use_gpu=-1)
+    return stage_dir / "run" / "model-best"
 
 
 def drop_training_settings(model_dir: Path) -> Path:
@@ -218,6 +272,7 @@ def drop_training_settings(model_dir: Path) -> Path:
     config = load_config(path, interpolate=False)
     config["training"]["before_update"] = None
     config["paths"].update({"train": None, "dev": None})
+    config["paths"].pop("base_model", None)
     if config["initialize"]["tokenizer"].get("pkuseg_model"):
         config["initialize"]["tokenizer"]["pkuseg_model"] = None
     config.to_disk(path)

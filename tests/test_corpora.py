@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -14,14 +15,17 @@ from kg.corpora import (
     MISSING,
     SPLIT_ORG,
     Sentence,
+    augment,
     corpus_has_roles,
     make_sentence,
     mark_missing_roles,
+    mention_pool,
     parse_peoples_daily_line,
     read_cluener,
     read_corpus,
     read_peoples_daily_1998,
     read_tagged,
+    replace_mentions,
     role_lexicon,
     split_org,
     tag_spans,
@@ -171,6 +175,30 @@ def test_mark_missing_roles() -> None:
     marked = mark_missing_roles(sentence, lexicon)
     assert [marked.text[s:e] for s, e in marked.missing] == ["国家主席", "总经理"]
     assert marked.entities == sentence.entities
+
+
+def test_replace_mentions_moves_every_span_with_the_text() -> None:
+    sentence = Sentence(
+        "国家主席江泽民会见叶老桂", ((4, 7, "PERSON"), (9, 12, "PERSON")), ((0, 4),)
+    )
+    pool = {"PERSON": ["欧阳修远"], "COMPANY": ["华电"]}
+    replaced = replace_mentions(sentence, pool, random.Random(0), rate=1.0)
+    assert replaced.text == "国家主席欧阳修远会见欧阳修远"
+    assert named(replaced) == [("欧阳修远", "PERSON"), ("欧阳修远", "PERSON")]
+    assert [replaced.text[s:e] for s, e in replaced.missing] == ["国家主席"]
+    assert replace_mentions(sentence, pool, random.Random(0), rate=0.0) == sentence
+
+
+def test_augment_draws_names_of_the_same_label_from_the_sentences(tmp_path: Path) -> None:
+    sentences = list(read_cluener(write(tmp_path, "c.json", CLUENER)))
+    pool = mention_pool(sentences)
+    assert sorted(pool["PERSON"]) == ["叶老桂", "牛金星"]
+    copies = augment(sentences, 3, rate=1.0)
+    assert len(copies) == 3 * len(sentences)
+    for copy in copies:
+        for start, end, label in copy.entities:
+            assert copy.text[start:end] in pool[label]
+    assert {copy.text[9:12] for copy in copies[::3]} <= {"叶老桂", "牛金星"}
 
 
 def test_to_doc_leaves_missing_out_of_the_loss() -> None:

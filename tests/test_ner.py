@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import spacy
 
-from kg.ner import DEFAULT_MODEL, load_pipeline
+from kg.ner import DEFAULT_MODEL, load_pipeline, trim_names
 from kg.records import NER_LABELS
 
 
@@ -160,6 +160,15 @@ def test_names_hold_words_with_boundary_characters(nlp):
 def test_lead_in_verbs_are_cut_off_names_and_bare_endings_dropped(nlp):
     doc = nlp("要调动商会和会员企业的积极性，激发商会活力，其中拥有大学本科学历的有8人。")
     assert not {e.text for e in doc.ents} & {"调动商会", "激发商会", "商会", "拥有大学", "大学"}
+
+
+def test_words_for_a_kind_of_body_are_no_body():
+    doc = spacy.blank("zh")("各级党委政府和有关部门要支持，市委、县政府带头，村委会配合。")
+    doc.ents = [
+        doc.char_span(doc.text.index(name), doc.text.index(name) + len(name), "GOV")
+        for name in ("党委政府", "有关部门", "市委", "县政府", "村委会")
+    ]
+    assert [e.text for e in trim_names(doc).ents] == ["市委", "县政府"]
 
 
 def test_town_bodies_need_a_town_name_and_departments_in_general_are_no_body(nlp):

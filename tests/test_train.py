@@ -126,7 +126,8 @@ def test_config_is_in_the_repository() -> None:
 
 @pytest.mark.skipif(not CORPORA.exists(), reason="needs shared/corpora")
 def test_small_training_run(tmp_path: Path) -> None:
-    """Two epochs on a tiny slice of every corpus: a pipeline that loads, with our labels."""
+    """Both stages, two epochs each on a tiny slice of every corpus: a pipeline that loads,
+    with our labels."""
     before = get_current_ops()
     try:
         model_dir = train(
@@ -137,6 +138,12 @@ def test_small_training_run(tmp_path: Path) -> None:
     nlp = spacy.load(model_dir)
     assert nlp.pipe_names == ["tok2vec", "ner", "split_at_spaces"]
     assert nlp.config["training"]["before_update"] is None
+    assert "base_model" not in nlp.config["paths"]
+    assert (tmp_path / "work" / "first" / "run" / "model-best").exists()
+    finetuned = spacy.util.load_config(tmp_path / "work" / "finetune" / "ner-finetune.cfg")
+    assert finetuned["paths"]["base_model"] == str(
+        tmp_path / "work" / "first" / "run" / "model-best"
+    )
     labels = set(nlp.get_pipe("ner").labels)
     assert {"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "ROLE"} <= labels <= set(NER_LABELS)
     doc = nlp("聊城市委书记李长萍到信发集团调研。")
