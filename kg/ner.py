@@ -17,7 +17,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 import kg.features  # noqa: F401  (registers what a trained pipeline's config names)
@@ -727,6 +727,7 @@ def add_rules(nlp: Language, home_city: str) -> Language:
     if "ner" in nlp.pipe_names and "kg_known_places" not in nlp.pipe_names:
         nlp.add_pipe("kg_known_places")
         nlp.add_pipe("kg_trim_names")
+        nlp.add_pipe("kg_join_titles")
     if "kg_known_companies" not in nlp.pipe_names:
         nlp.add_pipe("kg_known_companies")
     return nlp
@@ -785,6 +786,21 @@ def trim_names(doc: Doc) -> Doc:
             ent = trimmed
         kept.append(ent)
     doc.ents = kept
+    return doc
+
+
+@Language.component("kg_join_titles")
+def join_titles(doc: Doc) -> Doc:
+    """Join job titles written back to back into one (设计 总监 -> 设计总监, 总经理 助理):
+    the model tags the modifier before a title the rules found as a title of its own."""
+    joined: list[Span] = []
+    for ent in doc.ents:
+        last = joined[-1] if joined else None
+        if last is not None and ent.label_ == last.label_ == "ROLE" and last.end == ent.start:
+            joined[-1] = Span(doc, last.start, ent.end, "ROLE")
+        else:
+            joined.append(ent)
+    doc.ents = joined
     return doc
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import spacy
 
-from kg.ner import DEFAULT_MODEL, load_pipeline, trim_names
+from kg.ner import DEFAULT_MODEL, join_titles, load_pipeline, trim_names
 from kg.records import NER_LABELS
 
 
@@ -117,6 +117,7 @@ def test_shipped_model_runs_after_the_rules_and_keeps_their_entities():
         "split_at_spaces",
         "kg_known_places",
         "kg_trim_names",
+        "kg_join_titles",
         "kg_known_companies",
     ]
     assert set(nlp.get_pipe("ner").labels) == {"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "ROLE"}
@@ -169,6 +170,18 @@ def test_words_for_a_kind_of_body_are_no_body():
         for name in ("党委政府", "有关部门", "市委", "县政府", "村委会")
     ]
     assert [e.text for e in trim_names(doc).ents] == ["市委", "县政府"]
+
+
+def test_titles_written_back_to_back_are_one_title():
+    doc = spacy.blank("zh")("设计总监王明、总经理助理刘洋，市委常委、副市长赵刚")
+    spans = {"设计": "ROLE", "总监": "ROLE", "王明": "PERSON", "总经理": "ROLE", "助理": "ROLE"}
+    spans |= {"刘洋": "PERSON", "常委": "ROLE", "副市长": "ROLE", "赵刚": "PERSON"}
+    doc.ents = [
+        doc.char_span(doc.text.index(name), doc.text.index(name) + len(name), label)
+        for name, label in spans.items()
+    ]
+    roles = [e.text for e in join_titles(doc).ents if e.label_ == "ROLE"]
+    assert roles == ["设计总监", "总经理助理", "常委", "副市长"]
 
 
 def test_town_bodies_need_a_town_name_and_departments_in_general_are_no_body(nlp):
