@@ -576,8 +576,9 @@ class EntityRules:
         return start
 
     def strip_lead(self, name: str) -> str:
-        """``name`` without the lead-in words at its start (参观, 推动, 全市...)."""
-        while (n := self.lex.lead_words.match_at(name, 0)) and len(name) - n >= 2:
+        """``name`` without the lead-in words at its start (参观, 推动, 全市...), unless the
+        word is the stem of a body (建设部, 建设局)."""
+        while (n := lead_in(self.lex.lead_words, name, 0)) and len(name) - n >= 2:
             name = name[n:]
         return WEEKDAY_OR_TIME.sub("", name)
 
@@ -613,6 +614,16 @@ class EntityRules:
                 return True
         return False
 
+
+BODY_ENDINGS = frozenset("部局厅委办署处司")
+"""Characters that end a body's name and start none (建设部: 建设 is no lead-in verb there)."""
+
+
+def lead_in(lead_words: Lexicon, name: str, at: int) -> int:
+    """End of the lead-in word at ``at`` in ``name``, or 0: none, or it is the stem of a body
+    (建设部, 建设局)."""
+    end = lead_words.match_at(name, at)
+    return end if end and name[end : end + 1] not in BODY_ENDINGS else 0
 
 STREET = re.compile(
     rf"[{CJK}]+?(?:大街|大道|街|路)(?=[0-9]+号|与[{CJK}]{{1,6}}?(?:大街|大道|街|路)|交叉)"
@@ -772,7 +783,7 @@ def trim_names(doc: Doc) -> Doc:
         if ent.label_ in ("ORG", "COMPANY", "GOV", "PROJECT"):
             name = ent.text
             cut = 0
-            while (n := lead.match_at(name, cut)) and len(name) - n >= 2:
+            while (n := lead_in(lead, name, cut)) and len(name) - n >= 2:
                 cut = n
             trimmed = doc.char_span(ent.start_char + cut, ent.end_char, ent.label_)
             if (

@@ -172,6 +172,12 @@ def test_words_for_a_kind_of_body_are_no_body():
     assert [e.text for e in trim_names(doc).ents] == ["市委", "县政府"]
 
 
+def test_a_lead_in_verb_that_is_a_body_stem_stays_in_the_name(nlp):
+    doc = nlp("建设部政策研究中心主任张强介绍情况，要推动产业研究中心建设。")
+    found = {text for text, _ in ents(doc)}
+    assert "建设部政策研究中心" in found and "部政策研究中心" not in found
+
+
 def test_titles_written_back_to_back_are_one_title():
     doc = spacy.blank("zh")("设计总监王明、总经理助理刘洋，市委常委、副市长赵刚")
     spans = {"设计": "ROLE", "总监": "ROLE", "王明": "PERSON", "总经理": "ROLE", "助理": "ROLE"}
