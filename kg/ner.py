@@ -625,6 +625,7 @@ def lead_in(lead_words: Lexicon, name: str, at: int) -> int:
     end = lead_words.match_at(name, at)
     return end if end and name[end : end + 1] not in BODY_ENDINGS else 0
 
+
 STREET = re.compile(
     rf"[{CJK}]+?(?:大街|大道|街|路)(?=[0-9]+号|与[{CJK}]{{1,6}}?(?:大街|大道|街|路)|交叉)"
 )

@@ -178,6 +178,13 @@ def test_a_lead_in_verb_that_is_a_body_stem_stays_in_the_name(nlp):
     assert "建设部政策研究中心" in found and "部政策研究中心" not in found
 
 
+def test_lead_in_prepositions_and_quantifiers_are_no_part_of_a_firm(nlp):
+    doc = nlp("会后，赴齐河农商银行调研。除青岛银行外，国内多家银行、个别银行也在列。")
+    found = {text for text, _ in ents(doc)}
+    assert {"齐河农商银行", "青岛银行"} <= found
+    assert not found & {"赴齐河农商银行", "除青岛银行", "国内多家银行", "多家银行", "个别银行"}
+
+
 def test_titles_written_back_to_back_are_one_title():
     doc = spacy.blank("zh")("设计总监王明、总经理助理刘洋，市委常委、副市长赵刚")
     spans = {"设计": "ROLE", "总监": "ROLE", "王明": "PERSON", "总经理": "ROLE", "助理": "ROLE"}
