@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import spacy
 from spacy.language import Language
@@ -755,10 +756,19 @@ def known_places(doc: Doc) -> Doc:
     return doc
 
 
+class Trimmings(NamedTuple):
+    """What :func:`trim_names` reads: lead-in words, endings that are no name alone, and
+    trades (industries) that make no name with an ending alone."""
+
+    lead: Lexicon
+    endings: frozenset[str]
+    trades: frozenset[str]
+
+
 @cache
-def name_trimmings() -> tuple[Lexicon, frozenset[str]]:
-    """The lead-in words a name never starts with, and the endings and words for a kind of
-    body that are no name alone."""
+def name_trimmings() -> Trimmings:
+    """The lead-in words a name never starts with, the endings and words for a kind of
+    body that are no name alone, and the trades that with an ending are none (产业协会)."""
     endings = [
         w.lstrip("*")
         for name in (
@@ -769,15 +779,26 @@ def name_trimmings() -> tuple[Lexicon, frozenset[str]]:
         )
         for w in read_lexicon(name)
     ]
-    return Lexicon(read_lexicon("lead_words.txt")), frozenset(endings)
+    trades = {*read_lexicon("industries.txt"), "产业", "行业"}
+    return Trimmings(Lexicon(read_lexicon("lead_words.txt")), frozenset(endings), frozenset(trades))
+
+
+def bare_trade(name: str, trimmings: Trimmings) -> bool:
+    """Whether ``name`` is only a trade and an ending (产业协会, 物流公司): a kind of body."""
+    return any(
+        name.endswith(ending) and name[: -len(ending)] in trimmings.trades
+        for ending in trimmings.endings
+    )
 
 
 @Language.component("kg_trim_names")
 def trim_names(doc: Doc) -> Doc:
     """Cut lead-in verbs off the model's body and project names (调动商会 -> 商会) and drop
-    what is then only an ending (商会, 公司), a word for a kind of body (党委, 有关部门), a
-    town body without its town (街道办事处), or part of a word (工信部 of 工信部门)."""
-    lead, endings = name_trimmings()
+    what is then only an ending (商会, 公司), a word for a kind of body (党委, 有关部门) or a
+    trade with an ending (产业协会), a town body without its town (街道办事处), or part of a
+    word (工信部 of 工信部门)."""
+    trimmings = name_trimmings()
+    lead, endings = trimmings.lead, trimmings.endings
     text = doc.text
     kept = []
     for ent in doc.ents:
@@ -791,6 +812,7 @@ def trim_names(doc: Doc) -> Doc:
                 trimmed is None
                 or name in endings
                 or trimmed.text in endings
+                or bare_trade(trimmed.text, trimmings)
                 or text[ent.end_char - 1 : ent.end_char + 1] == "部门"
                 or (TOWN_BODY.match(trimmed.text) and LEVEL_BODY.fullmatch(trimmed.text))
             ):

@@ -172,6 +172,20 @@ def test_words_for_a_kind_of_body_are_no_body():
     assert [e.text for e in trim_names(doc).ents] == ["市委", "县政府"]
 
 
+def test_a_trade_with_an_ending_is_no_name():
+    doc = spacy.blank("zh")("成立产业协会和物流公司，市物流协会、聊城物流公司参加。")
+    doc.ents = [
+        doc.char_span(doc.text.index(name), doc.text.index(name) + len(name), label)
+        for name, label in (
+            ("产业协会", "ORG"),
+            ("物流公司", "COMPANY"),
+            ("市物流协会", "ORG"),
+            ("聊城物流公司", "COMPANY"),
+        )
+    ]
+    assert [e.text for e in trim_names(doc).ents] == ["市物流协会", "聊城物流公司"]
+
+
 def test_a_lead_in_verb_that_is_a_body_stem_stays_in_the_name(nlp):
     doc = nlp("建设部政策研究中心主任张强介绍情况，要推动产业研究中心建设。")
     found = {text for text, _ in ents(doc)}
