@@ -270,7 +270,7 @@ def train(
 
     \b
     Example:
-      kg train                          # the full recipe into models/zh_kg (about 1 hour)
+      kg train                          # the full recipe into models/zh_kg (about 35 min)
       kg train --base run/model-best    # the second stage only
       kg train --small -o /tmp/zh_kg    # a two-minute check on a slice of the data
     """
