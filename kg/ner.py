@@ -786,8 +786,7 @@ def name_trimmings() -> Trimmings:
 def bare_trade(name: str, trimmings: Trimmings) -> bool:
     """Whether ``name`` is only a trade and an ending (产业协会, 物流公司): a kind of body."""
     return any(
-        name.endswith(ending) and name[: -len(ending)] in trimmings.trades
-        for ending in trimmings.endings
+        name[:i] in trimmings.trades and name[i:] in trimmings.endings for i in range(1, len(name))
     )
 
 

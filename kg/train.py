@@ -123,7 +123,8 @@ def mix_sentences(corpora_dir: Path, mix: Mix, roles: frozenset[str]) -> Iterato
         if not corpus_has_roles(corpus):
             sentences = [mark_missing_roles(s, roles) for s in sentences]
         yield from sentences
-        yield from augment(sentences, augmented)
+        if augmented:
+            yield from augment(sentences, augmented)
 
 
 def write_docbin(nlp: Language, sentences: Iterable[Sentence], path: Path) -> int:
