@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -102,6 +103,12 @@ def build(
         raise click.BadParameter(
             f"{home_city!r} is not a Chinese province, city or county", param_hint="--home-city"
         ) from None
+    if not gazetteer().knows(home_city):
+        click.echo(
+            f"warning: --home-city {home_city} is not in the division data (a former "
+            "division?): built as a region of its own, without a code or parent",
+            err=True,
+        )
     try:
         result = run_build(
             paths or (Path("seeds"),),
@@ -178,26 +185,75 @@ def query(graph: Path, query: str | None, query_file: Path | None, fmt: str) -> 
 @click.option(
     "--graph",
     "graph_path",
-    required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The Turtle file a build wrote.",
 )
-def evaluate(gold: tuple[Path, ...], graph_path: Path) -> None:
+@click.option(
+    "--texts",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Instead of --graph: the folder of the gold docs' texts; each home city of the gold "
+    "lines is built on its own (kg build --home-city) and the counts are summed.",
+)
+@click.option(
+    "--model",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="With --texts: the spaCy pipeline to build with (default: models/zh_kg).",
+)
+@click.option("--per-city", is_flag=True, help="With --texts: one line of scores per home city.")
+def evaluate(
+    gold: tuple[Path, ...],
+    graph_path: Path | None,
+    texts: Path | None,
+    model: Path | None,
+    per_city: bool,
+) -> None:
     """Score a built graph against gold annotations (JSONL, the format of
     ../shared/annotation/GUIDELINES.md): precision, recall and F1 per entity type and per
-    relation type.
+    relation type. With --texts, build the gold docs' texts first, one build per home city.
 
     \b
     Example:
       kg evaluate ../shared/annotation/gold/*.jsonl --graph outputs/graph.ttl
+      kg evaluate ../shared/annotation/dev/gold_*.jsonl --texts ../shared/annotation/dev/texts
     """
     from kg.evaluate import EvaluationError, evaluate_many, format_report
 
+    if (graph_path is None) == (texts is None):
+        raise click.UsageError("give either --graph or --texts")
     try:
-        report = evaluate_many(list(gold), graph_path)
+        if graph_path is not None:
+            report = evaluate_many(list(gold), graph_path)
+        else:
+            reports = _evaluate_texts(list(gold), texts, model)
+            report = sum(reports.values(), next(iter(reports.values())).empty())
+            if per_city:
+                for home, part in reports.items():
+                    entities, relations = part.entity_micro, part.relation_micro
+                    click.echo(
+                        f"{home}: {len(part.docs)} docs, entities F1 {entities.f1:.3f}, "
+                        f"relations F1 {relations.f1:.3f}"
+                    )
     except EvaluationError as error:
         raise click.ClickException(str(error)) from None
     click.echo(format_report(report), nl=False)
+
+
+def _evaluate_texts(gold: list[Path], texts: Path, model: Path | None) -> dict:
+    """Build each home city's texts in a scratch folder and score it (kg evaluate --texts)."""
+    import tempfile
+
+    from kg.build import build as run_build
+    from kg.evaluate import evaluate_per_home_city
+
+    def build_graph(pages: list[Path], out_dir: Path, home_city: str) -> Path:
+        result = run_build(pages, out_dir, home_city, model=model, use_cache=False)
+        for problem in result.problems:
+            click.echo(f"skipped: {problem}", err=True)
+        return out_dir / "graph.ttl"
+
+    with tempfile.TemporaryDirectory(prefix="kg-evaluate-") as work:
+        return evaluate_per_home_city(gold, texts, build_graph, Path(work))
 
 
 @main.command()
@@ -342,3 +398,90 @@ def view(graph_path: Path, name: str, hops: int, output: Path | None, max_nodes:
         raise click.ClickException(str(error)) from None
     within = f"{hops} hop" if hops == 1 else f"{hops} hops"
     click.echo(f"wrote {written.path}: {written.shown} entities, {within} from {written.entity}")
+
+
+@main.group()
+def corpus() -> None:
+    """The in-domain training corpus data/localnews/: keep measured articles out, check it."""
+
+
+@corpus.command("check-page")
+@click.argument("text_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", default="", help="The page's address.")
+@click.option(
+    "--shared",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The shared/ folder with annotation/exclude (default: ../shared beside the repo).",
+)
+def check_page(text_file: Path, url: str, shared: Path | None) -> None:
+    """Say whether a candidate page may enter the corpus: not a held-out, dev or seed
+    article and not a story the corpus already has (by address, or by 20 or more shared
+    16-character windows).
+
+    \b
+    Example:
+      kg corpus check-page data/localnews/texts/sd_001.txt --url https://example.cn/a.html
+    """
+    from kg.localnews import CORPUS_DIR, SHARED_DIR, Blocklist
+
+    try:
+        blocklist = Blocklist.load(shared or SHARED_DIR)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    corpus_texts = [
+        path.read_text(encoding="utf-8")
+        for path in (CORPUS_DIR / "texts").glob("*.txt")
+        if path.resolve() != text_file.resolve()
+    ]
+    blocklist.add_texts(corpus_texts)
+    why = blocklist.reason(text_file.read_text(encoding="utf-8"), url)
+    if why:
+        raise click.ClickException(f"{text_file}: EXCLUDED: {why}")
+    click.echo(f"{text_file}: ok")
+
+
+@corpus.command("check")
+@click.argument(
+    "corpus_dir",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option(
+    "--shared",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The shared/ folder (default: ../shared beside the repo); without it only the "
+    "annotations are checked.",
+)
+def check_corpus_command(corpus_dir: Path | None, shared: Path | None) -> None:
+    """Check the whole corpus: every annotation well formed (types, relation ends, evidence
+    and names found in the text) and no measured article in it.
+
+    \b
+    Example:
+      kg corpus check data/localnews
+    """
+    from kg.localnews import (
+        CORPUS_DIR,
+        SHARED_DIR,
+        Blocklist,
+        check_corpus,
+        corpus_stats,
+        read_records,
+        read_sources,
+    )
+
+    corpus_dir = corpus_dir or CORPUS_DIR
+    try:
+        blocklist = Blocklist.load(shared or SHARED_DIR)
+    except FileNotFoundError as error:
+        click.echo(f"warning: {error}; measured articles not checked", err=True)
+        blocklist = None
+    problems = check_corpus(corpus_dir, blocklist)
+    for problem in problems:
+        click.echo(problem, err=True)
+    stats = corpus_stats((r for _, _, r in read_records(corpus_dir)), read_sources(corpus_dir))
+    click.echo(json.dumps(stats, ensure_ascii=False))
+    if problems:
+        raise click.ClickException(f"{len(problems)} problems")

@@ -120,6 +120,26 @@ class Report:
     duplicates: list[Duplicate] = field(default_factory=list)
     missing_docs: list[str] = field(default_factory=list)
 
+    def empty(self) -> Report:
+        """A report of no documents, with the same types."""
+        return Report(
+            [],
+            {k: Counts() for k in self.entities},
+            {k: Counts() for k in self.relations},
+            Counts(),
+        )
+
+    def __add__(self, other: Report) -> Report:
+        """Two reports of disjoint documents as one (the counts summed)."""
+        return Report(
+            docs=self.docs + other.docs,
+            entities={k: self.entities[k] + other.entities[k] for k in self.entities},
+            relations={k: self.relations[k] + other.relations[k] for k in self.relations},
+            role_pairs=self.role_pairs + other.role_pairs,
+            duplicates=self.duplicates + other.duplicates,
+            missing_docs=self.missing_docs + other.missing_docs,
+        )
+
     @property
     def entity_micro(self) -> Counts:
         return sum(self.entities.values(), Counts())
@@ -375,6 +395,47 @@ def evaluate_many(gold_paths: Sequence[Path], graph_path: Path) -> Report:
     for doc in gold:
         _score_doc(doc, output.get(doc.doc, OutputDoc()), report)
     return report
+
+
+def read_gold_lines(paths: Iterable[Path]) -> list[dict]:
+    """The raw JSON lines of gold files (checked as :func:`load_gold` checks them)."""
+    load_gold(paths)
+    return [
+        json.loads(line)
+        for path in paths
+        for line in Path(path).read_text(encoding="utf-8-sig").split("\n")
+        if line.strip()
+    ]
+
+
+def evaluate_per_home_city(
+    gold_paths: Sequence[Path],
+    texts: Path,
+    build_graph: Callable[[list[Path], Path, str], Path],
+    work: Path,
+    default_home: str = "聊城市",
+) -> dict[str, Report]:
+    """Build the texts of each home city of the gold lines on their own and score each build.
+
+    ``build_graph(pages, out_dir, home_city)`` builds the pages and returns the Turtle
+    file; lines without ``home_city`` belong to ``default_home``.
+    """
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for line in read_gold_lines(gold_paths):
+        groups[line.get("home_city") or default_home].append(line)
+    reports = {}
+    for number, (home, lines) in enumerate(sorted(groups.items())):
+        folder = work / f"{number:03d}"
+        folder.mkdir(parents=True)
+        pages = [texts / line["doc"] for line in lines]
+        missing = [str(page) for page in pages if not page.is_file()]
+        if missing:
+            raise EvaluationError(f"no text for gold docs: {', '.join(missing)}")
+        graph = build_graph(pages, folder / "out", home)
+        gold = folder / "gold.jsonl"
+        gold.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+        reports[home] = evaluate(gold, graph)
+    return reports
 
 
 def evaluate(gold_path: Path, graph_path: Path) -> Report:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -99,11 +100,21 @@ class Gazetteer:
         return sorted(set(found), key=lambda d: (LEVELS.index(d.level), d.code, d.name))
 
     def region(self, name: str) -> Division:
-        """The home region a user names (聊城市, 聊城, 冠县); raises KeyError if unknown."""
+        """The home region a user names (聊城市, 聊城, 冠县).
+
+        A name the data does not know but that has the shape of a region (胶南市, 宜宾县: a
+        former division) is a region of its own, with no code and no parent; anything else
+        raises KeyError."""
         found = [d for d in self.find(name) if d.level in ("province", "city", "county")]
-        if not found:
-            raise KeyError(name)
-        return found[0]
+        if found:
+            return found[0]
+        if REGION_SHAPE.fullmatch(name):
+            return Division(name, LEVEL_OF_ENDING[name[-1]])
+        raise KeyError(name)
+
+    def knows(self, name: str) -> bool:
+        """Whether the division data lists the region (by full or short name)."""
+        return any(d.level in ("province", "city", "county") for d in self.find(name))
 
     def villages(self, region: Division) -> list[str]:
         """Names of the villages and communities inside ``region``."""
@@ -131,6 +142,7 @@ class Gazetteer:
             if len(short) >= 2 and any(d.level in ("province", "city") for d in divisions):
                 names.add(short)
         if home is not None:
+            names.add(home.name)
             names.update(v for v in self.villages(home) if len(v) >= 3)
         return names
 
@@ -146,6 +158,17 @@ class Gazetteer:
 
 
 TOWN_ENDINGS = ("镇", "乡", "街道", "苏木")
+LEVEL_OF_ENDING = {
+    "省": "province",
+    "市": "city",
+    "州": "city",
+    "盟": "city",
+    "县": "county",
+    "区": "county",
+    "旗": "county",
+}
+REGION_SHAPE = re.compile(r"[\u4e00-\u9fff]{1,8}[省市州盟县区旗]")
+"""A name shaped like a province, city or county, for regions the data no longer lists."""
 
 
 COMMON_WORDS = {"万象", "汉堡", "金边", "亚伦"}

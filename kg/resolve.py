@@ -45,8 +45,9 @@ class Resolver:
         self.places = gazetteer()
         self.home: Division = self.places.region(home_city)
         city = self.home if self.home.level != "county" else self.home.parent or self.home
+        province = self.home.province
         self.by_level = {
-            "省": self.home.province.name,
+            "省": province.name if province.level == "province" else None,
             "市": city.name if city.level == "city" else None,
             "县": self.home.name if self.home.name.endswith("县") else None,
             "区": self.home.name if self.home.name.endswith("区") else None,
