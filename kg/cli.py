@@ -217,7 +217,7 @@ def evaluate(
       kg evaluate ../shared/annotation/gold/*.jsonl --graph outputs/graph.ttl
       kg evaluate ../shared/annotation/dev/gold_*.jsonl --texts ../shared/annotation/dev/texts
     """
-    from kg.evaluate import EvaluationError, evaluate_many, format_report
+    from kg.evaluate import EvaluationError, Report, evaluate_many, format_report
 
     if (graph_path is None) == (texts is None):
         raise click.UsageError("give either --graph or --texts")
@@ -226,7 +226,7 @@ def evaluate(
             report = evaluate_many(list(gold), graph_path)
         else:
             reports = _evaluate_texts(list(gold), texts, model)
-            report = sum(reports.values(), next(iter(reports.values())).empty())
+            report = sum(reports.values(), Report.blank())
             if per_city:
                 for home, part in reports.items():
                     entities, relations = part.entity_micro, part.relation_micro
@@ -485,3 +485,29 @@ def check_corpus_command(corpus_dir: Path | None, shared: Path | None) -> None:
     click.echo(json.dumps(stats, ensure_ascii=False))
     if problems:
         raise click.ClickException(f"{len(problems)} problems")
+
+
+@corpus.command("agreement")
+@click.argument(
+    "corpus_dir",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+def agreement_command(corpus_dir: Path | None) -> None:
+    """Score the second, blind annotations in CORPUS/agreement/gold_<region>_second.jsonl
+    against the first ones of the same articles: entity and relation F1 of one annotator
+    against the other.
+
+    \b
+    Example:
+      kg corpus agreement data/localnews
+    """
+    from kg.evaluate import agreement, format_report
+    from kg.localnews import CORPUS_DIR, read_records
+
+    corpus_dir = corpus_dir or CORPUS_DIR
+    first = [record for _, _, record in read_records(corpus_dir)]
+    second = [record for _, _, record in read_records(corpus_dir / "agreement")]
+    if not second:
+        raise click.ClickException(f"{corpus_dir / 'agreement'}: no second annotations")
+    click.echo(format_report(agreement(first, second)), nl=False)

@@ -17,6 +17,7 @@ title words from a lexicon as missing in those corpora.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -27,6 +28,9 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from kg import localnews
+from kg.records import NER_LABELS
 
 MISSING = "-"
 """Label value: the span is left out of the loss."""
@@ -50,6 +54,7 @@ LABEL_MAP: dict[str, dict[str, str | None]] = {
     "msra": {"PER": "PERSON", "LOC": "PLACE", "ORG": SPLIT_ORG},
     "peoples_daily_ner": {"PER": "PERSON", "LOC": "PLACE", "ORG": SPLIT_ORG},
     "peoples_daily_1998": {"nr": "PERSON", "ns": "PLACE", "nt": SPLIT_ORG, "nz": MISSING},
+    "localnews": {label: label for label in NER_LABELS},
     "resume": {
         "NAME": "PERSON",
         "ORG": SPLIT_ORG,
@@ -279,13 +284,49 @@ def peoples_daily_text(path: Path) -> Iterator[str]:
 
 
 def read_corpus(corpora_dir: Path, corpus: str, split: str) -> Iterator[Sentence]:
-    """The sentences of one split of one corpus, mapped onto our labels."""
+    """The sentences of one split of one corpus, mapped onto our labels; ``localnews`` is
+    the project's own corpus, read from the repository (:mod:`kg.localnews`)."""
+    if corpus == "localnews":
+        return read_localnews(localnews.CORPUS_DIR, split)
     path = corpora_dir / CORPUS_FILES[corpus][split]
     if corpus == "cluener":
         return read_cluener(path)
     if corpus == "peoples_daily_1998":
         return read_peoples_daily_1998(path)
     return read_tagged(path, corpus)
+
+
+LOCALNEWS_DEV_SHARE = 10
+"""One article in this many (by a hash of its file name) is the local news dev split."""
+SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+
+
+def localnews_split(doc: str) -> str:
+    """ "dev" or "train": a stable split of the local news articles by file name."""
+    digest = int(hashlib.sha1(doc.encode()).hexdigest(), 16)
+    return "dev" if digest % LOCALNEWS_DEV_SHARE == 0 else "train"
+
+
+def read_localnews(corpus_dir: Path, split: str) -> Iterator[Sentence]:
+    """The annotated local news of one split, cut into sentences, all eight labels."""
+    for _, _, record in localnews.read_records(corpus_dir):
+        if localnews_split(record["doc"]) != split:
+            continue
+        text = (corpus_dir / "texts" / record["doc"]).read_text(encoding="utf-8")
+        yield from cut_sentences(text, localnews.entity_spans(record, text))
+
+
+def cut_sentences(text: str, spans: list[tuple[int, int, str]]) -> Iterator[Sentence]:
+    """The sentences of a text with the spans inside each (a span across two is dropped)."""
+    start = 0
+    for piece in SENTENCE_END.split(text):
+        end = start + len(piece)
+        if piece.strip():
+            inside = [
+                (s - start, e - start, label) for s, e, label in spans if start <= s and e <= end
+            ]
+            yield make_sentence(piece, inside)
+        start = end
 
 
 def role_lexicon(sentences: Iterable[Sentence], min_count: int = 2) -> frozenset[str]:

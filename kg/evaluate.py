@@ -120,13 +120,11 @@ class Report:
     duplicates: list[Duplicate] = field(default_factory=list)
     missing_docs: list[str] = field(default_factory=list)
 
-    def empty(self) -> Report:
-        """A report of no documents, with the same types."""
-        return Report(
-            [],
-            {k: Counts() for k in self.entities},
-            {k: Counts() for k in self.relations},
-            Counts(),
+    @classmethod
+    def blank(cls) -> Report:
+        """A report of no documents."""
+        return cls(
+            [], {k: Counts() for k in ENTITY_TYPES}, {k: Counts() for k in RELATION_TYPES}, Counts()
         )
 
     def __add__(self, other: Report) -> Report:
@@ -385,15 +383,34 @@ def evaluate_many(gold_paths: Sequence[Path], graph_path: Path) -> Report:
     docs = {doc.doc for doc in gold}
     output = read_output(store, docs)
     built = {row["doc"] for row in _select(store, _DOC_QUERY)}
-    report = Report(
-        docs=[doc.doc for doc in gold],
-        entities={kind: Counts() for kind in ENTITY_TYPES},
-        relations={kind: Counts() for kind in RELATION_TYPES},
-        role_pairs=Counts(),
-        missing_docs=sorted(docs - built),
-    )
+    report = Report.blank()
+    report.docs = [doc.doc for doc in gold]
+    report.missing_docs = sorted(docs - built)
     for doc in gold:
         _score_doc(doc, output.get(doc.doc, OutputDoc()), report)
+    return report
+
+
+def as_output(raw: dict) -> OutputDoc:
+    """A gold line read as if a system had output it: a node per entity, its forms as
+    labels; a relation per relation (optional ones too)."""
+    gold = _gold_doc(raw)
+    nodes = [Node(e.name, e.type, e.forms) for e in gold.entities]
+    relations = [OutRelation(r.kind, r.ends, r.role) for r in gold.relations]
+    return OutputDoc(nodes, relations)
+
+
+def agreement(first: Sequence[dict], second: Sequence[dict]) -> Report:
+    """Scores of one annotation (``second``) against another (``first``) of the same docs:
+    F1 is the same either way round, so it measures how far two annotators agree."""
+    report = Report(
+        [], {k: Counts() for k in ENTITY_TYPES}, {k: Counts() for k in RELATION_TYPES}, Counts()
+    )
+    by_doc = {line["doc"]: line for line in second}
+    for line in first:
+        if line["doc"] in by_doc:
+            report.docs.append(line["doc"])
+            _score_doc(_gold_doc(line), as_output(by_doc[line["doc"]]), report)
     return report
 
 

@@ -183,27 +183,33 @@ def check_relation(relation: dict, names: dict[str, str], text: str) -> list[str
 
 
 def entity_spans(record: dict, text: str) -> list[tuple[int, int, str]]:
-    """Character spans (start, end, label) of every written form of every entity and role.
+    """Character spans (start, end, label) of every written form of every entity and role."""
+    return [(start, end, label) for start, end, label, _ in named_spans(record, text)]
+
+
+def named_spans(record: dict, text: str) -> list[tuple[int, int, str, str]]:
+    """Spans (start, end, label, canonical name) of every written form of every entity and
+    title (a title's name is its text).
 
     Each surface form is found wherever it stands in the text; longer forms are placed
     first and a span never overlaps one placed before it.
     """
-    forms: dict[str, str] = {}
+    forms: dict[str, tuple[str, str]] = {}
     for entity in record.get("entities", []):
         for form in surface_forms(entity):
-            forms.setdefault(form, entity["type"])
+            forms.setdefault(form, (entity["type"], entity["name"]))
     for role in roles_of(record):
-        forms.setdefault(role, "ROLE")
+        forms.setdefault(role, ("ROLE", role))
     taken = [False] * len(text)
     spans = []
     for form in sorted(forms, key=len, reverse=True):
-        if not form:
+        if not form.strip():
             continue
         for match in re.finditer(re.escape(form), text):
             start, end = match.span()
             if not any(taken[start:end]):
                 taken[start:end] = [True] * (end - start)
-                spans.append((start, end, forms[form]))
+                spans.append((start, end, *forms[form]))
     return sorted(spans)
 
 

@@ -737,12 +737,13 @@ def add_rules(nlp: Language, home_city: str) -> Language:
     if "kg_entity_rules" not in nlp.pipe_names:
         first = "ner" if "ner" in nlp.pipe_names else None
         nlp.add_pipe("kg_entity_rules", config={"home_city": home_city}, before=first)
+    last = {"before": "kg_relations"} if "kg_relations" in nlp.pipe_names else {}
     if "ner" in nlp.pipe_names and "kg_known_places" not in nlp.pipe_names:
-        nlp.add_pipe("kg_known_places")
-        nlp.add_pipe("kg_trim_names")
-        nlp.add_pipe("kg_join_titles")
+        nlp.add_pipe("kg_known_places", **last)
+        nlp.add_pipe("kg_trim_names", **last)
+        nlp.add_pipe("kg_join_titles", **last)
     if "kg_known_companies" not in nlp.pipe_names:
-        nlp.add_pipe("kg_known_companies")
+        nlp.add_pipe("kg_known_companies", **last)
     return nlp
 
 

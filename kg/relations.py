@@ -659,6 +659,16 @@ def yuan(match: re.Match[str]) -> float:
 
 
 def extract(doc: Doc, article: Article) -> tuple[list[Mention], list[Relation]]:
-    """Mentions and relations of one tagged article."""
+    """Mentions and relations of one tagged article: the relations the pipeline's learned
+    component set (``doc._.kg_relations``, :mod:`kg.relation_model`), else the rules'."""
     extractor = Extractor(doc, article)
-    return extractor.mentions(), extractor.relations()
+    learned = doc._.kg_relations if Doc.has_extension("kg_relations") else None
+    if learned is None:
+        return extractor.mentions(), extractor.relations()
+    return extractor.mentions(), [relabel(relation, article) for relation in learned]
+
+
+def relabel(relation: Relation, article: Article) -> Relation:
+    """A relation read outside a build (empty article id), given the article's id."""
+    head = replace(relation.head, article=article.id)
+    return replace(relation, head=head, tail=replace(relation.tail, article=article.id))

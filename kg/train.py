@@ -29,16 +29,19 @@ from threadpoolctl import threadpool_limits
 from wasabi import msg
 
 import kg.features  # noqa: F401  (registers the architectures the config names)
+from kg import localnews
 from kg.corpora import (
     SEED,
     Sentence,
     augment,
     corpus_has_roles,
     load_role_lexicon,
+    localnews_split,
     mark_missing_roles,
     read_corpus,
     to_doc,
 )
+from kg.relation_model import write_relation_docbin
 from kg.segment import train_segmenter
 
 CONFIGS = Path(__file__).resolve().parents[1] / "models" / "configs"
@@ -46,6 +49,9 @@ NER_CONFIG = CONFIGS / "ner.cfg"
 """The first stage's training config: the whole pipeline from scratch."""
 FINETUNE_CONFIG = CONFIGS / "ner-finetune.cfg"
 """The second stage's: the first stage's pipeline fine-tuned."""
+RELATIONS_CONFIG = CONFIGS / "relations.cfg"
+"""The third stage's: the relation component over the second stage's token vectors."""
+SMALL_RELATION_ARTICLES = 30
 
 
 class Source(NamedTuple):
@@ -268,6 +274,45 @@ def run_stage(
     with contextlib.suppress(TrainingTimeUp), threadpool_limits(limits=1, user_api="blas"):
         spacy_train(filled, stage_dir / "run", use_gpu=-1)
     return stage_dir / "run" / "model-best"
+
+
+def local_news_articles(split: str, limit: int | None = None) -> list[tuple[dict, str]]:
+    """(record, text) of the annotated local news articles of one split."""
+    found = [
+        (record, (localnews.CORPUS_DIR / "texts" / record["doc"]).read_text(encoding="utf-8"))
+        for _, _, record in localnews.read_records()
+        if localnews_split(record["doc"]) == split
+    ]
+    return found[:limit]
+
+
+def train_relations(ner_model: Path, stage_dir: Path, **settings: Any) -> Path:
+    """The relation stage: ``relations.cfg`` over ``ner_model``'s tok2vec; its best model."""
+    nlp = spacy.blank("zh")
+    limit = SMALL_RELATION_ARTICLES if settings.get("small") else None
+    train_path, dev_path = stage_dir / "train.spacy", stage_dir / "dev.spacy"
+    write_relation_docbin(nlp, local_news_articles("train", limit), train_path)
+    write_relation_docbin(nlp, local_news_articles("dev", limit), dev_path)
+    paths = {
+        "paths.train": str(train_path),
+        "paths.dev": str(dev_path),
+        "paths.base_model": str(ner_model),
+    }
+    settings = {**settings, "pkuseg_model": None}
+    filled = write_config(stage_dir / RELATIONS_CONFIG.name, RELATIONS_CONFIG, paths, **settings)
+    with contextlib.suppress(TrainingTimeUp), threadpool_limits(limits=1, user_api="blas"):
+        spacy_train(filled, stage_dir / "run", use_gpu=-1)
+    return stage_dir / "run" / "model-best"
+
+
+def with_relations(ner_model: Path, relation_model: Path, output_dir: Path) -> Path:
+    """The NER pipeline with the trained ``kg_relations`` component added last."""
+    nlp = spacy.load(ner_model)
+    nlp.add_pipe("kg_relations", source=spacy.load(relation_model))
+    if output_dir.exists():
+        replace_dir(ner_model, output_dir)
+    nlp.to_disk(output_dir)
+    return output_dir
 
 
 def drop_training_settings(model_dir: Path) -> Path:

@@ -1,0 +1,457 @@
+"""The learned relation component ``kg_relations``: pairs of entities in a sentence, scored.
+
+Every ordered pair of entities within a sentence whose types can be related is a
+candidate: located_in (a firm, body or project and a place), part_of (two places),
+in_industry (a firm, place or project and an industry), invests_in (a firm or body and a
+project), and the two halves of a post: role_of (a title and the person holding it) and
+role_in (a title and the body it is in). A small network scores each candidate from the
+token vectors of the pipeline's ``tok2vec`` (the two entities and the text between them),
+the entity types, the distance, a few punctuation cues, and what the rules of
+:mod:`kg.relations` say of the pair. The rules are candidates' features, not the final word.
+
+Posts are put together from the halves: each title's persons (role_of), its body (the best
+role_in, else the body the title implies, 副市长 -> 市政府), then :meth:`Extractor.holds`
+as the rules do. A relation the rules read inside a name (渠县粮油产业园 in 渠县,
+好彩头食品公司 in 食品),
+where one end is no entity of its own, is kept as the rules give it: no candidate pair
+holds it. The relations go to ``doc._.kg_relations`` (records of
+:mod:`kg.records`, with an empty article id that :func:`kg.relations.extract` fills in);
+``rule_kinds`` names the kinds left to the rules.
+
+Trained by ``spacy train`` with ``models/configs/relations.cfg``: the NER pipeline's
+``tok2vec`` frozen and annotating, gold entities on the predicted Docs
+(:func:`relation_corpus`), gold pairs in ``Doc.user_data`` (:func:`gold_pairs`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import numpy
+from spacy.language import Language
+from spacy.pipeline import TrainablePipe
+from spacy.tokens import Doc, DocBin, Span
+from spacy.training import Example
+from spacy.util import registry
+from thinc.api import Model, Optimizer, Relu, Softmax, chain
+from thinc.types import Floats2d
+
+from kg.records import NER_LABELS, Article, Relation
+from kg.relations import IMPLIED_ORGS, Extractor, Post, sentences
+
+HOLDERS = frozenset({"COMPANY", "GOV", "ORG", "PROJECT"})
+ORGS = frozenset({"GOV", "COMPANY", "ORG"})
+PAIR_TYPES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "located_in": (HOLDERS, frozenset({"PLACE"})),
+    "part_of": (frozenset({"PLACE"}), frozenset({"PLACE"})),
+    "in_industry": (frozenset({"COMPANY", "PLACE", "PROJECT"}), frozenset({"INDUSTRY"})),
+    "invests_in": (ORGS, frozenset({"PROJECT"})),
+    "role_of": (frozenset({"ROLE"}), frozenset({"PERSON"})),
+    "role_in": (frozenset({"ROLE"}), ORGS),
+}
+"""Candidate kind -> the types its first and its second entity may have."""
+KINDS = tuple(PAIR_TYPES)
+CLASSES = ("NONE", *KINDS)
+MAX_ENTITY_GAP = 10
+"""Candidates are pairs at most this many entities apart in a sentence."""
+DISTANCE_BUCKETS = (0, 1, 2, 5, 10, 20, 40)
+CUES = (re.compile(r"[，,]"), re.compile("、"), re.compile(r"[：:]"), re.compile("的"))
+CUES += (re.compile(r"在|位于|落户|地处|坐落"), re.compile(r"建|投资|实施|开工|签约|运营"))
+GOLD_KEY = "kg_gold_pairs"
+
+Doc.set_extension("kg_pairs", default=None, force=True)
+Doc.set_extension("kg_relations", default=None, force=True)
+
+Key = tuple[int, int, int, int]
+"""A pair by token offsets: first entity start and end, second entity start and end."""
+
+
+def allowed(first: str, second: str) -> bool:
+    return any(first in a and second in b for a, b in PAIR_TYPES.values())
+
+
+def candidates(doc: Doc) -> list[tuple[Span, Span]]:
+    """Ordered pairs of entities within a sentence that some kind can relate."""
+    pairs = []
+    for sentence in sentences(doc):
+        ents = list(sentence.ents)
+        for i, first in enumerate(ents):
+            for j in range(max(0, i - MAX_ENTITY_GAP), min(len(ents), i + MAX_ENTITY_GAP + 1)):
+                if j != i and allowed(first.label_, ents[j].label_):
+                    pairs.append((first, ents[j]))
+    return pairs
+
+
+def key(first: Span, second: Span) -> Key:
+    return (first.start, first.end, second.start, second.end)
+
+
+def placeholder(doc: Doc) -> Article:
+    """An article for running the rules on a Doc outside a build (its id is empty)."""
+    return Article("", 0, "", doc.text, 0, len(doc.text))
+
+
+def rule_relations(doc: Doc) -> list[Relation]:
+    return Extractor(doc, placeholder(doc)).relations()
+
+
+def rule_pairs(doc: Doc, relations: Iterable[Relation]) -> dict[Key, set[str]]:
+    """The candidate kinds the rules give each pair (posts split into role_of and role_in)."""
+    by_chars = {(e.start_char, e.end_char): e for e in doc.ents}
+    found: dict[Key, set[str]] = {}
+
+    def add(kind: str, first: Span | None, second: Span | None) -> None:
+        if first is not None and second is not None:
+            found.setdefault(key(first, second), set()).add(kind)
+
+    for relation in relations:
+        head = by_chars.get((relation.head.start, relation.head.end))
+        tail = by_chars.get((relation.tail.start, relation.tail.end))
+        if relation.kind != "holds_role":
+            add(relation.kind, head, tail)
+            continue
+        role = role_span(doc, relation.role or "", relation.head.start)
+        add("role_of", role, head)
+        add("role_in", role, tail)
+    return found
+
+
+def role_span(doc: Doc, role: str, before: int) -> Span | None:
+    """The title ``role`` written last before the character offset ``before``."""
+    titles = [e for e in doc.ents if e.label_ == "ROLE" and e.text == role and e.end_char <= before]
+    return titles[-1] if titles else None
+
+
+def bucket(value: int, bounds: tuple[int, ...]) -> int:
+    return sum(value > bound for bound in bounds)
+
+
+def pair_features(doc: Doc, pairs: list[tuple[Span, Span]], rules: dict[Key, set[str]]):
+    """One row per pair: token vectors of both entities and between them, then types,
+    order, distance, entities between, cues and the rules' kinds."""
+    tensor = doc.tensor
+    width = tensor.shape[1] if tensor is not None and tensor.size else 0
+    starts = [e.start for e in doc.ents]
+    rows = numpy.zeros((len(pairs), feature_width(width)), dtype="float32")
+    for row, (first, second) in enumerate(pairs):
+        low, high = sorted((first, second), key=lambda s: s.start)
+        gap = slice(low.end, high.start)
+        parts = [tensor[first.start : first.end].mean(0), tensor[second.start : second.end].mean(0)]
+        parts.append(tensor[gap].mean(0) if high.start > low.end else numpy.zeros(width))
+        between = doc.text[low.end_char : high.start_char]
+        flags = numpy.zeros(extra_width(), dtype="float32")
+        flags[NER_LABELS.index(first.label_)] = 1
+        flags[len(NER_LABELS) + NER_LABELS.index(second.label_)] = 1
+        at = 2 * len(NER_LABELS)
+        flags[at] = first.start < second.start
+        flags[at + 1 + bucket(len(between), DISTANCE_BUCKETS)] = 1
+        at += 2 + len(DISTANCE_BUCKETS)
+        inside = sum(low.end <= s < high.start for s in starts)
+        flags[at + min(inside, 3)] = 1
+        at += 4
+        for i, cue in enumerate(CUES):
+            flags[at + i] = bool(cue.search(between))
+        at += len(CUES)
+        for kind in rules.get(key(first, second), ()):
+            flags[at + KINDS.index(kind)] = 1
+        rows[row] = numpy.concatenate([*parts, flags]) if width else flags
+    return rows
+
+
+def extra_width() -> int:
+    return 2 * len(NER_LABELS) + 2 + len(DISTANCE_BUCKETS) + 4 + len(CUES) + len(KINDS)
+
+
+def feature_width(tensor_width: int) -> int:
+    return 3 * tensor_width + extra_width()
+
+
+@registry.architectures("kg.PairClassifier.v1")
+def pair_classifier(hidden_width: int, dropout: float) -> Model[Floats2d, Floats2d]:
+    """Pair features -> probabilities of NONE and each candidate kind."""
+    return chain(Relu(nO=hidden_width, dropout=dropout), Softmax(nO=len(CLASSES)))
+
+
+class RelationScorer(TrainablePipe):
+    """spaCy component: score the candidate pairs of a Doc and set its relations."""
+
+    def __init__(
+        self,
+        vocab,
+        model: Model,
+        name: str = "kg_relations",
+        *,
+        threshold: float = 0.5,
+        rule_kinds: list[str] | None = None,
+    ) -> None:
+        self.vocab = vocab
+        self.model = model
+        self.name = name
+        self.cfg = {"threshold": threshold, "rule_kinds": list(rule_kinds or [])}
+
+    def features(self, doc: Doc) -> tuple[list[tuple[Span, Span]], Floats2d, list[Relation]]:
+        rules = rule_relations(doc)
+        pairs = candidates(doc)
+        return pairs, pair_features(doc, pairs, rule_pairs(doc, rules)), rules
+
+    def predict(self, docs: Iterable[Doc]):
+        found = []
+        for doc in docs:
+            pairs, rows, rules = self.features(doc)
+            scores = self.model.predict(rows) if pairs else numpy.zeros((0, len(CLASSES)))
+            found.append((pairs, scores, rules))
+        return found
+
+    def set_annotations(self, docs: Iterable[Doc], found) -> None:
+        threshold = self.cfg["threshold"]
+        for doc, (pairs, scores, rules) in zip(docs, found, strict=True):
+            chosen = [
+                (CLASSES[int(best)], first, second)
+                for (first, second), row in zip(pairs, scores, strict=True)
+                if (best := row.argmax())
+                and row[best] >= threshold
+                and allowed_kind(CLASSES[int(best)], first, second)
+            ]
+            doc._.kg_pairs = [(kind, key(a, b)) for kind, a, b in chosen]
+            doc._.kg_relations = decode(doc, chosen, rules, set(self.cfg["rule_kinds"]))
+
+    def update(
+        self,
+        examples: Iterable[Example],
+        *,
+        drop: float = 0.0,
+        sgd: Optimizer | None = None,
+        losses: dict[str, float] | None = None,
+    ) -> dict[str, float]:
+        losses = {} if losses is None else losses
+        losses.setdefault(self.name, 0.0)
+        rows, truth = self.examples_to_arrays(examples)
+        if not len(rows):
+            return losses
+        scores, backprop = self.model.begin_update(rows)
+        loss, gradient = self.get_loss(examples, (scores, truth))
+        backprop(gradient)
+        if sgd is not None:
+            self.finish_update(sgd)
+        losses[self.name] += loss
+        return losses
+
+    def examples_to_arrays(self, examples: Iterable[Example]) -> tuple[Floats2d, Floats2d]:
+        """Features of the predicted Docs' candidates and one-hot gold classes."""
+        rows, truth = [], []
+        for example in examples:
+            pairs, features, _ = self.features(example.predicted)
+            gold = dict(gold_keys(example.reference))
+            target = numpy.zeros((len(pairs), len(CLASSES)), dtype="float32")
+            for i, (first, second) in enumerate(pairs):
+                target[i, CLASSES.index(gold.get(key(first, second), "NONE"))] = 1
+            rows.append(features)
+            truth.append(target)
+        if not rows:
+            return numpy.zeros((0, 0), dtype="float32"), numpy.zeros((0, 0), dtype="float32")
+        return numpy.concatenate(rows), numpy.concatenate(truth)
+
+    def get_loss(self, examples, scores_truth) -> tuple[float, Floats2d]:
+        scores, truth = scores_truth
+        gradient = (scores - truth) / max(1, len(scores))
+        loss = float(-(truth * numpy.log(numpy.clip(scores, 1e-9, 1))).sum() / max(1, len(scores)))
+        return loss, gradient
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp=None) -> None:
+        examples = list(get_examples())[:20]
+        for example in examples:
+            if example.predicted.tensor is None or not example.predicted.tensor.size:
+                nlp.get_pipe("tok2vec").set_annotations(
+                    [example.predicted], nlp.get_pipe("tok2vec").predict([example.predicted])
+                )
+        rows, truth = self.examples_to_arrays(examples)
+        self.model.initialize(X=rows, Y=truth)
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict[str, float]:
+        """Micro precision, recall and F1 of the predicted pairs (kinds and both ends)."""
+        tp = predicted = gold = 0
+        for example in examples:
+            found = set(example.predicted._.kg_pairs or [])
+            truth = {(kind, k) for k, kind in gold_keys(example.reference)}
+            tp += len(found & truth)
+            predicted += len(found)
+            gold += len(truth)
+        p = tp / predicted if predicted else 0.0
+        r = tp / gold if gold else 0.0
+        return {"rel_p": p, "rel_r": r, "rel_f": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def allowed_kind(kind: str, first: Span, second: Span) -> bool:
+    heads, tails = PAIR_TYPES[kind]
+    return first.label_ in heads and second.label_ in tails
+
+
+def gold_keys(doc: Doc) -> list[tuple[Key, str]]:
+    return [(tuple(k), kind) for kind, *k in doc.user_data.get(GOLD_KEY, [])]
+
+
+def decode(
+    doc: Doc, chosen: list[tuple[str, Span, Span]], rules: list[Relation], rule_kinds: set[str]
+) -> list[Relation]:
+    """Relations from the chosen pairs, posts put together from their halves; the kinds in
+    ``rule_kinds`` from the rules instead."""
+    spans = {(e.start_char, e.end_char) for e in doc.ents}
+    found = [
+        r
+        for r in rules
+        if r.kind in rule_kinds
+        or (
+            r.kind != "holds_role"
+            and not {(r.head.start, r.head.end), (r.tail.start, r.tail.end)} <= spans
+        )
+    ]
+    extractor = Extractor(doc, placeholder(doc))
+    by_sentence = {s.start: s for s in sentences(doc)}
+    starts = sorted(by_sentence)
+
+    def sentence_of(span: Span) -> Span:
+        return by_sentence[max(s for s in starts if s <= span.start)]
+
+    for kind, first, second in chosen:
+        if kind in PAIR_TYPES and kind not in ("role_of", "role_in") and kind not in rule_kinds:
+            found.append(extractor.relate(kind, first, second, sentence_of(first)))
+    if "holds_role" not in rule_kinds:
+        found += posts(extractor, chosen, sentence_of)
+    return found
+
+
+def posts(extractor: Extractor, chosen, sentence_of) -> list[Relation]:
+    """holds_role from the role_of and role_in pairs: each person's titles in text order,
+    each with its body (or the body it implies)."""
+    bodies: dict[int, Span] = {}
+    for kind, role, org in sorted(chosen, key=lambda c: c[1].start):
+        if kind == "role_in" and role.start not in bodies:
+            bodies[role.start] = org
+    titles: dict[tuple[int, int], list[Span]] = {}
+    people: dict[tuple[int, int], Span] = {}
+    for kind, role, person in chosen:
+        if kind == "role_of":
+            titles.setdefault((person.start, person.end), []).append(role)
+            people[(person.start, person.end)] = person
+    found = []
+    for at, roles in titles.items():
+        chain = [
+            Post(role, bodies.get(role.start))
+            for role in sorted(roles, key=lambda r: r.start)
+            if role.start in bodies or role.text in IMPLIED_ORGS
+        ]
+        if chain:
+            found += extractor.holds(sentence_of(people[at]), people[at], chain)
+    return found
+
+
+@Language.factory(
+    "kg_relations",
+    default_config={
+        "model": {"@architectures": "kg.PairClassifier.v1", "hidden_width": 128, "dropout": 0.1},
+        "threshold": 0.5,
+        "rule_kinds": [],
+    },
+)
+def make_relation_scorer(
+    nlp: Language, name: str, model: Model, threshold: float, rule_kinds: list[str]
+) -> RelationScorer:
+    """spaCy factory of the relation component."""
+    return RelationScorer(nlp.vocab, model, name, threshold=threshold, rule_kinds=rule_kinds)
+
+
+# Training data
+
+
+def gold_pairs(doc: Doc, record: dict, names: dict[tuple[int, int], str]) -> list[list]:
+    """The candidate pairs of a gold Doc that the record's relations make true, as
+    ``[kind, first start, first end, second start, second end]`` (token offsets).
+
+    A pair is true when its entities' names are a relation's ends (a title by its text)
+    and both lie inside one place where the relation's evidence is written."""
+    text = doc.text
+    found = []
+    for first, second in candidates(doc):
+        for relation in record.get("relations", []):
+            kind = relation_kind(relation, first, second, names)
+            if kind and inside_evidence(text, relation.get("evidence", ""), first, second):
+                found.append([kind, *key(first, second)])
+                break
+    return found
+
+
+def relation_kind(
+    relation: dict, first: Span, second: Span, names: dict[tuple[int, int], str]
+) -> str | None:
+    """The candidate kind a gold relation gives the pair, if any."""
+    name_of = (
+        names.get((first.start_char, first.end_char)),
+        names.get((second.start_char, second.end_char)),
+    )
+    kind = relation.get("type")
+    if kind == "holds_role":
+        if first.label_ != "ROLE" or first.text != relation.get("role"):
+            return None
+        if second.label_ == "PERSON" and name_of[1] == relation.get("person"):
+            return "role_of"
+        if second.label_ in ORGS and name_of[1] == relation.get("org"):
+            return "role_in"
+        return None
+    if name_of == (relation.get("head"), relation.get("tail")) and allowed_kind(
+        kind, first, second
+    ):
+        return kind
+    return None
+
+
+def inside_evidence(text: str, evidence: str, first: Span, second: Span) -> bool:
+    """Whether both spans lie inside one occurrence of the evidence in the text."""
+    low = min(first.start_char, second.start_char)
+    high = max(first.end_char, second.end_char)
+    for match in re.finditer(re.escape(evidence.strip()), text) if evidence.strip() else ():
+        if match.start() <= low and high <= match.end():
+            return True
+    return False
+
+
+def gold_doc(nlp: Language, record: dict, text: str) -> Doc:
+    """A reference Doc of an annotated article: gold entities and, in user_data, gold pairs."""
+    from kg.localnews import named_spans
+
+    doc = nlp.make_doc(text)
+    spans, names = [], {}
+    for start, end, label, name in named_spans(record, text):
+        span = doc.char_span(start, end, label=label)
+        if span is not None:
+            spans.append(span)
+            names[(start, end)] = name
+    doc.ents = spans
+    doc.user_data[GOLD_KEY] = gold_pairs(doc, record, names)
+    return doc
+
+
+def write_relation_docbin(nlp: Language, articles: Iterable[tuple[dict, str]], path: Path) -> int:
+    """Save the gold Docs of (record, text) pairs with their pairs; the number of Docs."""
+    docbin = DocBin(attrs=["ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    for record, text in articles:
+        docbin.add(gold_doc(nlp, record, text))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    docbin.to_disk(path)
+    return len(docbin)
+
+
+@registry.readers("kg.RelationCorpus.v1")
+def relation_corpus(path: Path) -> Callable[[Language], Iterator[Example]]:
+    """Examples whose predicted Docs carry the gold entities (and nothing else)."""
+
+    def read(nlp: Language) -> Iterator[Example]:
+        for reference in DocBin().from_disk(path).get_docs(nlp.vocab):
+            predicted = nlp.make_doc(reference.text)
+            predicted.ents = [
+                Span(predicted, e.start, e.end, label=e.label_) for e in reference.ents
+            ]
+            yield Example(predicted, reference)
+
+    return read
