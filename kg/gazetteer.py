@@ -7,6 +7,7 @@ installed package's data files, without importing jionlp itself.
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import io
 import re
@@ -15,6 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from kg.records import Dataset
 
 LEVELS = ("province", "city", "county", "town", "village")
 
@@ -40,6 +43,15 @@ class Division:
     @property
     def province(self) -> Division:
         return ([self, *self.ancestors()])[-1]
+
+
+def division_dataset() -> Dataset:
+    """The division tree as reference data: its name and the jionlp version that ships it."""
+    try:
+        version = importlib.metadata.version("jionlp")
+    except importlib.metadata.PackageNotFoundError:
+        version = ""
+    return Dataset("gb2260", "GB/T 2260 行政区划 (jionlp china_location)", version)
 
 
 def _dictionary_file(name: str) -> Path:

@@ -5,12 +5,14 @@ Node ids and attributes (the exporters read only these):
 - entity nodes: id = ``Entity.id`` ("person/李长萍"); ``kind="entity"``, ``type`` (PERSON, GOV,
   ...), ``name``, ``aliases`` (sorted tuple, without the name), ``official`` (a person with a
   post in a GOV body), ``code`` (a place's GB/T 2260 division code, or ""), ``sources``
-  (tuple of ``Source``, sorted; empty for a place known only from the division data).
+  (tuple of ``Source``, sorted; empty for a place known only from the division data),
+  ``reference`` (the ``Dataset`` such a place comes from, else None).
 - article nodes: id = ``"article/" + Article.id``; ``kind="article"``, ``title``, ``source``,
   ``index``, ``date`` (ISO date or None), ``start``, ``end``, ``reporters``.
 - edges between entity nodes, one per fact, keyed by ``Fact.key``: ``kind`` (a RELATION_TYPES
   value), ``role`` (holds_role), ``amount_yuan`` (invests_in, when stated), ``sources``
-  (tuple of ``Source``, sorted; ``Source.article`` is the article node id).
+  (tuple of ``Source``, sorted; ``Source.article`` is the article node id), ``reference``
+  (the ``Dataset`` a fact was taken from, else None).
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ def build_graph(
             official=entity.id in officials,
             code=entity.code,
             sources=_sources(entity.sources),
+            reference=entity.reference,
         )
     for fact in facts:
         graph.add_edge(
@@ -77,6 +80,7 @@ def build_graph(
             role=fact.role,
             amount_yuan=fact.amount_yuan,
             sources=_sources(fact.sources),
+            reference=fact.reference,
         )
     return graph
 

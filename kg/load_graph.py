@@ -20,7 +20,7 @@ import pyoxigraph
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
 
 from kg.export.rdf import ENTITY_CLASSES, KG, KGR, RELATION_PROPERTIES
-from kg.records import Source
+from kg.records import Dataset, Source
 
 Properties = dict[str, list[Any]]
 """Predicate IRI -> the objects (pyoxigraph terms) of one subject."""
@@ -43,7 +43,7 @@ def load_graph(path: Path) -> nx.MultiDiGraph:
     for props in sorted(articles, key=lambda p: (_one(p, KG.sourceFile), _int(p, KG.articleIndex))):
         _add_article(graph, props)
     for subject in sorted(entities, key=_node_id):
-        _add_entity(graph, subject, entities[subject], mentions[subject])
+        _add_entity(graph, subject, entities[subject], mentions[subject], subjects)
     facts = [_fact(s, p, subjects, mentions) for s, p in subjects.items() if _is_fact(p)]
     for head, tail, data in sorted(facts, key=lambda f: _key(*f)):
         graph.add_edge(head, tail, key=_key(head, tail, data), **data)
@@ -115,7 +115,11 @@ def _mentions(props: Properties, subjects: dict[str, Properties]) -> set[Source]
 
 
 def _add_entity(
-    graph: nx.MultiDiGraph, subject: str, props: Properties, mentions: set[Source]
+    graph: nx.MultiDiGraph,
+    subject: str,
+    props: Properties,
+    mentions: set[Source],
+    subjects: dict[str, Properties],
 ) -> None:
     name = _one(props, RDFS.label) or ""
     graph.add_node(
@@ -127,6 +131,7 @@ def _add_entity(
         official=str(KG.Official) in _values(props, RDF.type),
         code=_one(props, KG.divisionCode) or "",
         sources=_sorted(mentions),
+        reference=_reference(props, subjects),
     )
 
 
@@ -157,6 +162,7 @@ def _fact(
         "role": role,
         "amount_yuan": None if amount is None else float(amount),
         "sources": _fact_sources(props, known),
+        "reference": _reference(props, subjects),
     }
     return _node_id(ends[0]), _node_id(ends[1]), data
 
@@ -169,9 +175,22 @@ def _role(props: Properties, subjects: dict[str, Properties]) -> str | None:
     return _one(subjects.get(role, {}), RDFS.label) or _node_id(role).removeprefix("role/")
 
 
+def _reference(props: Properties, subjects: dict[str, Properties]) -> Dataset | None:
+    """The reference data set a thing was taken from (``prov:wasDerivedFrom`` a
+    ``kg:Dataset``), or None."""
+    for iri in _values(props, PROV.wasDerivedFrom):
+        data = subjects.get(iri, {})
+        if str(KG.Dataset) in _values(data, RDF.type):
+            label = _one(data, RDFS.label) or ""
+            version = _one(data, DCTERMS.hasVersion) or ""
+            return Dataset(_node_id(iri).removeprefix("dataset/"), label, version)
+    return None
+
+
 def _fact_sources(props: Properties, known: set[Source]) -> tuple[Source, ...]:
     """Evidence sentences paired again with the articles they were read in."""
-    articles = [_node_id(a) for a in _values(props, PROV.wasDerivedFrom)]
+    derived = (_node_id(a) for a in _values(props, PROV.wasDerivedFrom))
+    articles = [a for a in derived if a.startswith("article/")]
     sources: set[Source] = set()
     for sentence in _values(props, KG.evidence):
         if articles:

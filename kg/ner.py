@@ -731,19 +731,30 @@ def load_pipeline(model: Path | None = None, home_city: str = "") -> Language:
     return add_rules(nlp, home_city)
 
 
+RULES = (
+    "kg_entity_rules",
+    "kg_known_places",
+    "kg_trim_names",
+    "kg_join_titles",
+    "kg_known_companies",
+)
+"""The rule components ``kg build`` adds around the trained model; what each one is worth
+on the dev set is measured by ``bench/bench_quality.py --ablate`` (README)."""
+AFTER_MODEL = ("kg_known_places", "kg_trim_names", "kg_join_titles")
+"""Rule components that only filter or mend the model's entities."""
+
+
 def add_rules(nlp: Language, home_city: str) -> Language:
-    """Add the entity rules before a trained model's ``ner`` (or alone), and after it the
-    filter of the model's places, unless the pipeline has them already."""
-    if "kg_entity_rules" not in nlp.pipe_names:
+    """Add the entity rules of :data:`RULES` before a trained model's ``ner`` (or alone),
+    and the others after it, before the relation component, unless the pipeline has them."""
+    if "kg_entity_rules" in RULES and "kg_entity_rules" not in nlp.pipe_names:
         first = "ner" if "ner" in nlp.pipe_names else None
         nlp.add_pipe("kg_entity_rules", config={"home_city": home_city}, before=first)
     last = {"before": "kg_relations"} if "kg_relations" in nlp.pipe_names else {}
-    if "ner" in nlp.pipe_names and "kg_known_places" not in nlp.pipe_names:
-        nlp.add_pipe("kg_known_places", **last)
-        nlp.add_pipe("kg_trim_names", **last)
-        nlp.add_pipe("kg_join_titles", **last)
-    if "kg_known_companies" not in nlp.pipe_names:
-        nlp.add_pipe("kg_known_companies", **last)
+    for name in RULES:
+        if name in nlp.pipe_names or (name in AFTER_MODEL and "ner" not in nlp.pipe_names):
+            continue
+        nlp.add_pipe(name, **last)
     return nlp
 
 

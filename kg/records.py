@@ -76,6 +76,15 @@ class Source:
     sentence: str
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """Reference data that facts are taken from rather than read (the division tree)."""
+
+    id: str
+    title: str
+    version: str
+
+
 @dataclass
 class Entity:
     """One node per real thing within a build."""
@@ -87,6 +96,8 @@ class Entity:
     sources: list[Source] = field(default_factory=list)
     code: str = ""
     """A place's GB/T 2260 division code, where the division data knows it."""
+    reference: Dataset | None = None
+    """The reference data a place known only from it (a parent place) comes from."""
 
 
 @dataclass
@@ -99,6 +110,9 @@ class Fact:
     role: str | None = None
     amount_yuan: float | None = None
     sources: list[Source] = field(default_factory=list)
+    reference: Dataset | None = None
+    """The reference data the fact was taken from (a place's parent in the division
+    tree); ``sources`` holds only the articles that state it."""
 
     @property
     def key(self) -> tuple[str, str, str, str]:

@@ -6,8 +6,9 @@ in_industry (a firm, place or project and an industry), invests_in (a firm or bo
 project), and the two halves of a post: role_of (a title and the person holding it) and
 role_in (a title and the body it is in). A small network scores each candidate from the
 token vectors of the pipeline's ``tok2vec`` (the two entities and the text between them),
-the entity types, the distance, a few punctuation cues, and what the rules of
-:mod:`kg.relations` say of the pair. The rules are candidates' features, not the final word.
+the entity types, the distance, a few punctuation cues, what the rules of
+:mod:`kg.relations` say of the pair and, for two places, what the division data says.
+The rules are candidates' features, not the final word.
 
 Posts are put together from the halves: each title's persons (role_of), its body (the best
 role_in, else the body the title implies, 副市长 -> 市政府), then :meth:`Extractor.holds`
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import numpy
@@ -38,6 +40,7 @@ from spacy.util import registry
 from thinc.api import Model, Optimizer, Relu, Softmax, chain
 from thinc.types import Floats2d
 
+from kg.gazetteer import gazetteer
 from kg.records import NER_LABELS, Article, Relation
 from kg.relations import IMPLIED_ORGS, Extractor, Post, sentences
 
@@ -130,7 +133,8 @@ def bucket(value: int, bounds: tuple[int, ...]) -> int:
 
 def pair_features(doc: Doc, pairs: list[tuple[Span, Span]], rules: dict[Key, set[str]]):
     """One row per pair: token vectors of both entities and between them, then types,
-    order, distance, entities between, cues and the rules' kinds."""
+    order, distance, entities between, cues, the rules' kinds and, for two places, whether
+    the division data has the first inside the second."""
     tensor = doc.tensor
     width = tensor.shape[1] if tensor is not None and tensor.size else 0
     starts = [e.start for e in doc.ents]
@@ -138,8 +142,13 @@ def pair_features(doc: Doc, pairs: list[tuple[Span, Span]], rules: dict[Key, set
     for row, (first, second) in enumerate(pairs):
         low, high = sorted((first, second), key=lambda s: s.start)
         gap = slice(low.end, high.start)
-        parts = [tensor[first.start : first.end].mean(0), tensor[second.start : second.end].mean(0)]
-        parts.append(tensor[gap].mean(0) if high.start > low.end else numpy.zeros(width))
+        parts = []
+        if width:
+            parts = [
+                tensor[first.start : first.end].mean(0),
+                tensor[second.start : second.end].mean(0),
+            ]
+            parts.append(tensor[gap].mean(0) if high.start > low.end else numpy.zeros(width))
         between = doc.text[low.end_char : high.start_char]
         flags = numpy.zeros(extra_width(), dtype="float32")
         flags[NER_LABELS.index(first.label_)] = 1
@@ -156,12 +165,23 @@ def pair_features(doc: Doc, pairs: list[tuple[Span, Span]], rules: dict[Key, set
         at += len(CUES)
         for kind in rules.get(key(first, second), ()):
             flags[at + KINDS.index(kind)] = 1
-        rows[row] = numpy.concatenate([*parts, flags]) if width else flags
+        at += len(KINDS)
+        if first.label_ == second.label_ == "PLACE":
+            flags[at] = inside_in_data(first.text, second.text)
+        rows[row] = numpy.concatenate([*parts, flags])
     return rows
 
 
 def extra_width() -> int:
-    return 2 * len(NER_LABELS) + 2 + len(DISTANCE_BUCKETS) + 4 + len(CUES) + len(KINDS)
+    return 2 * len(NER_LABELS) + 2 + len(DISTANCE_BUCKETS) + 4 + len(CUES) + len(KINDS) + 1
+
+
+@lru_cache(maxsize=65536)
+def inside_in_data(place: str, larger: str) -> bool:
+    """Whether the division data has a division called ``place`` inside one called ``larger``."""
+    places = gazetteer()
+    wider = {d.name for d in places.find(larger)}
+    return any(wider & {a.name for a in d.ancestors()} for d in places.find(place))
 
 
 def feature_width(tensor_width: int) -> int:

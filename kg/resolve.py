@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kg.gazetteer import Division, gazetteer
+from kg.gazetteer import Division, division_dataset, gazetteer
 from kg.ner import read_pairs
 from kg.records import Entity, Fact, Mention, Relation, Source
 
@@ -198,9 +198,11 @@ def resolve(
 def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict) -> None:
     """Division codes for the places, and part_of up to the province from the division data.
 
-    A link between two places that one article names is sourced to that article (the text
-    makes it plain to a reader who knows the map); the links above them have no source.
+    Those links, and the parent places they add, are taken from the data, not read: they
+    carry the data set as their reference and no article (a link the text also states
+    keeps that article as its source).
     """
+    dataset = division_dataset()
     places = [e for e in entities.values() if e.type == "PLACE"]
     by_article: dict[str, dict[str, str]] = {}
     for place in places:
@@ -215,14 +217,10 @@ def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict)
         child = place
         for parent in division.ancestors():
             eid = entity_id("PLACE", parent.name)
-            node = entities.setdefault(eid, Entity(eid, "PLACE", parent.name))
+            node = entities.setdefault(eid, Entity(eid, "PLACE", parent.name, reference=dataset))
             node.code = parent.code
             fact = facts.setdefault(("part_of", child.id, eid, ""), Fact("part_of", child.id, eid))
-            fact.sources += [
-                Source(a, by_article[a][child.name])
-                for a in articles
-                if parent.name in by_article[a] and child.name in by_article[a]
-            ]
+            fact.reference = dataset
             child = node
 
 

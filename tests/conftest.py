@@ -12,7 +12,15 @@ from kg.relations import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-GOLD = ROOT.parent / "shared" / "annotation" / "gold"
+SHARED = ROOT.parent / "shared"
+GOLD = SHARED / "annotation" / "gold"
+needs_gold = pytest.mark.skipif(
+    not GOLD.is_dir(), reason="needs ../shared/annotation/gold (a clone without ../shared)"
+)
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "annotation" / "exclude").is_dir(),
+    reason="needs ../shared/annotation (a clone without ../shared)",
+)
 
 
 @pytest.fixture(scope="session")

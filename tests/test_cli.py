@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 
-from .conftest import GOLD, SEEDS
+from .conftest import GOLD, SEEDS, needs_gold
 
 MEMBERS = """SELECT ?name ?role ?org WHERE {
   ?m a org:Membership ; org:member/rdfs:label ?name ;
@@ -87,6 +87,7 @@ def test_query_json_from_a_file_and_update_refused(built, tmp_path):
     assert "read-only" in update.output
 
 
+@needs_gold
 def test_evaluate_on_the_seed_gold(built):
     result = run(
         "evaluate", *map(str, sorted(GOLD.glob("*.jsonl"))), "--graph", str(built / "graph.ttl")
@@ -125,9 +126,21 @@ def test_county_paper_and_unknown_home(tmp_path):
     rows = run("query", str(tmp_path / "out" / "graph.ttl"), MEMBERS, "--format", "csv").output
     assert "张三,书记,冠县委" in rows
     assert "李四,县长,冠县人民政府" in rows
-    unknown = run("build", str(page), "--home-city", "不存在市")
+    unknown = run("build", str(page), "--home-city", "火星")
     assert unknown.exit_code == 2
-    assert "不存在市" in unknown.output
+    assert "火星" in unknown.output
+
+
+def test_former_division_as_home_city(tmp_path):
+    """胶南市 (part of 黄岛区 since 2012) is in no current division list: it builds with a
+    warning, and 市委 in its paper is 胶南市委."""
+    page = tmp_path / "jiaonan.txt"
+    page.write_text("市委召开常委会议\n\n市委书记王建军主持会议并讲话。\n", encoding="utf-8")
+    result = run("build", str(page), "-o", str(tmp_path / "out"), "--home-city", "胶南市")
+    assert result.exit_code == 0, result.output
+    assert "warning" in result.output and "胶南市" in result.output
+    rows = run("query", str(tmp_path / "out" / "graph.ttl"), MEMBERS, "--format", "csv").output
+    assert "王建军,书记,胶南市委" in rows
 
 
 def test_help_explains_every_command():

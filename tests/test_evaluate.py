@@ -23,7 +23,8 @@ from kg.export.rdf import write_turtle
 from kg.graph import build_graph
 from kg.records import Article, Entity, Fact, Source
 
-GOLD_DIR = Path(__file__).resolve().parents[2] / "shared" / "annotation" / "gold"
+from .conftest import GOLD, needs_gold
+
 DOC_D = "000_3b686d864aefadfd.txt"
 DOC_E = "001_5d684e7cc0ae9713.txt"
 IN_D = Source(Article(DOC_D, 4, "", "", 0, 0).id, "D 的句子")
@@ -204,8 +205,9 @@ def test_bad_inputs(graph_path, tmp_path):
         evaluate(write_gold(tmp_path / "d.jsonl", GOLD_D), tmp_path / "none.ttl")
 
 
+@needs_gold
 def test_the_real_gold_files_load(graph_path):
-    paths = sorted(GOLD_DIR.glob("*.jsonl"))
+    paths = sorted(GOLD.glob("*.jsonl"))
     assert paths, "the seed gold files are missing"
     docs = load_gold(paths)
     assert DOC_D in {doc.doc for doc in docs}

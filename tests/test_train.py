@@ -126,8 +126,8 @@ def test_config_is_in_the_repository() -> None:
 
 @pytest.mark.skipif(not CORPORA.exists(), reason="needs shared/corpora")
 def test_small_training_run(tmp_path: Path) -> None:
-    """Both stages, two epochs each on a tiny slice of every corpus: a pipeline that loads,
-    with our labels."""
+    """All three stages, two epochs each on a tiny slice of every corpus and of the local
+    news: a pipeline that loads, with our eight labels and the relation component."""
     before = get_current_ops()
     try:
         model_dir = train(
@@ -136,7 +136,7 @@ def test_small_training_run(tmp_path: Path) -> None:
     finally:
         set_current_ops(before)
     nlp = spacy.load(model_dir)
-    assert nlp.pipe_names == ["tok2vec", "ner", "split_at_spaces"]
+    assert nlp.pipe_names == ["tok2vec", "ner", "split_at_spaces", "kg_relations"]
     assert nlp.config["training"]["before_update"] is None
     assert "base_model" not in nlp.config["paths"]
     assert (tmp_path / "work" / "first" / "run" / "model-best").exists()
@@ -144,8 +144,13 @@ def test_small_training_run(tmp_path: Path) -> None:
     assert finetuned["paths"]["base_model"] == str(
         tmp_path / "work" / "first" / "run" / "model-best"
     )
-    labels = set(nlp.get_pipe("ner").labels)
-    assert {"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "ROLE"} <= labels <= set(NER_LABELS)
+    assert set(nlp.get_pipe("ner").labels) == set(NER_LABELS)
     doc = nlp("聊城市委书记李长萍到信发集团调研。")
     assert len(doc) == 17
     assert all(ent.label_ in NER_LABELS for ent in doc.ents)
+    assert isinstance(doc._.kg_relations, list)
+    relations = tmp_path / "work" / "relations"
+    assert (relations / "run" / "model-best" / "kg_relations").exists()
+    assert spacy.util.load_config(relations / "relations.cfg")["paths"]["base_model"] == str(
+        tmp_path / "work" / "finetune" / "run" / "model-best"
+    )

@@ -21,7 +21,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from kg.export import write_atomic
-from kg.records import Source
+from kg.records import Dataset, Source
 
 KG = Namespace("https://w3id.org/kg-zh/ns#")
 KGR = Namespace("https://w3id.org/kg-zh/id/")
@@ -119,6 +119,7 @@ _KGR = str(KGR)
 _INTEGER = _ref(XSD.integer)
 _TYPE, _LABEL, _ALT_LABEL = _ref(RDF.type), _ref(RDFS.label), _ref(SKOS.altLabel)
 _DERIVED, _EVIDENCE, _DATE = _ref(PROV.wasDerivedFrom), _ref(KG.evidence), _ref(DCTERMS.date)
+_DATASET = {"class": _ref(KG.Dataset), "version": _ref(DCTERMS.hasVersion)}
 _ARTICLE = {
     "class": _ref(KG.Article),
     "title": _ref(DCTERMS.title),
@@ -208,11 +209,21 @@ class _Lines:
             self.dates[node] = f'"{data["date"]}"^^{_ref(XSD.date)}'
             self.add(article, _DATE, self.dates[node])
 
-    def provenance(self, subject: str, sources: Iterable[Source]) -> None:
-        """``prov:wasDerivedFrom`` each source article and ``kg:evidence`` each sentence."""
+    def provenance(
+        self, subject: str, sources: Iterable[Source], reference: Dataset | None = None
+    ) -> None:
+        """``prov:wasDerivedFrom`` each source article and ``kg:evidence`` each sentence;
+        ``prov:wasDerivedFrom`` the reference data set (a ``kg:Dataset``, no evidence)."""
         for source in sources:
             self.add(subject, _DERIVED, self.iris[source.article])
             self.add(subject, _EVIDENCE, self.zh(source.sentence))
+        if reference is not None:
+            dataset = self.iri(f"dataset/{reference.id}")
+            self.add(subject, _DERIVED, dataset)
+            self.add(dataset, _TYPE, _DATASET["class"])
+            self.add(dataset, _LABEL, self.zh(reference.title))
+            if reference.version:
+                self.add(dataset, _DATASET["version"], _literal(reference.version))
 
     def entity(self, graph: nx.MultiDiGraph, node: str, data: dict) -> None:
         """The entity, its binary relations (plain triples) and its mentions."""
@@ -225,6 +236,7 @@ class _Lines:
             self.add(entity, _ALT_LABEL, self.zh(alias))
         if data.get("code"):
             self.add(entity, _ENTITY["code"], _literal(data["code"]))
+        self.provenance(entity, (), data.get("reference"))
         for _, tail, edge in graph.out_edges(node, data=True):
             if edge["kind"] != "holds_role":
                 self.add(entity, _STATEMENT[edge["kind"]], self.iri(tail))
@@ -266,7 +278,7 @@ class _Lines:
         self.add(statement, _STATEMENT["object"], self.iri(tail))
         if data.get("amount_yuan") is not None:
             self.add(statement, _STATEMENT["amount"], _decimal(data["amount_yuan"]))
-        self.provenance(statement, data.get("sources", ()))
+        self.provenance(statement, data.get("sources", ()), data.get("reference"))
 
 
 def to_ntriples(graph: nx.MultiDiGraph) -> bytes:

