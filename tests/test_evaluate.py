@@ -7,13 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from kg.build import build
 from kg.evaluate import (
     Counts,
     EvaluationError,
     GoldEntity,
     Node,
+    Report,
+    agreement,
     evaluate,
     evaluate_many,
+    evaluate_per_home_city,
     format_report,
     load_gold,
     node_matches,
@@ -21,9 +25,12 @@ from kg.evaluate import (
 )
 from kg.export.rdf import write_turtle
 from kg.graph import build_graph
-from kg.records import Article, Entity, Fact, Source
+from kg.records import Article, Dataset, Entity, Fact, Source
 
 from .conftest import GOLD, needs_gold
+
+DATA = Dataset("gb2260", "GB/T 2260", "")
+"""Reference data: what a graph takes from it is not extraction and is not scored."""
 
 DOC_D = "000_3b686d864aefadfd.txt"
 DOC_E = "001_5d684e7cc0ae9713.txt"
@@ -89,6 +96,7 @@ def graph_path(tmp_path_factory) -> Path:
         _entity("company/云海制衣", "COMPANY", "云海制衣"),
         _entity("company/东昌府区", "COMPANY", "东昌府区", sources=both),
         _entity("industry/棉服", "INDUSTRY", "棉服"),
+        Entity("place/山东省", "PLACE", "山东省", reference=DATA),
     ]
     facts = [
         _fact("holds_role", "person/李长萍", "gov/市委", "书 记"),
@@ -99,6 +107,7 @@ def graph_path(tmp_path_factory) -> Path:
         _fact("located_in", "company/云海制衣", "company/东昌府区"),
         _fact("in_industry", "company/云海制衣", "industry/棉服"),
         _fact("part_of", "place/侯营镇", "company/东昌府区", sources=(IN_E,)),
+        Fact("part_of", "company/东昌府区", "place/山东省", reference=DATA),
     ]
     path = tmp_path_factory.mktemp("graph") / "graph.ttl"
     write_turtle(build_graph(articles, entities, facts), path)
@@ -226,3 +235,54 @@ def test_gold_strings_may_hold_unicode_line_separators(tmp_path):
     doc = {"doc": DOC_D, "entities": [{"name": "甲\u2028乙", "type": "ORG", "aliases": []}]}
     (gold,) = load_gold([write_gold(tmp_path / "u.jsonl", doc)])
     assert gold.entities[0].forms == {"甲乙"}
+
+
+def test_agreement_scores_one_annotation_against_another():
+    second = json.loads(json.dumps(GOLD_D))
+    second["entities"] = [e for e in second["entities"] if e["name"] != "赵六"]
+    second["entities"].append({"name": "钱七", "type": "PERSON", "aliases": []})
+    second["relations"] = [r for r in second["relations"] if r.get("person") != "赵六"]
+    report = agreement([GOLD_D, GOLD_E], [second])
+    assert report.docs == [DOC_D]
+    assert counts(report.entities["PERSON"]) == (2, 1, 1)  # 李长萍, 张洁 | 钱七 | 赵六
+    assert counts(report.relations["holds_role"]) == (1, 0, 1)
+    assert agreement([GOLD_D], [GOLD_D]).entity_micro.f1 == 1.0
+
+
+def test_each_home_city_is_built_on_its_own(tmp_path):
+    """Two papers' articles: each built with its own home city, the counts summed."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text("市委召开会议\n\n市委书记王建军主持会议。\n", encoding="utf-8")
+    (texts / "b.txt").write_text("县委召开会议\n\n县委书记李四主持会议。\n", encoding="utf-8")
+    lines = [
+        ("a.txt", "胶南市", "王建军", "胶南市委"),
+        ("b.txt", "冠县", "李四", "冠县委"),
+    ]
+    gold = write_gold(
+        tmp_path / "gold.jsonl",
+        *(
+            {
+                "doc": doc,
+                "home_city": home,
+                "entities": [
+                    {"name": person, "type": "PERSON", "aliases": []},
+                    {"name": org, "type": "GOV", "aliases": [org[-2:]]},
+                ],
+                "relations": [{"type": "holds_role", "person": person, "role": "书记", "org": org}],
+            }
+            for doc, home, person, org in lines
+        ),
+    )
+    homes = []
+
+    def build_graph(pages, out_dir, home_city):
+        homes.append((home_city, [p.name for p in pages]))
+        build(pages, out_dir, home_city, use_cache=False)
+        return out_dir / "graph.ttl"
+
+    reports = evaluate_per_home_city([gold], texts, build_graph, tmp_path / "work")
+    assert sorted(homes) == [("冠县", ["b.txt"]), ("胶南市", ["a.txt"])]
+    total = sum(reports.values(), Report.blank())
+    assert sorted(total.docs) == ["a.txt", "b.txt"]
+    assert counts(total.relations["holds_role"]) == (2, 0, 0)

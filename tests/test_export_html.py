@@ -59,6 +59,7 @@ def add_entity(
         official=False,
         code=code,
         sources=sources,
+        reference=None,
     )
 
 
@@ -80,6 +81,7 @@ def add_fact(
         role=role,
         amount_yuan=amount_yuan,
         sources=(Source(article, sentence),),
+        reference=None,
     )
 
 

@@ -26,7 +26,7 @@ from kg.export.rdf import (
     write_turtle,
 )
 from kg.graph import build_graph
-from kg.records import Article, Entity, Fact, Source
+from kg.records import Article, Dataset, Entity, Fact, Source
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = "000_3b686d864aefadfd.txt"
@@ -294,6 +294,31 @@ def test_ontology_is_in_the_export_and_documents_every_term(rdf):
     assert (KG.Official, RDFS.subClassOf, KG.Person) in ontology
     assert (KG.investmentYuan, RDFS.range, XSD.decimal) in ontology
     assert (None, RDF.type, OWL.Ontology) in ontology
+
+
+def test_facts_taken_from_the_division_data_say_so():
+    """A parent place and a part_of link from the division tree derive from a kg:Dataset,
+    with no evidence sentence; a fact the text states keeps its article."""
+    data = Dataset("gb2260", "GB/T 2260 行政区划", "1.5.31")
+    town = Entity("place/侯营镇", "PLACE", "侯营镇", set(), [S_UNDATED])
+    county = Entity("place/东昌府区", "PLACE", "东昌府区", set(), [S_UNDATED])
+    city = Entity("place/聊城市", "PLACE", "聊城市", reference=data)
+    facts = [
+        Fact("part_of", town.id, county.id, sources=[S_UNDATED], reference=data),
+        Fact("part_of", county.id, city.id, reference=data),
+    ]
+    rdf = to_rdf(build_graph([UNDATED], [town, county, city], facts))
+    dataset = resource("dataset/gb2260")
+    assert (dataset, RDF.type, KG.Dataset) in rdf
+    assert (dataset, DCTERMS.hasVersion, Literal("1.5.31")) in rdf
+    assert (resource("place/聊城市"), PROV.wasDerivedFrom, dataset) in rdf
+    by_head = {rdf.value(s, RDF.subject): s for s in rdf.subjects(RDF.predicate, KG.partOf)}
+    looked_up = by_head[resource("place/东昌府区")]
+    assert set(rdf.objects(looked_up, PROV.wasDerivedFrom)) == {dataset}
+    assert rdf.value(looked_up, KG.evidence) is None
+    read = by_head[resource("place/侯营镇")]
+    assert len(set(rdf.objects(read, PROV.wasDerivedFrom))) == 2
+    assert rdf.value(read, KG.evidence) is not None
 
 
 def test_places_carry_their_division_code():

@@ -10,7 +10,7 @@ import pytest
 from kg.export.html import render_html
 from kg.export.rdf import write_turtle
 from kg.load_graph import GraphFileError, load_graph
-from kg.records import Source
+from kg.records import Dataset, Source
 from tests.test_export_html import (
     ARTICLE,
     ARTICLE_0,
@@ -22,9 +22,12 @@ from tests.test_export_html import (
     seed_graph,
 )
 
+DATA = Dataset("gb2260", "GB/T 2260 行政区划", "1.5.31")
+
 
 def rich_graph() -> nx.MultiDiGraph:
-    """Markup, odd characters in ids, a post without a role, an amount, a fact read twice."""
+    """Markup, odd characters in ids, a post without a role, an amount, a fact read twice,
+    a place and a link taken from the division data."""
     graph = evil_graph()
     add_entity(graph, "company/a b%c#d×e", "COMPANY", "a b%c#d×e", (Source(ARTICLE_0, "句。"),))
     add_entity(graph, "project/园区", "PROJECT", "园区", ())
@@ -36,6 +39,18 @@ def rich_graph() -> nx.MultiDiGraph:
     for data in graph["person/李长萍"]["gov/聊城市委"].values():
         data["sources"] = both
     graph.nodes[ARTICLE_0]["date"] = None
+    add_entity(graph, "place/聊城市", "PLACE", "聊城市", (), code="371500")
+    graph.nodes["place/聊城市"]["reference"] = DATA
+    graph.add_edge(
+        "place/东昌府区",
+        "place/聊城市",
+        key=("part_of", "place/东昌府区", "place/聊城市", ""),
+        kind="part_of",
+        role=None,
+        amount_yuan=None,
+        sources=(),
+        reference=DATA,
+    )
     return graph
 
 

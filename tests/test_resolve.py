@@ -88,12 +88,17 @@ def test_places_get_division_codes_and_part_of_up_to_the_province(tag):
     codes = {e.name: e.code for e in entities if e.type == "PLACE"}
     assert codes["东昌府区"] == "371502"
     assert codes["山东省"] == "370000"
-    links = {(f.head, f.tail) for f in facts if f.kind == "part_of"}
+    links = {(f.head, f.tail): f for f in facts if f.kind == "part_of"}
     assert {
         ("place/侯营镇", "place/东昌府区"),
         ("place/东昌府区", "place/聊城市"),
         ("place/聊城市", "place/山东省"),
-    } <= links
+    } <= set(links)
+    assert all(f.reference is not None and f.reference.id == "gb2260" for f in links.values())
+    assert links[("place/侯营镇", "place/东昌府区")].sources  # the text writes 东昌府区侯营镇
+    assert not links[("place/东昌府区", "place/聊城市")].sources  # only the data says so
+    city = next(e for e in entities if e.name == "聊城市")
+    assert city.reference is not None and not city.sources
 
 
 def test_a_county_name_found_in_two_provinces_is_the_one_the_article_places(tag):

@@ -318,6 +318,7 @@ def _edge(
         "relation": _relation_name(kind),
         "color": {"color": EDGE_COLOURS.get(kind, OTHER_COLOUR)},
         "sources": tables.refs(data.get("sources", ())),
+        **_reference(data),
     }
     if data.get("amount_yuan") is not None:
         item["amount"] = _yuan(data["amount_yuan"])
@@ -332,6 +333,12 @@ def _edge_label(data: dict[str, Any]) -> str:
     return EDGE_LABELS.get(kind, kind)
 
 
+def _reference(data: dict[str, Any]) -> dict[str, str]:
+    """``{"reference": title}`` of the data set a fact or place was taken from, else {}."""
+    reference = data.get("reference")
+    return {"reference": reference.title} if reference is not None else {}
+
+
 def _relation_name(kind: str) -> str:
     return EDGE_LABELS.get(kind, kind)
 
@@ -343,6 +350,7 @@ def _info(graph: nx.MultiDiGraph, node: str, keep: set[str], tables: _Tables) ->
         "names": [data["name"], *data.get("aliases", ())],
         "sections": _sections(graph, node, keep, tables),
         "sources": tables.refs(data.get("sources", ())),
+        **_reference(data),
     }
 
 
@@ -374,6 +382,7 @@ def _fact(
         "id": other if other in keep else None,
         "dates": sorted({d for s in sources if (d := _article_date(graph, s.article))}),
         "sources": tables.refs(sources),
+        **_reference(data),
     }
     if data.get("amount_yuan") is not None:
         fact["amount"] = _yuan(data["amount_yuan"])
