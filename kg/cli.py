@@ -13,6 +13,13 @@ from kg.records import ENTITY_TYPES, RELATION_TYPES
 
 EXIT_SKIPPED = 1
 
+model_option = click.option(
+    "--model",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A spaCy pipeline directory (default: models/zh_kg when present, else rules only).",
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg")
@@ -52,12 +59,7 @@ def main() -> None:
     help="Show only the N most connected entities in graph.html (0: all); the page says so "
     "when it leaves some out.",
 )
-@click.option(
-    "--model",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="A spaCy pipeline directory (default: models/zh_kg when present, else rules only).",
-)
+@model_option
 @click.option(
     "-j",
     "--jobs",
@@ -194,12 +196,7 @@ def query(graph: Path, query: str | None, query_file: Path | None, fmt: str) -> 
     help="Instead of --graph: the folder of the gold docs' texts; each home city of the gold "
     "lines is built on its own (kg build --home-city) and the counts are summed.",
 )
-@click.option(
-    "--model",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="With --texts: the spaCy pipeline to build with (default: models/zh_kg).",
-)
+@model_option
 @click.option("--per-city", is_flag=True, help="With --texts: one line of scores per home city.")
 def evaluate(
     gold: tuple[Path, ...],

@@ -3,8 +3,8 @@
 Layout: ``texts/<doc>.txt`` (one article as published), ``sources.tsv`` (file, address,
 home city, province, date) and ``gold.jsonl`` (one line per article in the gold format of
 ``../shared/annotation/GUIDELINES.md``, plus ``roles``: the job titles written in the
-article). While helpers annotate, each region keeps its own ``sources_<region>.tsv`` and
-``gold_<region>.jsonl``; every file matching those names is read.
+article). While annotators work, each region keeps its own ``sources_<region>.tsv`` and
+``gold_<region>.jsonl``; every file matching ``sources*.tsv`` and ``gold*.jsonl`` is read.
 
 This module keeps the measured articles out of the corpus (:class:`Blocklist`: the held-out
 hashes of ``../shared/annotation/exclude/``, the dev set and the seed pages) and checks that

@@ -740,6 +740,9 @@ RULES = (
 )
 """The rule components ``kg build`` adds around the trained model; what each one is worth
 on the dev set is measured by ``bench/bench_quality.py --ablate`` (README)."""
+RULES_AFTER_MODEL = False
+"""Whether ``kg_entity_rules`` fills in after the model what it left (True) or goes first
+and the model fills in after it (False)."""
 AFTER_MODEL = ("kg_known_places", "kg_trim_names", "kg_join_titles")
 """Rule components that only filter or mend the model's entities."""
 
@@ -748,8 +751,14 @@ def add_rules(nlp: Language, home_city: str) -> Language:
     """Add the entity rules of :data:`RULES` before a trained model's ``ner`` (or alone),
     and the others after it, before the relation component, unless the pipeline has them."""
     if "kg_entity_rules" in RULES and "kg_entity_rules" not in nlp.pipe_names:
-        first = "ner" if "ner" in nlp.pipe_names else None
-        nlp.add_pipe("kg_entity_rules", config={"home_city": home_city}, before=first)
+        config = {"home_city": home_city}
+        if "ner" not in nlp.pipe_names:
+            nlp.add_pipe("kg_entity_rules", config=config)
+        elif RULES_AFTER_MODEL:
+            last_model = "split_at_spaces" if "split_at_spaces" in nlp.pipe_names else "ner"
+            nlp.add_pipe("kg_entity_rules", config=config, after=last_model)
+        else:
+            nlp.add_pipe("kg_entity_rules", config=config, before="ner")
     last = {"before": "kg_relations"} if "kg_relations" in nlp.pipe_names else {}
     for name in RULES:
         if name in nlp.pipe_names or (name in AFTER_MODEL and "ner" not in nlp.pipe_names):
