@@ -191,28 +191,32 @@ def run(model: Path | None, shared: Path, work: Path) -> tuple[dict, Builds]:
 
 
 def ablation(model: Path | None, shared: Path, work: Path) -> dict:
-    """Dev micro F1 (entities, relations) with every rule, then without each in turn."""
+    """Dev scores with every rule, without each in turn, with the entity rules after the
+    model instead of before it, and with no rule at all (the model alone)."""
     from kg import build, ner
+    from kg.evaluate import Report
 
     kept = ner.RULES
+    variants = {"all rules": (kept, False)}
+    for left_out in kept:
+        dropped = {left_out} | ({"kg_known_places"} if left_out == "kg_entity_rules" else set())
+        variants[f"without {left_out}"] = (tuple(r for r in kept if r not in dropped), False)
+    variants["entity rules after the model"] = (kept, True)
+    variants["no rules (the model alone)"] = ((), False)
     found = {}
-    for left_out in (None, *kept):
-        ner.RULES = tuple(r for r in kept if r != left_out)
-        if left_out == "kg_entity_rules":
-            ner.RULES = tuple(r for r in ner.RULES if r != "kg_known_places")
+    for name, (rules, after) in variants.items():
+        ner.RULES, ner.RULES_AFTER_MODEL = rules, after
         build._pipeline.cache_clear()
-        from kg.evaluate import Report
-
         reports = Builds(model, work).dev(shared)
         dev = sum(reports.values(), Report.blank())
-        found[left_out or "all rules"] = {
+        found[name] = {
             "entities_f1": round(dev.entity_micro.f1, 4),
             "relations_f1": round(dev.relation_micro.f1, 4),
             "entities": {k: round(c.f1, 4) for k, c in dev.entities.items()},
             "relations": {k: round(c.f1, 4) for k, c in dev.relations.items()},
         }
-        print(left_out, found[left_out or "all rules"], file=sys.stderr)
-    ner.RULES = kept
+        print(name, found[name]["entities_f1"], found[name]["relations_f1"], file=sys.stderr)
+    ner.RULES, ner.RULES_AFTER_MODEL = kept, False
     build._pipeline.cache_clear()
     return found
 

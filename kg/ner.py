@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
 
 import spacy
 from spacy.language import Language
@@ -731,19 +730,13 @@ def load_pipeline(model: Path | None = None, home_city: str = "") -> Language:
     return add_rules(nlp, home_city)
 
 
-RULES = (
-    "kg_entity_rules",
-    "kg_known_places",
-    "kg_trim_names",
-    "kg_join_titles",
-    "kg_known_companies",
-)
-"""The rule components ``kg build`` adds around the trained model; what each one is worth
-on the dev set is measured by ``bench/bench_quality.py --ablate`` (README)."""
+RULES = ("kg_entity_rules", "kg_known_places", "kg_join_titles")
+"""The rule components ``kg build`` adds around the trained model, each kept because the
+dev set says it helps (``bench/bench_quality.py --ablate``, README)."""
 RULES_AFTER_MODEL = False
 """Whether ``kg_entity_rules`` fills in after the model what it left (True) or goes first
 and the model fills in after it (False)."""
-AFTER_MODEL = ("kg_known_places", "kg_trim_names", "kg_join_titles")
+AFTER_MODEL = ("kg_known_places", "kg_join_titles")
 """Rule components that only filter or mend the model's entities."""
 
 
@@ -777,72 +770,6 @@ def known_places(doc: Doc) -> Doc:
     return doc
 
 
-class Trimmings(NamedTuple):
-    """What :func:`trim_names` reads: lead-in words, endings that are no name alone, and
-    trades (industries) that make no name with an ending alone."""
-
-    lead: Lexicon
-    endings: frozenset[str]
-    trades: frozenset[str]
-
-
-@cache
-def name_trimmings() -> Trimmings:
-    """The lead-in words a name never starts with, the endings and words for a kind of
-    body that are no name alone, and the trades that with an ending are none (产业协会)."""
-    endings = [
-        w.lstrip("*")
-        for name in (
-            "org_suffixes.txt",
-            "company_suffixes.txt",
-            "project_suffixes.txt",
-            "generic_bodies.txt",
-        )
-        for w in read_lexicon(name)
-    ]
-    trades = {*read_lexicon("industries.txt"), "产业", "行业"}
-    return Trimmings(Lexicon(read_lexicon("lead_words.txt")), frozenset(endings), frozenset(trades))
-
-
-def bare_trade(name: str, trimmings: Trimmings) -> bool:
-    """Whether ``name`` is only a trade and an ending (产业协会, 物流公司): a kind of body."""
-    return any(
-        name[:i] in trimmings.trades and name[i:] in trimmings.endings for i in range(1, len(name))
-    )
-
-
-@Language.component("kg_trim_names")
-def trim_names(doc: Doc) -> Doc:
-    """Cut lead-in verbs off the model's body and project names (调动商会 -> 商会) and drop
-    what is then only an ending (商会, 公司), a word for a kind of body (党委, 有关部门) or a
-    trade with an ending (产业协会), a town body without its town (街道办事处), or part of a
-    word (工信部 of 工信部门)."""
-    trimmings = name_trimmings()
-    lead, endings = trimmings.lead, trimmings.endings
-    text = doc.text
-    kept = []
-    for ent in doc.ents:
-        if ent.label_ in ("ORG", "COMPANY", "GOV", "PROJECT"):
-            name = ent.text
-            cut = 0
-            while (n := lead_in(lead, name, cut)) and len(name) - n >= 2:
-                cut = n
-            trimmed = doc.char_span(ent.start_char + cut, ent.end_char, ent.label_)
-            if (
-                trimmed is None
-                or name in endings
-                or trimmed.text in endings
-                or bare_trade(trimmed.text, trimmings)
-                or text[ent.end_char - 1 : ent.end_char + 1] == "部门"
-                or (TOWN_BODY.match(trimmed.text) and LEVEL_BODY.fullmatch(trimmed.text))
-            ):
-                continue
-            ent = trimmed
-        kept.append(ent)
-    doc.ents = kept
-    return doc
-
-
 @Language.component("kg_join_titles")
 def join_titles(doc: Doc) -> Doc:
     """Join job titles written back to back into one (设计 总监 -> 设计总监, 总经理 助理):
@@ -855,34 +782,4 @@ def join_titles(doc: Doc) -> Doc:
         else:
             joined.append(ent)
     doc.ents = joined
-    return doc
-
-
-@cache
-def brand_lexicons() -> tuple[Lexicon, Lexicon]:
-    """The known companies and the industries (trades) that may follow their brand."""
-    return Lexicon(read_lexicon("known_companies.txt")), Lexicon(read_lexicon("industries.txt"))
-
-
-def brands(text: str) -> Iterator[tuple[int, int]]:
-    """Companies known by their brand, with the trade written right after it (华润医药,
-    京东物流), unless that starts a word of its own (京东物流产业)."""
-    known, industries = brand_lexicons()
-    for start, end in known.finditer(text):
-        trade = industries.match_at(text, end)
-        yield start, trade if trade and not TRADE_AFTER.match(text, trade) else end
-
-
-@Language.component("kg_known_companies")
-def known_companies(doc: Doc) -> Doc:
-    """Tag the brands of known_companies.txt, over entities inside them (华润 医药, 菜鸟 as a
-    person) but never over a longer name, so that the model's 新浪乐居 and 腾讯新闻 stay."""
-    ents = list(doc.ents)
-    for start, end in brands(doc.text):
-        inside = [e for e in ents if start <= e.start_char and e.end_char <= end]
-        overlapping = [e for e in ents if e.start_char < end and start < e.end_char]
-        span = doc.char_span(start, end, "COMPANY")
-        if span is not None and len(inside) == len(overlapping):
-            ents = [e for e in ents if e not in inside] + [span]
-    doc.ents = sorted(ents, key=lambda e: e.start)
     return doc

@@ -209,7 +209,11 @@ class RelationScorer(TrainablePipe):
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.cfg = {"threshold": threshold, "rule_kinds": list(rule_kinds or [])}
+        self.threshold = threshold
+        self.rule_kinds = set(rule_kinds or ())
+        self.cfg: dict = {}
+        """Settings live in the pipeline's config, not in the saved ``cfg``, so that the
+        config of a trained pipeline is what decides them."""
 
     def features(self, doc: Doc) -> tuple[list[tuple[Span, Span]], Floats2d, list[Relation]]:
         rules = rule_relations(doc)
@@ -225,7 +229,7 @@ class RelationScorer(TrainablePipe):
         return found
 
     def set_annotations(self, docs: Iterable[Doc], found) -> None:
-        threshold = self.cfg["threshold"]
+        threshold = self.threshold
         for doc, (pairs, scores, rules) in zip(docs, found, strict=True):
             chosen = [
                 (CLASSES[int(best)], first, second)
@@ -235,7 +239,7 @@ class RelationScorer(TrainablePipe):
                 and allowed_kind(CLASSES[int(best)], first, second)
             ]
             doc._.kg_pairs = [(kind, key(a, b)) for kind, a, b in chosen]
-            doc._.kg_relations = decode(doc, chosen, rules, set(self.cfg["rule_kinds"]))
+            doc._.kg_relations = decode(doc, chosen, rules, self.rule_kinds)
 
     def update(
         self,

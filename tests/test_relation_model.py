@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy
+import pytest
 import spacy
 from spacy.tokens import Span
 
+from kg.ner import load_pipeline
 from kg.records import Article
 from kg.relation_model import (
     CLASSES,
@@ -115,3 +117,38 @@ def test_features_use_the_token_vectors_when_there_are_some():
     rows = pair_features(doc, candidates(doc), {})
     assert rows.shape[1] == 3 * 4 + extra_width()
     assert rows[:, :8].min() == 1.0
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    """The pipeline kg build runs, learned relations included, for a county paper."""
+    return load_pipeline(home_city="冠县")
+
+
+def relations_of(nlp, text: str) -> set[tuple]:
+    _, relations = extract(nlp(text), Article("p.txt", 0, "", text, 0, len(text)))
+    return {(r.kind, r.head.text, r.role, r.tail.text) for r in relations}
+
+
+def test_the_shipped_pipeline_reads_posts_and_places(shipped):
+    assert "kg_relations" in shipped.pipe_names
+    found = relations_of(
+        shipped,
+        "3月5日,县委副书记、县长王明到城关镇宏达食品有限公司调研。该公司位于城关镇工业园区。",
+    )
+    assert ("holds_role", "王明", "副书记", "县委") in found
+    assert ("holds_role", "王明", "县长", "县政府") in found
+    assert ("located_in", "城关镇宏达食品有限公司", None, "城关镇") in found
+
+
+def test_the_shipped_pipeline_reads_projects_and_industries(shipped):
+    found = relations_of(
+        shipped,
+        "总投资5亿元的年产10万吨新型建材项目在开发区开工建设,该项目由华兴建材有限公司投资建设。",
+    )
+    assert ("invests_in", "华兴建材有限公司", None, "年产10万吨新型建材项目") in found
+    found = relations_of(shipped, "近年来,河口镇大力发展茶叶、中药材等特色产业。")
+    assert {
+        ("in_industry", "河口镇", None, "茶叶"),
+        ("in_industry", "河口镇", None, "中药材"),
+    } <= found
