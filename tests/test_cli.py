@@ -148,3 +148,27 @@ def test_help_explains_every_command():
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Example" in result.output
+
+
+def test_evaluate_builds_each_home_city_from_texts(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text("县委召开会议\n\n县委书记李四主持会议。\n", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    line = {
+        "doc": "a.txt",
+        "home_city": "冠县",
+        "entities": [
+            {"name": "李四", "type": "PERSON", "aliases": []},
+            {"name": "冠县委", "type": "GOV", "aliases": ["县委"]},
+        ],
+        "relations": [{"type": "holds_role", "person": "李四", "role": "书记", "org": "冠县委"}],
+    }
+    gold.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run("evaluate", str(gold), "--texts", str(texts), "--per-city")
+    assert result.exit_code == 0, result.output
+    assert "冠县: 1 docs" in result.output
+    holds = next(line for line in result.output.splitlines() if line.startswith("holds_role "))
+    assert holds.split()[-3:] == ["1", "0", "0"]
+    neither = run("evaluate", str(gold))
+    assert neither.exit_code == 2 and "--graph or --texts" in neither.output
