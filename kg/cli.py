@@ -314,18 +314,20 @@ def train(
     base_model: Path | None,
     work_dir: Path | None,
 ) -> None:
-    """Train the NER model in two stages and save the best pipeline (by CLUENER dev F1)
-    in OUTPUT.
+    """Train the pipeline in three stages and save it in OUTPUT: the NER and the relation
+    component kg_relations.
 
-    The corpora are converted to our labels; `spacy train` with models/configs/ner.cfg
-    trains on all of them, then models/configs/ner-finetune.cfg fine-tunes that model on
-    CLUENER with mention-replaced copies and slices of the news corpora.
+    The public corpora are converted to our labels; `spacy train` with
+    models/configs/ner.cfg trains the NER on all of them, models/configs/ner-finetune.cfg
+    fine-tunes it on CLUENER and the local news corpus data/localnews (all eight labels),
+    and models/configs/relations.cfg trains the relation component on the local news over
+    the fine-tuned model's token vectors.
 
     \b
     Example:
-      kg train                          # the full recipe into models/zh_kg (about 35 min)
-      kg train --base run/model-best    # the second stage only
-      kg train --small -o /tmp/zh_kg    # a two-minute check on a slice of the data
+      kg train                          # the full recipe into models/zh_kg (about 50 min)
+      kg train --base run/model-best    # the second and third stages only
+      kg train --small -o /tmp/zh_kg    # a few-minute check on a slice of the data
     """
     from kg.train import train as run_train
 

@@ -229,11 +229,13 @@ def train(
     segmenter: str = "char",
     pkuseg_model: Path | None = None,
 ) -> Path:
-    """Train the NER pipeline in two stages and copy the best model to ``output_dir``.
+    """Train the pipeline in three stages and save it to ``output_dir``.
 
     The first stage trains :data:`NER_CONFIG` on :data:`FULL_MIX`; the second fine-tunes
-    its best model with :data:`FINETUNE_CONFIG` on :data:`FINETUNE_MIX`. ``base_model``
-    skips the first stage and fine-tunes that pipeline. ``small`` trains two epochs per
+    its best model with :data:`FINETUNE_CONFIG` on :data:`FINETUNE_MIX`; the third trains
+    the relation component with :data:`RELATIONS_CONFIG` over the second's best model, and
+    the two are saved together. ``base_model`` skips the first stage and fine-tunes that
+    pipeline. ``small`` trains two epochs per
     stage on a tiny slice (for tests); ``max_minutes`` ends each stage's training loop after
     that long (the best model so far is kept). DocBins, the filled-in configs and the spaCy
     runs go to ``work_dir`` (a temporary folder when None). ``segmenter="pkuseg"`` makes
