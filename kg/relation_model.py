@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy
 from spacy.language import Language
@@ -71,14 +72,21 @@ Key = tuple[int, int, int, int]
 """A pair by token offsets: first entity start and end, second entity start and end."""
 
 
+class Rules(NamedTuple):
+    """The relation rules run on one Doc, and the relations they read."""
+
+    extractor: Extractor
+    relations: list[Relation]
+
+
 def allowed(first: str, second: str) -> bool:
     return any(first in a and second in b for a, b in PAIR_TYPES.values())
 
 
-def candidates(doc: Doc) -> list[tuple[Span, Span]]:
+def candidates(doc: Doc, text: str | None = None) -> list[tuple[Span, Span]]:
     """Ordered pairs of entities within a sentence that some kind can relate."""
     pairs = []
-    for sentence in sentences(doc):
+    for sentence in sentences(doc, text):
         ents = list(sentence.ents)
         for i, first in enumerate(ents):
             for j in range(max(0, i - MAX_ENTITY_GAP), min(len(ents), i + MAX_ENTITY_GAP + 1)):
@@ -91,13 +99,12 @@ def key(first: Span, second: Span) -> Key:
     return (first.start, first.end, second.start, second.end)
 
 
-def placeholder(doc: Doc) -> Article:
-    """An article for running the rules on a Doc outside a build (its id is empty)."""
-    return Article("", 0, "", doc.text, 0, len(doc.text))
+PLACEHOLDER = Article("", 0, "", "", 0, 0)
+"""The article of the rules run on a Doc outside a build: only its (empty) id is read."""
 
 
 def rule_relations(doc: Doc) -> list[Relation]:
-    return Extractor(doc, placeholder(doc)).relations()
+    return Extractor(doc, PLACEHOLDER).relations()
 
 
 def rule_pairs(doc: Doc, relations: Iterable[Relation]) -> dict[Key, set[str]]:
@@ -131,11 +138,14 @@ def bucket(value: int, bounds: tuple[int, ...]) -> int:
     return sum(value > bound for bound in bounds)
 
 
-def pair_features(doc: Doc, pairs: list[tuple[Span, Span]], rules: dict[Key, set[str]]) -> Floats2d:
+def pair_features(
+    doc: Doc, pairs: list[tuple[Span, Span]], rules: dict[Key, set[str]], text: str | None = None
+) -> Floats2d:
     """One row per pair: token vectors of both entities and between them, then types,
     order, distance, entities between, cues, the rules' kinds and, for two places, whether
     the division data has the first inside the second."""
     tensor = doc.tensor
+    text = doc.text if text is None else text
     width = tensor.shape[1] if tensor is not None and tensor.size else 0
     starts = [e.start for e in doc.ents]
     rows = numpy.zeros((len(pairs), feature_width(width)), dtype="float32")
@@ -149,7 +159,7 @@ def pair_features(doc: Doc, pairs: list[tuple[Span, Span]], rules: dict[Key, set
                 tensor[second.start : second.end].mean(0),
             ]
             parts.append(tensor[gap].mean(0) if high.start > low.end else numpy.zeros(width))
-        between = doc.text[low.end_char : high.start_char]
+        between = text[low.end_char : high.start_char]
         flags = numpy.zeros(extra_width(), dtype="float32")
         flags[NER_LABELS.index(first.label_)] = 1
         flags[len(NER_LABELS) + NER_LABELS.index(second.label_)] = 1
@@ -215,13 +225,16 @@ class RelationScorer(TrainablePipe):
         """Settings live in the pipeline's config, not in the saved ``cfg``, so that the
         config of a trained pipeline is what decides them."""
 
-    def features(self, doc: Doc) -> tuple[list[tuple[Span, Span]], Floats2d, list[Relation]]:
-        rules = rule_relations(doc)
-        pairs = candidates(doc)
-        return pairs, pair_features(doc, pairs, rule_pairs(doc, rules)), rules
+    def features(self, doc: Doc) -> tuple[list[tuple[Span, Span]], Floats2d, Rules]:
+        """The candidate pairs of a Doc, their features, and the rules with what they read."""
+        extractor = Extractor(doc, PLACEHOLDER)
+        rules = Rules(extractor, extractor.relations())
+        pairs = candidates(doc, extractor.text)
+        found = rule_pairs(doc, rules.relations)
+        return pairs, pair_features(doc, pairs, found, extractor.text), rules
 
-    def predict(self, docs: Iterable[Doc]) -> list[tuple[list, Floats2d, list[Relation]]]:
-        """Per Doc: its candidate pairs, their class probabilities and the rules' relations."""
+    def predict(self, docs: Iterable[Doc]) -> list[tuple[list, Floats2d, Rules]]:
+        """Per Doc: its candidate pairs, their class probabilities and the rules."""
         found = []
         for doc in docs:
             pairs, rows, rules = self.features(doc)
@@ -240,7 +253,9 @@ class RelationScorer(TrainablePipe):
                 and allowed_kind(CLASSES[int(best)], first, second)
             ]
             doc._.kg_pairs = [(kind, key(a, b)) for kind, a, b in chosen]
-            doc._.kg_relations = decode(doc, chosen, rules, self.rule_kinds)
+            doc._.kg_relations = decode(
+                doc, chosen, rules.relations, self.rule_kinds, rules.extractor
+            )
 
     def update(
         self,
@@ -318,7 +333,11 @@ def gold_keys(doc: Doc) -> list[tuple[Key, str]]:
 
 
 def decode(
-    doc: Doc, chosen: list[tuple[str, Span, Span]], rules: list[Relation], rule_kinds: set[str]
+    doc: Doc,
+    chosen: list[tuple[str, Span, Span]],
+    rules: list[Relation],
+    rule_kinds: set[str],
+    extractor: Extractor | None = None,
 ) -> list[Relation]:
     """Relations from the chosen pairs, posts put together from their halves; the kinds in
     ``rule_kinds`` from the rules instead."""
@@ -332,8 +351,8 @@ def decode(
             and not {(r.head.start, r.head.end), (r.tail.start, r.tail.end)} <= spans
         )
     ]
-    extractor = Extractor(doc, placeholder(doc))
-    by_sentence = {s.start: s for s in sentences(doc)}
+    extractor = extractor or Extractor(doc, PLACEHOLDER)
+    by_sentence = {s.start: s for s in sentences(doc, extractor.text)}
     starts = sorted(by_sentence)
 
     def sentence_of(span: Span) -> Span:

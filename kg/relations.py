@@ -100,9 +100,10 @@ class Post:
     org: Span | None
 
 
-def sentences(doc: Doc) -> Iterator[Span]:
-    """The sentences of a Doc, split at 。！？； and line breaks."""
-    for m in SENTENCE.finditer(doc.text):
+def sentences(doc: Doc, text: str | None = None) -> Iterator[Span]:
+    """The sentences of a Doc, split at 。！？； and line breaks; ``text`` is the Doc's text
+    where the caller has read it already (spaCy rebuilds ``Doc.text`` on every call)."""
+    for m in SENTENCE.finditer(doc.text if text is None else text):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and span.text.strip():
             yield span
@@ -148,7 +149,7 @@ class Extractor:
         """Every entity mention, ROLE aside, with its sentence."""
         return [
             self.mention(ent, sentence)
-            for sentence in sentences(self.doc)
+            for sentence in sentences(self.doc, self.text)
             for ent in sentence.ents
             if ent.label_ != "ROLE"
         ]
@@ -156,7 +157,7 @@ class Extractor:
     def relations(self) -> list[Relation]:
         found: list[Relation] = []
         home: Span | None = None
-        for sentence in sentences(self.doc):
+        for sentence in sentences(self.doc, self.text):
             ents = list(sentence.ents)
             found += self.posts(sentence, ents)
             found += self.places(sentence, ents)
