@@ -62,12 +62,12 @@ def report_json(report) -> dict:
 
 
 class Builds:
-    """Builds of one model, remembered as (gold lines, graph) per home city."""
+    """Builds of one model; the dev set's remembered as (gold lines, graph) per home city."""
 
     def __init__(self, model: Path | None, work: Path) -> None:
         self.model = model
         self.work = work
-        self.graphs: list[tuple[Path, Path]] = []
+        self.dev_graphs: list[tuple[Path, Path]] = []
 
     def build(self, pages: list[Path], out_dir: Path, home_city: str) -> Path:
         from kg.build import build
@@ -86,7 +86,7 @@ class Builds:
         reports = evaluate_per_home_city(
             sorted(dev.glob("gold_*.jsonl")), dev / "texts", self.build, work
         )
-        self.graphs += [
+        self.dev_graphs += [
             (folder / "gold.jsonl", folder / "out" / "graph.ttl")
             for folder in sorted(work.iterdir())
         ]
@@ -97,29 +97,22 @@ class Builds:
 
         graph = self.build(sorted((ROOT / "seeds").glob("*.txt")), self.work / "seeds", "聊城市")
         gold = sorted((shared / "annotation" / "gold").glob("*.jsonl"))
-        self.graphs.append((gold, graph))
         return evaluate_many(gold, graph)
 
 
-def coarse_kg(graphs: Iterable[tuple[Path | list[Path], Path]]):
-    """kg's persons, places and organisations against the gold, types merged."""
-    from kg.evaluate import Counts, Node, load_gold, read_output, score
+def coarse_kg(graphs: Iterable[tuple[Path, Path]]):
+    """kg's persons, places and organisations of the dev builds against the gold, types
+    merged."""
+    from kg.evaluate import Counts, Node, OutputDoc, load_gold, read_output, score
     from kg.query import load_store
 
     total = {kind: Counts() for kind in ("PERSON", "PLACE", "ORG")}
-    for gold_paths, graph in graphs:
-        gold = load_gold(gold_paths if isinstance(gold_paths, list) else [gold_paths])
+    for gold_path, graph in graphs:
+        gold = load_gold([gold_path])
         output = read_output(load_store(graph), {doc.doc for doc in gold})
         for doc in gold:
-            nodes = (
-                [
-                    Node(n.iri, COARSE[n.type], n.labels)
-                    for n in output.get(doc.doc, None).nodes
-                    if n.type in COARSE
-                ]
-                if doc.doc in output
-                else []
-            )
+            found = output.get(doc.doc, OutputDoc()).nodes
+            nodes = [Node(n.iri, COARSE[n.type], n.labels) for n in found if n.type in COARSE]
             add_coarse(total, nodes, doc, score)
     return total
 
@@ -232,9 +225,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.lac:
             dev = args.shared / "annotation" / "dev"
             lac, speed = coarse_lac(sorted(dev.glob("gold_*.jsonl")), dev / "texts")
-            dev_graphs = [g for g in builds.graphs if not isinstance(g[0], list)]
             results["persons_places_orgs_dev"] = {
-                "kg": coarse_json(coarse_kg(dev_graphs)),
+                "kg": coarse_json(coarse_kg(builds.dev_graphs)),
                 "lac": coarse_json(lac),
                 "lac_chars_per_cpu_s": round(speed),
             }

@@ -19,6 +19,12 @@ model_option = click.option(
     default=None,
     help="A spaCy pipeline directory (default: models/zh_kg when present, else rules only).",
 )
+shared_option = click.option(
+    "--shared",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The shared/ folder with annotation/exclude (default: ../shared beside the repo).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -407,12 +413,7 @@ def corpus() -> None:
 @corpus.command("check-page")
 @click.argument("text_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", default="", help="The page's address.")
-@click.option(
-    "--shared",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The shared/ folder with annotation/exclude (default: ../shared beside the repo).",
-)
+@shared_option
 def check_page(text_file: Path, url: str, shared: Path | None) -> None:
     """Say whether a candidate page may enter the corpus: not a held-out, dev or seed
     article and not a story the corpus already has (by address, or by 20 or more shared
@@ -446,13 +447,7 @@ def check_page(text_file: Path, url: str, shared: Path | None) -> None:
     required=False,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
-@click.option(
-    "--shared",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The shared/ folder (default: ../shared beside the repo); without it only the "
-    "annotations are checked.",
-)
+@shared_option
 def check_corpus_command(corpus_dir: Path | None, shared: Path | None) -> None:
     """Check the whole corpus: every annotation well formed (types, relation ends, evidence
     and names found in the text) and no measured article in it.

@@ -204,13 +204,13 @@ def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict)
     """
     dataset = division_dataset()
     places = [e for e in entities.values() if e.type == "PLACE"]
-    by_article: dict[str, dict[str, str]] = {}
+    by_article: dict[str, set[str]] = {}
     for place in places:
         for source in place.sources:
-            by_article.setdefault(source.article, {}).setdefault(place.name, source.sentence)
+            by_article.setdefault(source.article, set()).add(place.name)
     for place in places:
-        articles = sorted({s.article for s in place.sources})
-        division = resolver.division(place.name, {n for a in articles for n in by_article[a]})
+        articles = {s.article for s in place.sources}
+        division = resolver.division(place.name, set().union(*(by_article[a] for a in articles)))
         if division is None:
             continue
         place.code = division.code
