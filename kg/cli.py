@@ -103,15 +103,17 @@ def build(
     """
     from kg.build import BuildError
     from kg.build import build as run_build
-    from kg.gazetteer import gazetteer
+    from kg.gazetteer import FormerDivision, gazetteer
 
     try:
-        gazetteer().region(home_city)
+        home = gazetteer().region(home_city)
     except KeyError:
         raise click.BadParameter(
             f"{home_city!r} is not a Chinese province, city or county", param_hint="--home-city"
         ) from None
-    if not gazetteer().knows(home_city):
+    if isinstance(home, FormerDivision):
+        click.echo(f"note: --home-city is a former division: {home.summary()}", err=True)
+    elif not gazetteer().knows(home_city):
         click.echo(
             f"warning: --home-city {home_city} is not in the division data (a former "
             "division?): built as a region of its own, without a code or parent",

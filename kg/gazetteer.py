@@ -17,9 +17,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from gb2260.data import data as gb2260_revisions
+from gb2260.division import make_year_key
+
 from kg.records import Dataset
 
 LEVELS = ("province", "city", "county", "town", "village")
+REGION_LEVELS = ("province", "city", "county")
 
 
 @dataclass(frozen=True)
@@ -45,13 +49,23 @@ class Division:
         return ([self, *self.ancestors()])[-1]
 
 
+def _version(package: str) -> str:
+    """The installed version of a package, or "" when it is not installed."""
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
 def division_dataset() -> Dataset:
     """The division tree as reference data: its name and the jionlp version that ships it."""
-    try:
-        version = importlib.metadata.version("jionlp")
-    except importlib.metadata.PackageNotFoundError:
-        version = ""
-    return Dataset("gb2260", "GB/T 2260 行政区划 (jionlp china_location)", version)
+    return Dataset("gb2260", "GB/T 2260 行政区划 (jionlp china_location)", _version("jionlp"))
+
+
+def former_dataset() -> Dataset:
+    """The GB/T 2260 revisions of 2002-2014 as reference data (the gb2260 package)."""
+    title = "GB/T 2260 行政区划 2002-2014 年各版 (gb2260)"
+    return Dataset("gb2260-revisions", title, _version("gb2260"))
 
 
 def _dictionary_file(name: str) -> Path:
@@ -114,12 +128,15 @@ class Gazetteer:
     def region(self, name: str) -> Division:
         """The home region a user names (聊城市, 聊城, 冠县).
 
-        A name the data does not know but that has the shape of a region (胶南市, 宜宾县: a
-        former division) is a region of its own, with no code and no parent; anything else
-        raises KeyError."""
+        A former division (胶南市, 宜宾县) is the ``FormerDivision`` it was. A name no data
+        knows but that has the shape of a region is a region of its own, with no code and no
+        parent; anything else raises KeyError."""
         found = [d for d in self.find(name) if d.level in ("province", "city", "county")]
         if found:
             return found[0]
+        former = former_divisions().get(name)
+        if former is not None:
+            return former
         if REGION_SHAPE.fullmatch(name):
             return Division(name, LEVEL_OF_ENDING[name[-1]])
         raise KeyError(name)
@@ -139,9 +156,9 @@ class Gazetteer:
 
     def place_names(self, home: Division | None) -> set[str]:
         """Place strings for the NER lexicon: divisions down to towns, the home region's
-        villages, province and city short names, countries and large cities abroad. County
-        short names are left to ``county_short_names``: alone they are often common words
-        (合作, 通道)."""
+        villages, province and city short names, former divisions (two-character ones such as
+        任县 stand in 担任县委), countries and large cities abroad. County short names are left
+        to ``county_short_names``: alone they are often common words (合作, 通道)."""
         names = self.countries | self.foreign_cities
         for name, divisions in self.by_name.items():
             if len(name) == 2 and name.endswith(("区", "道")):
@@ -153,6 +170,7 @@ class Gazetteer:
         for short, divisions in self.by_short.items():
             if len(short) >= 2 and any(d.level in ("province", "city") for d in divisions):
                 names.add(short)
+        names.update(n for n in former_divisions().names() if len(n) >= 3)
         if home is not None:
             names.add(home.name)
             names.update(v for v in self.villages(home) if len(v) >= 3)
@@ -209,3 +227,166 @@ def _world() -> tuple[set[str], set[str]]:
 def gazetteer() -> Gazetteer:
     """The gazetteer, read once per process."""
     return Gazetteer(_division_lines(), *_world())
+
+
+@dataclass(frozen=True)
+class FormerDivision(Division):
+    """A division today's data no longer lists, as the GB/T 2260 revisions of 2002-2014 list
+    it: ``code`` and ``parent`` those of the last revision that lists it, ``codes`` all its
+    codes (the last one last), ``listed`` the years of the first and the last revision that
+    list it; ``successor`` what it became in the year ``since``, where the data says so."""
+
+    codes: tuple[str, ...] = ()
+    listed: tuple[int, int] = (0, 0)
+    successor: Division | None = None
+    since: str = ""
+
+    def summary(self) -> str:
+        """What the data says of it: 宜宾县 511521 in 宜宾市 (GB/T 2260 of 2002-2014),
+        succeeded by 叙州区 in 2018."""
+        where = f" in {self.parent.name}" if self.parent else ""
+        text = f"{self.name} {self.code}{where} (GB/T 2260 of {self.listed[0]}-{self.listed[1]})"
+        if self.successor is not None:
+            text += f", succeeded by {self.successor.name} in {self.since}"
+        return text
+
+
+PLACEHOLDER = re.compile(r"市辖区|县|市|.*直辖.*")
+"""Names GB/T 2260 gives to groupings of divisions rather than to divisions (市辖区,
+省直辖县级行政区划)."""
+
+
+class FormerDivisions:
+    """Former divisions by name: the names of provinces, cities and counties in the GB/T 2260
+    revisions (gb2260 package) that today's data does not know.
+
+    A successor is taken from jionlp's change list (宜宾县 => 叙州区, 2018-06-19) or, where a
+    code is kept and its name changes from one revision to the next (420600: 襄樊市, then
+    襄阳市), is the next revision's name with that revision's year. A code that ends (胶南市,
+    merged into 黄岛区) has no successor: the revisions do not say what took its place."""
+
+    def __init__(
+        self, current: Gazetteer, revisions: dict[int | None, dict[int, str]], changes: list[str]
+    ) -> None:
+        self.current = current
+        self.revisions = [
+            (make_year_key(key)[0], revisions[key]) for key in sorted(revisions, key=make_year_key)
+        ]
+        self.changes = _changes(changes)
+        self.listings = self._listings()
+        self.by_name: dict[str, FormerDivision | None] = {}
+        for name in self.listings:
+            self._former(name)
+
+    def get(self, name: str) -> FormerDivision | None:
+        """The former division of that full name, or None."""
+        return self.by_name.get(name)
+
+    def names(self) -> list[str]:
+        return list(self.listings)
+
+    def _listings(self) -> dict[str, tuple[int, int, dict[int, None]]]:
+        """Former name -> first and last revision (indexes) that list it, and its codes."""
+        listings: dict[str, tuple[int, int, dict[int, None]]] = {}
+        known: dict[str, bool] = {}
+        for index, (_, table) in enumerate(self.revisions):
+            for code, name in table.items():
+                if name not in known:
+                    known[name] = bool(PLACEHOLDER.fullmatch(name)) or self.current.knows(name)
+                if known[name]:
+                    continue
+                first, _, codes = listings.get(name, (index, index, {}))
+                codes.pop(code, None)
+                codes[code] = None
+                listings[name] = (first, index, codes)
+        return listings
+
+    def _former(self, name: str) -> FormerDivision | None:
+        """The former division of a listed name, its parent and successor made first."""
+        if name in self.by_name:
+            return self.by_name[name]
+        self.by_name[name] = None
+        first, last, codes = self.listings[name]
+        year, table = self.revisions[last]
+        code = next(reversed(codes))
+        successor, since = self._successor(name, code, last)
+        self.by_name[name] = FormerDivision(
+            name,
+            _level(code),
+            code=str(code),
+            parent=self._parent(code, table),
+            codes=tuple(str(c) for c in codes),
+            listed=(self.revisions[first][0], year),
+            successor=successor,
+            since=since,
+        )
+        return self.by_name[name]
+
+    def _division(self, name: str, code: int) -> Division | None:
+        """The division ``name`` with ``code`` at some time: today's where the data knows
+        the name (of the same code, else of the same province), else a former one."""
+        found = [d for d in self.current.by_name.get(name, []) if d.level in REGION_LEVELS]
+        same = [d for d in found if d.code == str(code)] or [
+            d for d in found if d.code[:2] == str(code)[:2]
+        ]
+        if same:
+            return same[0]
+        return self._former(name) if name in self.listings else None
+
+    def _parent(self, code: int, table: dict[int, str]) -> Division | None:
+        """The parent of that time: the city, or the province where the city is a grouping."""
+        for parent in (code // 100 * 100, code // 10000 * 10000):
+            name = table.get(parent)
+            if parent != code and name and not PLACEHOLDER.fullmatch(name):
+                return self._division(name, parent)
+        return None
+
+    def _successor(self, name: str, code: int, last: int) -> tuple[Division | None, str]:
+        """The successor and the year of change, from the change list or a renamed code."""
+        successor, year = None, ""
+        if name in self.changes:
+            new, year = self.changes[name]
+            successor = self._new_division(new)
+        elif last + 1 < len(self.revisions):
+            year, table = self.revisions[last + 1]
+            renamed = table.get(code)
+            if renamed and not PLACEHOLDER.fullmatch(renamed):
+                successor = self._division(renamed, code)
+        return (successor, str(year)) if successor is not None else (None, "")
+
+    def _new_division(self, names: list[str]) -> Division | None:
+        """The division a change-list line ends in: province, city and county names."""
+        *above, name = names
+        found = [
+            d
+            for d in self.current.by_name.get(name, [])
+            if d.level in REGION_LEVELS and {a.name for a in d.ancestors()} >= set(above[1:])
+        ]
+        if found:
+            return found[0]
+        return self._former(name) if name in self.listings else None
+
+
+def _level(code: int) -> str:
+    """The level a GB/T 2260 code is of: province (370000), city (370200) or county."""
+    if code % 10000 == 0:
+        return "province"
+    return "city" if code % 100 == 0 else "county"
+
+
+def _changes(lines: list[str]) -> dict[str, tuple[list[str], str]]:
+    """Old name -> the names it changed into (province, city, county) and the year, from
+    jionlp's change list (date, approval, old province, city, county with short names)."""
+    changes = {}
+    for line in lines:
+        old, _, new = line.partition("=>")
+        fields = old.split("\t")
+        changes[fields[-2]] = (new.split("\t"), fields[0][:4])
+    return changes
+
+
+@cache
+def former_divisions() -> FormerDivisions:
+    """The former divisions, read once per process."""
+    changes = _dictionary_file("china_location_change.txt").read_text(encoding="utf-8")
+    return FormerDivisions(gazetteer(), gb2260_revisions, changes.splitlines())

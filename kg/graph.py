@@ -6,7 +6,8 @@ Node ids and attributes (the exporters read only these):
   ...), ``name``, ``aliases`` (sorted tuple, without the name), ``official`` (a person with a
   post in a GOV body), ``code`` (a place's GB/T 2260 division code, or ""), ``sources``
   (tuple of ``Source``, sorted; empty for a place known only from the division data),
-  ``reference`` (the ``Dataset`` such a place comes from, else None).
+  ``reference`` (the ``Dataset`` such a place comes from, else None), ``successor`` (a former
+  division's successor, an entity id, or "") and ``successor_since`` (the year, or "").
 - article nodes: id = ``"article/" + Article.id``; ``kind="article"``, ``title``, ``source``,
   ``index``, ``date`` (ISO date or None), ``start``, ``end``, ``reporters``.
 - edges between entity nodes, one per fact, keyed by ``Fact.key``: ``kind`` (a RELATION_TYPES
@@ -70,6 +71,8 @@ def build_graph(
             code=entity.code,
             sources=_sources(entity.sources),
             reference=entity.reference,
+            successor=entity.successor,
+            successor_since=entity.successor_since,
         )
     for fact in facts:
         graph.add_edge(

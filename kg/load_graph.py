@@ -132,6 +132,8 @@ def _add_entity(
         code=_one(props, KG.divisionCode) or "",
         sources=_sorted(mentions),
         reference=_reference(props, subjects),
+        successor=_node_id(successor) if (successor := _one(props, KG.successor)) else "",
+        successor_since=_one(props, KG.successorSince) or "",
     )
 
 

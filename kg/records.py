@@ -98,6 +98,10 @@ class Entity:
     """A place's GB/T 2260 division code, where the division data knows it."""
     reference: Dataset | None = None
     """The reference data a place known only from it (a parent place) comes from."""
+    successor: str = ""
+    """A former division's successor (an entity id), where the division data says it."""
+    successor_since: str = ""
+    """The year the former division became its successor."""
 
 
 @dataclass

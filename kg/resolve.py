@@ -11,9 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kg.gazetteer import Division, division_dataset, gazetteer
+from kg.gazetteer import (
+    Division,
+    FormerDivision,
+    division_dataset,
+    former_dataset,
+    former_divisions,
+    gazetteer,
+)
 from kg.ner import read_pairs
-from kg.records import Entity, Fact, Mention, Relation, Source
+from kg.records import Dataset, Entity, Fact, Mention, Relation, Source
 
 FOLDERS = {
     "PERSON": "person",
@@ -42,13 +49,17 @@ class Resolver:
     """Canonical names for the mentions of a build, for one home region."""
 
     def __init__(self, home_city: str) -> None:
+        """市 in the paper is the home region where its name is a 市 (聊城市, the county-level
+        临清市, 天津市), else the city of the home county; 县 and 区 are the home's own."""
         self.places = gazetteer()
         self.home: Division = self.places.region(home_city)
-        city = self.home if self.home.level != "county" else self.home.parent or self.home
+        city = self.home
+        if city.level == "county" and not city.name.endswith("市"):
+            city = city.parent or city
         province = self.home.province
         self.by_level = {
             "省": province.name if province.level == "province" else None,
-            "市": city.name if city.level == "city" else None,
+            "市": city.name if city.level == "city" or city.name.endswith("市") else None,
             "县": self.home.name if self.home.name.endswith("县") else None,
             "区": self.home.name if self.home.name.endswith("区") else None,
         }
@@ -67,8 +78,11 @@ class Resolver:
 
     def division(self, name: str, mentioned: set[str]) -> Division | None:
         """The division a place's full name is, where names repeat across provinces the one
-        under a place the same articles mention, else the one in the home region."""
+        under a place the same articles mention, else the one in the home region; a name
+        only former data knows (宜宾县) is the former division."""
         found = [d for d in self.places.find(name) if d.name == name]
+        if not found:
+            return former_divisions().get(name)
         if len(found) > 1:
             found = [d for d in found if mentioned & {a.name for a in d.ancestors()}] or [
                 d for d in found if d.province.name == self.home.province.name
@@ -196,13 +210,14 @@ def resolve(
 
 
 def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict) -> None:
-    """Division codes for the places, and part_of up to the province from the division data.
+    """Division codes for the places, and part_of up to the province from the division data;
+    a former division (宜宾县) gets its code and parents of that time, and its successor.
 
-    Those links, and the parent places they add, are taken from the data, not read: they
-    carry the data set as their reference and no article (a link the text also states
-    keeps that article as its source).
+    Those links, and the parent and successor places they add, are taken from the data, not
+    read: they carry the data set as their reference and no article (a link the text also
+    states keeps that article as its source).
     """
-    dataset = division_dataset()
+    datasets = {Division: division_dataset(), FormerDivision: former_dataset()}
     places = [e for e in entities.values() if e.type == "PLACE"]
     by_article: dict[str, set[str]] = {}
     for place in places:
@@ -211,17 +226,44 @@ def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict)
     for place in places:
         articles = {s.article for s in place.sources}
         division = resolver.division(place.name, set().union(*(by_article[a] for a in articles)))
-        if division is None:
-            continue
-        place.code = division.code
-        child = place
-        for parent in division.ancestors():
-            eid = entity_id("PLACE", parent.name)
-            node = entities.setdefault(eid, Entity(eid, "PLACE", parent.name, reference=dataset))
-            node.code = parent.code
-            fact = facts.setdefault(("part_of", child.id, eid, ""), Fact("part_of", child.id, eid))
-            fact.reference = dataset
-            child = node
+        if division is not None:
+            _add_division(entities, facts, place, division, datasets)
+
+
+def _add_division(
+    entities: dict[str, Entity],
+    facts: dict,
+    place: Entity,
+    division: Division,
+    datasets: dict[type, Dataset],
+) -> None:
+    """The place's code, part_of up to its province, and a former division's successor
+    (with its own code and parents), from the data the division comes from."""
+    place.code = division.code
+    child, known = place, division
+    for parent in division.ancestors():
+        node = _data_place(entities, parent, datasets)
+        fact = facts.setdefault(
+            ("part_of", child.id, node.id, ""), Fact("part_of", child.id, node.id)
+        )
+        fact.reference = datasets[type(known)]
+        child, known = node, parent
+    if isinstance(division, FormerDivision) and division.successor is not None:
+        node = _data_place(entities, division.successor, datasets)
+        _add_division(entities, facts, node, division.successor, datasets)
+        place.successor, place.successor_since = node.id, division.since
+
+
+def _data_place(
+    entities: dict[str, Entity], division: Division, datasets: dict[type, Dataset]
+) -> Entity:
+    """The place node of a division, added from its data when no article names it."""
+    eid = entity_id("PLACE", division.name)
+    node = entities.setdefault(
+        eid, Entity(eid, "PLACE", division.name, reference=datasets[type(division)])
+    )
+    node.code = division.code
+    return node
 
 
 def _related_industries(entities: dict[str, Entity], facts: dict) -> list[Entity]:

@@ -131,18 +131,6 @@ def test_county_paper_and_unknown_home(tmp_path):
     assert "火星" in unknown.output
 
 
-def test_former_division_as_home_city(tmp_path):
-    """胶南市 (part of 黄岛区 since 2012) is in no current division list: it builds with a
-    warning, and 市委 in its paper is 胶南市委."""
-    page = tmp_path / "jiaonan.txt"
-    page.write_text("市委召开常委会议\n\n市委书记王建军主持会议并讲话。\n", encoding="utf-8")
-    result = run("build", str(page), "-o", str(tmp_path / "out"), "--home-city", "胶南市")
-    assert result.exit_code == 0, result.output
-    assert "warning" in result.output and "胶南市" in result.output
-    rows = run("query", str(tmp_path / "out" / "graph.ttl"), MEMBERS, "--format", "csv").output
-    assert "王建军,书记,胶南市委" in rows
-
-
 def test_help_explains_every_command():
     for command in ("build", "query", "evaluate"):
         result = run(command, "--help")

@@ -60,6 +60,8 @@ def add_entity(
         code=code,
         sources=sources,
         reference=None,
+        successor="",
+        successor_since="",
     )
 
 

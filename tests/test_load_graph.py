@@ -27,7 +27,7 @@ DATA = Dataset("gb2260", "GB/T 2260 行政区划", "1.5.31")
 
 def rich_graph() -> nx.MultiDiGraph:
     """Markup, odd characters in ids, a post without a role, an amount, a fact read twice,
-    a place and a link taken from the division data."""
+    a place and a link taken from the division data, a former place and its successor."""
     graph = evil_graph()
     add_entity(graph, "company/a b%c#d×e", "COMPANY", "a b%c#d×e", (Source(ARTICLE_0, "句。"),))
     add_entity(graph, "project/园区", "PROJECT", "园区", ())
@@ -51,6 +51,10 @@ def rich_graph() -> nx.MultiDiGraph:
         sources=(),
         reference=DATA,
     )
+    add_entity(graph, "place/叙州区", "PLACE", "叙州区", (), code="511504")
+    former = (Source(ARTICLE_0, "句。"),)
+    add_entity(graph, "place/宜宾县", "PLACE", "宜宾县", former, code="511521")
+    graph.nodes["place/宜宾县"].update(successor="place/叙州区", successor_since="2018")
     return graph
 
 

@@ -131,6 +131,8 @@ _ARTICLE = {
 _ENTITY = {
     "official": _ref(KG.Official),
     "code": _ref(KG.divisionCode),
+    "successor": _ref(KG.successor),
+    "since": _ref(KG.successorSince),
     "mention": _ref(KG.mention),
     "mention_class": _ref(KG.Mention),
     **{label: _ref(cls) for label, cls in ENTITY_CLASSES.items()},
@@ -236,6 +238,8 @@ class _Lines:
             self.add(entity, _ALT_LABEL, self.zh(alias))
         if data.get("code"):
             self.add(entity, _ENTITY["code"], _literal(data["code"]))
+        if data.get("successor"):
+            self.successor(entity, data["successor"], data["successor_since"])
         self.provenance(entity, (), data.get("reference"))
         for _, tail, edge in graph.out_edges(node, data=True):
             if edge["kind"] != "holds_role":
@@ -248,6 +252,11 @@ class _Lines:
         for source, mention in zip(sources, mentions, strict=True):
             self.add(mention, _TYPE, _ENTITY["mention_class"])
             self.provenance(mention, [source])
+
+    def successor(self, entity: str, successor: str, since: str) -> None:
+        """A former division's successor and the year it became it."""
+        self.add(entity, _ENTITY["successor"], self.iri(successor))
+        self.add(entity, _ENTITY["since"], f'"{since}"^^{_ref(XSD.gYear)}')
 
     def membership(self, head: str, tail: str, data: dict) -> None:
         """A holds_role edge -> an ``org:Membership`` with its role, dates and provenance."""

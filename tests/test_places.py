@@ -1,0 +1,123 @@
+"""Places as they were: former divisions by name, their codes of that time, their successors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.gazetteer import FormerDivision, former_divisions, gazetteer
+from kg.load_graph import load_graph
+from kg.records import Mention
+from kg.resolve import Resolver
+
+MEMBERS = """SELECT ?name ?role ?org WHERE {
+  ?m a org:Membership ; org:member/rdfs:label ?name ;
+     org:role/rdfs:label ?role ; org:organization/rdfs:label ?org }"""
+
+PLACES = """SELECT ?place ?code ?successor ?since ?data WHERE {
+  ?p a kg:Place ; rdfs:label ?place .
+  OPTIONAL { ?p kg:divisionCode ?code }
+  OPTIONAL { ?p kg:successor/rdfs:label ?successor ; kg:successorSince ?since }
+  OPTIONAL { ?p prov:wasDerivedFrom/a kg:Dataset ; prov:wasDerivedFrom ?data }
+} ORDER BY ?place"""
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_a_merged_county_city_has_its_code_and_parent_of_that_time_and_no_successor():
+    """胶南市 (370284) is listed up to the 2012 revision; the revisions do not say what took
+    its place, so it has no successor."""
+    jiaonan = former_divisions().get("胶南市")
+    assert jiaonan.code == "370284" and jiaonan.level == "county"
+    assert [d.name for d in jiaonan.ancestors()] == ["青岛市", "山东省"]
+    assert jiaonan.listed == (2002, 2012)
+    assert jiaonan.successor is None and jiaonan.since == ""
+
+
+def test_the_change_list_gives_the_successor_and_the_year():
+    yibin = former_divisions().get("宜宾县")
+    assert (yibin.code, yibin.parent.name) == ("511521", "宜宾市")
+    assert (yibin.successor.name, yibin.successor.code, yibin.since) == ("叙州区", "511504", "2018")
+    assert not isinstance(yibin.successor, FormerDivision)
+
+
+def test_a_code_kept_under_a_new_name_gives_the_successor_and_the_revision_year():
+    """530800 is 思茅市 in the revisions up to 2006 and 普洱市 from 2007; the change list does
+    not name it. Its earlier code (532701, 思茅地区's) is kept too."""
+    simao = former_divisions().get("思茅市")
+    assert simao.codes == ("532701", "530800") and simao.code == "530800"
+    assert (simao.successor.name, simao.since) == ("普洱市", "2007")
+
+
+def test_current_names_and_groupings_are_not_former_divisions():
+    assert former_divisions().get("聊城市") is None
+    assert former_divisions().get("市辖区") is None
+    home = gazetteer().region("聊城市")
+    assert not isinstance(home, FormerDivision) and home.code == "371500"
+    assert isinstance(gazetteer().region("胶南市"), FormerDivision)
+    unknown = gazetteer().region("梦溪县")
+    assert not isinstance(unknown, FormerDivision) and (unknown.code, unknown.parent) == ("", None)
+    with pytest.raises(KeyError):
+        gazetteer().region("火星")
+
+
+@pytest.mark.parametrize(
+    ("home", "body"),
+    [("胶南市", "胶南市委"), ("临清市", "临清市委"), ("冠县", "聊城市委"), ("天津市", "天津市委")],
+)
+def test_shi_in_a_paper_is_the_home_when_the_home_is_a_shi(home, body):
+    assert Resolver(home).canonical(Mention("市委", "GOV", "a.txt#0", "句子。")) == body
+
+
+def test_home_city_takes_a_former_name(tmp_path):
+    page = tmp_path / "jiaonan.txt"
+    page.write_text("市委召开常委会议\n\n市委书记王建军主持会议并讲话。\n", encoding="utf-8")
+    result = run("build", str(page), "-o", str(tmp_path / "out"), "--home-city", "胶南市")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    assert "former division: 胶南市 370284 in 青岛市" in result.output
+    rows = run("query", str(tmp_path / "out" / "graph.ttl"), MEMBERS, "--format", "csv").output
+    assert "王建军,书记,胶南市委" in rows
+
+
+@pytest.fixture(scope="module")
+def yibin(tmp_path_factory) -> Path:
+    """A page of an old archive that names 宜宾县, built for the default home city."""
+    folder = tmp_path_factory.mktemp("yibin")
+    (folder / "yibin.txt").write_text(
+        "宜宾县发展茶叶产业\n\n近日，宜宾县新建的茶叶加工厂投产，当地群众增收。\n", encoding="utf-8"
+    )
+    result = run("build", str(folder / "yibin.txt"), "-o", str(folder / "out"))
+    assert result.exit_code == 0, result.output
+    return folder / "out" / "graph.ttl"
+
+
+def test_a_former_place_in_the_text_gets_its_code_and_successor(yibin):
+    rows = run("query", str(yibin), PLACES, "--format", "csv").output.splitlines()
+    assert "宜宾县,511521,叙州区,2018," in rows
+    assert "叙州区,511504,,,https://w3id.org/kg-zh/id/dataset/gb2260" in rows
+    parts = run(
+        "query",
+        str(yibin),
+        "SELECT ?data WHERE { ?s rdf:subject/rdfs:label '宜宾县'@zh ; "
+        "rdf:object/rdfs:label '宜宾市'@zh ; prov:wasDerivedFrom ?data }",
+        "--format",
+        "csv",
+    ).output
+    assert "dataset/gb2260-revisions" in parts
+    turtle = yibin.read_text(encoding="utf-8")
+    assert 'kg:successorSince "2018"^^xsd:gYear' in turtle
+
+
+def test_the_successor_reads_back_from_the_turtle(yibin):
+    node = load_graph(yibin).nodes["place/宜宾县"]
+    assert (node["successor"], node["successor_since"], node["code"]) == (
+        "place/叙州区",
+        "2018",
+        "511521",
+    )
