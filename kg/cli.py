@@ -54,8 +54,8 @@ def main() -> None:
     "--home-city",
     default="聊城市",
     show_default=True,
-    help="The region the newspaper belongs to (a city, or a county such as 冠县): "
-    "我市, 市委, 市政府 (县委, 县政府 in a county paper) resolve to it.",
+    help="The region the newspaper belongs to (a city, a county such as 冠县, or a former "
+    "division such as 胶南市): 我市, 市委, 市政府 (县委, 县政府 in a county paper) resolve to it.",
 )
 @click.option(
     "--html-max-nodes",
@@ -100,6 +100,7 @@ def build(
     Example:
       kg build seeds/ -o outputs/ --home-city 聊城市
       kg build archive/ -o archive-graph/ --jobs 2
+      kg build archive-2008/ -o graph-2008/ --home-city 胶南市
     """
     from kg.build import BuildError
     from kg.build import build as run_build
