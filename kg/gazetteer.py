@@ -261,8 +261,8 @@ class FormerDivisions:
     revisions (gb2260 package) that today's data does not know.
 
     A successor is taken from jionlp's change list (宜宾县 => 叙州区, 2018-06-19) or, where a
-    code is kept and its name changes from one revision to the next (420600: 襄樊市, then
-    襄阳市), is the next revision's name with that revision's year. A code that ends (胶南市,
+    code is kept and its name changes from one revision to the next (530800: 思茅市, then
+    普洱市), is the next revision's name with that revision's year. A code that ends (胶南市,
     merged into 黄岛区) has no successor: the revisions do not say what took its place."""
 
     def __init__(
