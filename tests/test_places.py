@@ -74,48 +74,50 @@ def test_shi_in_a_paper_is_the_home_when_the_home_is_a_shi(home, body):
     assert Resolver(home).canonical(Mention("市委", "GOV", "a.txt#0", "句子。")) == body
 
 
-def test_home_city_takes_a_former_name(tmp_path):
-    page = tmp_path / "jiaonan.txt"
-    page.write_text("市委召开常委会议\n\n市委书记王建军主持会议并讲话。\n", encoding="utf-8")
-    result = run("build", str(page), "-o", str(tmp_path / "out"), "--home-city", "胶南市")
-    assert result.exit_code == 0, result.output
-    assert "warning" not in result.output
-    assert "former division: 胶南市 370284 in 青岛市" in result.output
-    rows = run("query", str(tmp_path / "out" / "graph.ttl"), MEMBERS, "--format", "csv").output
-    assert "王建军,书记,胶南市委" in rows
-
-
 @pytest.fixture(scope="module")
-def yibin(tmp_path_factory) -> Path:
-    """A page of an old archive that names 宜宾县, built for the default home city."""
-    folder = tmp_path_factory.mktemp("yibin")
+def archive(tmp_path_factory) -> tuple[str, Path]:
+    """Two pages of an old 胶南市 archive, one naming 宜宾县: the build's output and graph."""
+    folder = tmp_path_factory.mktemp("archive")
+    (folder / "jiaonan.txt").write_text(
+        "市委召开常委会议\n\n市委书记王建军主持会议并讲话。\n", encoding="utf-8"
+    )
     (folder / "yibin.txt").write_text(
         "宜宾县发展茶叶产业\n\n近日，宜宾县新建的茶叶加工厂投产，当地群众增收。\n", encoding="utf-8"
     )
-    result = run("build", str(folder / "yibin.txt"), "-o", str(folder / "out"))
+    out = folder / "out"
+    result = run("build", str(folder), "-o", str(out), "--home-city", "胶南市")
     assert result.exit_code == 0, result.output
-    return folder / "out" / "graph.ttl"
+    return result.output, out / "graph.ttl"
 
 
-def test_a_former_place_in_the_text_gets_its_code_and_successor(yibin):
-    rows = run("query", str(yibin), PLACES, "--format", "csv").output.splitlines()
+def test_home_city_takes_a_former_name(archive):
+    output, graph = archive
+    assert "warning" not in output
+    assert "former division: 胶南市 370284 in 青岛市 (GB/T 2260 of 2002-2012)" in output
+    rows = run("query", str(graph), MEMBERS, "--format", "csv").output
+    assert "王建军,书记,胶南市委" in rows
+
+
+def test_a_former_place_in_the_text_gets_its_code_and_successor(archive):
+    _, graph = archive
+    rows = run("query", str(graph), PLACES, "--format", "csv").output.splitlines()
     assert "宜宾县,511521,叙州区,2018," in rows
     assert "叙州区,511504,,,https://w3id.org/kg-zh/id/dataset/gb2260" in rows
     parts = run(
         "query",
-        str(yibin),
+        str(graph),
         "SELECT ?data WHERE { ?s rdf:subject/rdfs:label '宜宾县'@zh ; "
         "rdf:object/rdfs:label '宜宾市'@zh ; prov:wasDerivedFrom ?data }",
         "--format",
         "csv",
     ).output
     assert "dataset/gb2260-revisions" in parts
-    turtle = yibin.read_text(encoding="utf-8")
+    turtle = graph.read_text(encoding="utf-8")
     assert 'kg:successorSince "2018"^^xsd:gYear' in turtle
 
 
-def test_the_successor_reads_back_from_the_turtle(yibin):
-    node = load_graph(yibin).nodes["place/宜宾县"]
+def test_the_successor_reads_back_from_the_turtle(archive):
+    node = load_graph(archive[1]).nodes["place/宜宾县"]
     assert (node["successor"], node["successor_since"], node["code"]) == (
         "place/叙州区",
         "2018",
