@@ -6,7 +6,10 @@ Node ids and attributes (the exporters read only these):
   ...), ``name``, ``aliases`` (sorted tuple, without the name), ``official`` (a person with a
   post in a GOV body), ``code`` (a place's GB/T 2260 division code, or ""), ``sources``
   (tuple of ``Source``, sorted; empty for a place known only from the division data),
-  ``reference`` (the ``Dataset`` such a place comes from, else None).
+  ``reference`` (the ``Dataset`` such a place comes from, else None), ``note`` (a person's
+  identity note: why its articles are one person and, when its name was split, what tells
+  it from its namesakes, e.g. "同名，职务相容，视为一人：聊城市委书记(2024-11-08)、…"; ""
+  for other entities and for a person read in one article only).
 - article nodes: id = ``"article/" + Article.id``; ``kind="article"``, ``title``, ``source``,
   ``index``, ``date`` (ISO date or None), ``start``, ``end``, ``reporters``.
 - edges between entity nodes, one per fact, keyed by ``Fact.key``: ``kind`` (a RELATION_TYPES
@@ -70,6 +73,7 @@ def build_graph(
             code=entity.code,
             sources=_sources(entity.sources),
             reference=entity.reference,
+            note=entity.note,
         )
     for fact in facts:
         graph.add_edge(

@@ -132,6 +132,7 @@ def _add_entity(
         code=_one(props, KG.divisionCode) or "",
         sources=_sorted(mentions),
         reference=_reference(props, subjects),
+        note=_one(props, KG.identityNote) or "",
     )
 
 

@@ -98,6 +98,9 @@ class Entity:
     """A place's GB/T 2260 division code, where the division data knows it."""
     reference: Dataset | None = None
     """The reference data a place known only from it (a parent place) comes from."""
+    note: str = ""
+    """Why a person's articles are one person and what tells them from a namesake, for a
+    person read in several articles or whose name was split (kg/persons.py)."""
 
 
 @dataclass

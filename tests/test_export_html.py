@@ -60,6 +60,7 @@ def add_entity(
         code=code,
         sources=sources,
         reference=None,
+        note="",
     )
 
 

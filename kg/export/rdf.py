@@ -131,6 +131,7 @@ _ARTICLE = {
 _ENTITY = {
     "official": _ref(KG.Official),
     "code": _ref(KG.divisionCode),
+    "note": _ref(KG.identityNote),
     "mention": _ref(KG.mention),
     "mention_class": _ref(KG.Mention),
     **{label: _ref(cls) for label, cls in ENTITY_CLASSES.items()},
@@ -236,6 +237,8 @@ class _Lines:
             self.add(entity, _ALT_LABEL, self.zh(alias))
         if data.get("code"):
             self.add(entity, _ENTITY["code"], _literal(data["code"]))
+        if data.get("note"):
+            self.add(entity, _ENTITY["note"], self.zh(data["note"]))
         self.provenance(entity, (), data.get("reference"))
         for _, tail, edge in graph.out_edges(node, data=True):
             if edge["kind"] != "holds_role":
