@@ -12,10 +12,13 @@ share a name, and one person's posts change, so the articles that name a person 
   one province and one after the other: the dates at which they are read lie more than
   ``SAME_TIME`` apart. An undated article could be of any time: its region agrees only with
   regions that contain it or that it contains.
-- Articles with posts in a region are taken in date order (undated last) and join the group
-  they agree with that shares a body, else a region, else the largest, else the first; an
-  article that agrees with none starts a new group. The articles without such a post then
-  join the group that shares a body of theirs, else the largest (the first on a tie).
+- An article's main region is the most local of its posts' regions; its posts in regions
+  unrelated to that one are left out (an article is one person: a list of officials read
+  wrongly). The articles of one main region never clash, and go together: in the order of
+  their first date (undated last), each such batch joins a group it agrees with: one that
+  shares a body, else a related region, else the largest, else the first; a batch that
+  agrees with no group starts a new one. The articles without a post in a region then join
+  the group that shares a body of theirs, else the largest (the first on a tie).
 
 The largest group keeps the id ``person/王刚``; each other is ``person/王刚@莘县``, named for
 the most local region of its posts. Every node read in two or more articles, and every node
@@ -60,8 +63,15 @@ class _Unit:
     posts: list[_Post]
 
     @property
+    def main(self) -> Region:
+        """The most local region of the article's posts (the first on a tie), or ()."""
+        return max((p.region for p in self.posts), key=len, default=())
+
+    @property
     def regions(self) -> set[Region]:
-        return {p.region for p in self.posts if p.region}
+        """The regions of the posts that lie on one line with the main region: the regions
+        of an article's other posts (a list of officials read wrongly) are left out."""
+        return {p.region for p in self.posts if p.region and related(p.region, self.main)}
 
 
 @dataclass
@@ -145,7 +155,7 @@ def _units(
     """The articles naming the person, those with posts in a region first, in date order."""
     articles = sorted({s.article for s in person.sources} | set(posts))
     units = [_Unit(a, _date(dates.get(a)), posts.get(a, [])) for a in articles]
-    return sorted(units, key=lambda u: (not u.regions, u.date is None, u.date or date.min))
+    return sorted(units, key=lambda u: (not u.main, u.date is None, u.date or date.min))
 
 
 def _date(text: str | None) -> date | None:
@@ -155,23 +165,32 @@ def _date(text: str | None) -> date | None:
 def _group(units: list[_Unit]) -> list[_Group]:
     """The articles grouped into persons, by the rule of the module docstring."""
     groups: list[_Group] = []
-    for unit in units:
-        fits = [g for g in groups if clash([*g.units, unit]) is None]
+    for batch in _batches(units):
+        fits = [g for g in groups if clash([*g.units, *batch]) is None]
         if not fits:
             groups.append(_Group())
             fits = groups[-1:]
-        min(fits, key=lambda g: _preference(g, unit, groups)).units.append(unit)
+        min(fits, key=lambda g: _preference(g, batch, groups)).units.extend(batch)
     return groups
 
 
-def _preference(group: _Group, unit: _Unit, groups: list[_Group]) -> tuple:
-    """Sort key of the groups a unit fits: a shared body, then a related region, then the
+def _batches(units: list[_Unit]) -> list[list[_Unit]]:
+    """The articles with posts in one most local region together (they never clash), in the
+    order of their first article; then each article without such a post alone."""
+    blocks: dict[Region, list[_Unit]] = {}
+    for unit in units:
+        if unit.main:
+            blocks.setdefault(unit.main, []).append(unit)
+    return [*blocks.values(), *([u] for u in units if not u.main)]
+
+
+def _preference(group: _Group, batch: list[_Unit], groups: list[_Group]) -> tuple:
+    """Sort key of the groups a batch fits: a shared body, then a related region, then the
     largest, then the first."""
     bodies = {p.body for p, _ in group.posts}
-    shares_body = any(p.body in bodies for p in unit.posts)
-    shares_region = unit.regions and any(
-        related(a, p.region) for p, _ in group.posts if p.region for a in unit.regions
-    )
+    regions = {p.region for p, _ in group.posts if p.region}
+    shares_body = any(p.body in bodies for u in batch for p in u.posts)
+    shares_region = any(related(a, b) for u in batch for a in u.regions for b in regions)
     return (not shares_body, not shares_region, -len(group.units), groups.index(group))
 
 

@@ -97,6 +97,15 @@ class Resolver:
             return (place,)
         return tuple(d.name for d in reversed([division, *division.ancestors()]))
 
+    def context_place(self, context: str) -> str | None:
+        """The place a short body's context names: the place its body starts with (冠县委 ->
+        冠县), or the place itself (冠县 县长 -> 冠县)."""
+        parent = self.body(context, "")
+        if parent is None:
+            return None
+        known = self.places.knows(parent)
+        return self.place_prefix(parent) or (self.place(parent) if known else None)
+
     def body(self, name: str, context: str) -> str | None:
         """Full name of a body of the state, the party or another organisation."""
         name = PARTY.sub("", name)
@@ -104,8 +113,7 @@ class Resolver:
             return self.home.name + name
         level = LEVEL_PREFIX.match(name)
         if level and not self.place_prefix(name):
-            parent = self.body(context, "") if context else None
-            place = self.place_prefix(parent or "") if parent else None
+            place = self.context_place(context) if context else None
             if place is None or not place.endswith(level.group(1)):
                 place = self.by_level[level.group(1)]
             if place is None:
