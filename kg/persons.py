@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from kg.records import Entity, Fact
 
@@ -62,16 +63,16 @@ class _Unit:
     date: date | None
     posts: list[_Post]
 
-    @property
+    @cached_property
     def main(self) -> Region:
         """The most local region of the article's posts (the first on a tie), or ()."""
         return max((p.region for p in self.posts), key=len, default=())
 
-    @property
+    @cached_property
     def regions(self) -> set[Region]:
         """The regions of the posts that lie on one line with the main region: the regions
         of an article's other posts (a list of officials read wrongly) are left out."""
-        return {p.region for p in self.posts if p.region and related(p.region, self.main)}
+        return {p.region for p in self.posts if p.region and _related(p.region, self.main)}
 
 
 @dataclass
@@ -83,13 +84,13 @@ class _Group:
         return [(p, u.date) for u in self.units for p in u.posts]
 
 
-def related(first: Region, second: Region) -> bool:
+def _related(first: Region, second: Region) -> bool:
     """Whether one region is the other or lies inside it."""
     shorter = min(len(first), len(second))
     return first[:shorter] == second[:shorter]
 
 
-def clash(units: Iterable[_Unit]) -> tuple[Region, Region, str] | None:
+def _clash(units: Iterable[_Unit]) -> tuple[Region, Region, str] | None:
     """Two regions that one person cannot hold posts in, and why, or None."""
     dates: dict[Region, list[date | None]] = defaultdict(list)
     for unit in units:
@@ -98,7 +99,7 @@ def clash(units: Iterable[_Unit]) -> tuple[Region, Region, str] | None:
     regions = sorted(dates)
     for index, first in enumerate(regions):
         for second in regions[index + 1 :]:
-            if related(first, second):
+            if _related(first, second):
                 continue
             if first[0] != second[0]:
                 return first, second, "分属不同省份"
@@ -123,13 +124,29 @@ def split_persons(
     """Split each person node whose posts clash into one node per person, in place, and note
     on every person node read in several articles why its articles are one person."""
     posts = _posts_by_person(region_of, entities, facts)
-    for person in [e for e in entities.values() if e.type == "PERSON"]:
+    touching: dict[str, list[FactKey]] = {}
+    persons = [e for e in entities.values() if e.type == "PERSON"]
+    for person in [p for p in persons if len({s.article for s in p.sources}) > 1]:
         groups = _group(_units(person, posts.get(person.id, {}), dates))
         nodes = dict(zip(_ids(person, groups, entities), groups, strict=True))
         if len(nodes) > 1:
-            _split(person, nodes, entities, facts)
+            touching = touching or _facts_by_person(entities, facts)
+            old = {k: facts.pop(k) for k in touching[person.id] if k in facts}
+            _split(person, nodes, entities, old, facts)
         for node, group in nodes.items():
             entities[node].note = _note(group, [(n, g) for n, g in nodes.items() if n != node])
+
+
+def _facts_by_person(
+    entities: Mapping[str, Entity], facts: Mapping[FactKey, Fact]
+) -> dict[str, list[FactKey]]:
+    """Person id -> the keys of the facts it is an end of."""
+    found: dict[str, list[FactKey]] = defaultdict(list)
+    for key, fact in facts.items():
+        for end in {fact.head, fact.tail}:
+            if entities[end].type == "PERSON":
+                found[end].append(key)
+    return found
 
 
 def _posts_by_person(
@@ -166,11 +183,13 @@ def _group(units: list[_Unit]) -> list[_Group]:
     """The articles grouped into persons, by the rule of the module docstring."""
     groups: list[_Group] = []
     for batch in _batches(units):
-        fits = [g for g in groups if clash([*g.units, *batch]) is None]
+        fits = [g for g in groups if _clash([*g.units, *batch]) is None]
         if not fits:
             groups.append(_Group())
             fits = groups[-1:]
-        min(fits, key=lambda g: _preference(g, batch, groups)).units.extend(batch)
+        if len(fits) > 1:
+            fits.sort(key=lambda g: _preference(g, batch, groups))
+        fits[0].units.extend(batch)
     return groups
 
 
@@ -190,7 +209,7 @@ def _preference(group: _Group, batch: list[_Unit], groups: list[_Group]) -> tupl
     bodies = {p.body for p, _ in group.posts}
     regions = {p.region for p, _ in group.posts if p.region}
     shares_body = any(p.body in bodies for u in batch for p in u.posts)
-    shares_region = any(related(a, b) for u in batch for a in u.regions for b in regions)
+    shares_region = any(_related(a, b) for u in batch for a in u.regions for b in regions)
     return (not shares_body, not shares_region, -len(group.units), groups.index(group))
 
 
@@ -216,17 +235,17 @@ def _split(
     person: Entity,
     groups: dict[str, _Group],
     entities: dict[str, Entity],
+    old: dict[FactKey, Fact],
     facts: dict[FactKey, Fact],
 ) -> None:
-    """Replace the person's node and its facts by one per group, each with its articles."""
+    """Replace the person's node by one per group and its facts (``old``, taken out of
+    ``facts``) by one per group, each with its articles."""
     owner = {u.article: node for node, group in groups.items() for u in group.units}
     for node in groups:
         entities[node] = Entity(node, person.type, person.name, set(person.aliases))
     for source in person.sources:
         entities[owner[source.article]].sources.append(source)
-    touching = [k for k, f in facts.items() if person.id in (f.head, f.tail)]
-    for key in touching:
-        fact = facts.pop(key)
+    for fact in old.values():
         for source in fact.sources:
             node = owner[source.article]
             head = node if fact.head == person.id else fact.head
@@ -242,7 +261,7 @@ def _note(group: _Group, others: list[tuple[str, _Group]]) -> str:
     parts = [_joined(group, split=bool(others))]
     mine = {r for u in group.units for r in u.regions}
     for node, other in others:
-        first, second, why = clash([*group.units, *other.units])
+        first, second, why = _clash([*group.units, *other.units])
         own, their = (first, second) if first in mine else (second, first)
         parts.append(
             f"同名另有{_display(node)}：此人任职于{own[-1]}，彼任职于{their[-1]}，"
@@ -280,7 +299,7 @@ def _how(group: _Group) -> str:
         return "机构不属地方"
     if len(regions) == 1:
         return f"同在{regions[0][-1]}"
-    if all(related(a, b) for a in regions for b in regions):
+    if all(_related(a, b) for a in regions for b in regions):
         return "上下级地区：" + "、".join(r[-1] for r in sorted(regions, key=len))
     return "先后任职于" + "、".join(r[-1] for r in regions)
 
