@@ -12,6 +12,7 @@ from kg.load_graph import load_graph
 from kg.records import Article, Entity, Mention, Relation
 from kg.relations import extract
 from kg.resolve import resolve
+from tests.browser import CHROMIUM, chromium, open_page
 
 Read = tuple[list[Mention], list[Relation]]
 """The mentions and relations of one article."""
@@ -163,8 +164,9 @@ PAGES = {
     "a.txt": "莘县召开乡村振兴工作会议\n\n本报讯(记者 张洁)2024年11月4日,"
     "莘县县委书记王刚主持召开乡村振兴工作会议,部署冬季农业生产。",
     "b.txt": "冠县推进棉纺产业升级\n\n本报讯(记者 林晨)2024年11月8日,"
-    "冠县县长王刚到棉纺企业调研,察看生产情况。",
-    "c.txt": "莘县调度重点项目\n\n本报讯(记者 林晨)2023年3月2日,莘县副县长李明到项目现场调研。",
+    "冠县县委副书记、县长王刚到棉纺企业调研,察看生产情况。",
+    "c.txt": "莘县调度重点项目\n\n本报讯(记者 林晨)2023年3月2日,"
+    "莘县县委常委、副县长李明到项目现场调研。",
     "d.txt": "全市文旅工作会议召开\n\n本报讯(记者 林晨)2024年6月5日,"
     "全市文旅工作会议召开,副市长李明出席并讲话。",
 }
@@ -214,3 +216,18 @@ def test_facts_of_a_split_person_keep_their_sources():
     by_head = {f.head: f for f in facts if f.kind == "holds_role"}
     assert [s.article for s in by_head["person/王刚@冠县"].sources] == ["b#0"]
     assert [s.article for s in by_head["person/王刚"].sources] == ["a#0"]
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Debian's Chromium at {CHROMIUM}")
+def test_the_side_panel_shows_the_note_as_text(page_graph, tmp_path):
+    graph = page_graph.copy()
+    graph.nodes["person/王刚@冠县"]["note"] += "<b>注</b>"
+    path = tmp_path / "graph.html"
+    path.write_text(render_html(graph, focus="person/王刚@冠县"), encoding="utf-8")
+    with chromium() as browser:
+        opened = open_page(browser, path.as_uri(), [])
+        opened.wait_for_selector("#kg-panel:not([hidden])")
+        panel = opened.inner_text("#kg-panel")
+        assert "同一人说明\n" + graph.nodes["person/王刚@冠县"]["note"] in panel
+        assert opened.locator("#kg-panel b").count() == 0
+        opened.close()
