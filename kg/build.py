@@ -260,7 +260,7 @@ def build(
     done = _read_all(pages, reader, build_cache if use_cache else None, jobs, progress)
     articles = [article for result in done.results for article in result.articles]
     extracted = (x for result in done.results for x in result.extracted)
-    entities, facts = resolve(extracted, home_city)
+    entities, facts = resolve(extracted, home_city, {a.id: a.date for a in articles})
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs = _write_outputs(build_graph(articles, entities, facts), out_dir, html_max_nodes)
     if use_cache:

@@ -8,6 +8,10 @@ Node ids and attributes (the exporters read only these):
   (tuple of ``Source``, sorted; empty for a place known only from the division data),
   ``reference`` (the ``Dataset`` such a place comes from, else None), ``successor`` (a former
   division's successor, an entity id, or "") and ``successor_since`` (the year, or "").
+  ``reference`` (the ``Dataset`` such a place comes from, else None), ``note`` (a person's
+  identity note: why its articles are one person and, when its name was split, what tells
+  it from its namesakes, e.g. "同名，职务相容，视为一人：聊城市委书记(2024-11-08)、…"; ""
+  for other entities and for a person read in one article only).
 - article nodes: id = ``"article/" + Article.id``; ``kind="article"``, ``title``, ``source``,
   ``index``, ``date`` (ISO date or None), ``start``, ``end``, ``reporters``.
 - edges between entity nodes, one per fact, keyed by ``Fact.key``: ``kind`` (a RELATION_TYPES
@@ -73,6 +77,7 @@ def build_graph(
             reference=entity.reference,
             successor=entity.successor,
             successor_since=entity.successor_since,
+            note=entity.note,
         )
     for fact in facts:
         graph.add_edge(

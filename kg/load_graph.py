@@ -134,6 +134,7 @@ def _add_entity(
         reference=_reference(props, subjects),
         successor=_node_id(successor) if (successor := _one(props, KG.successor)) else "",
         successor_since=_one(props, KG.successorSince) or "",
+        note=_one(props, KG.identityNote) or "",
     )
 
 

@@ -102,6 +102,9 @@ class Entity:
     """A former division's successor (an entity id), where the division data says it."""
     successor_since: str = ""
     """The year the former division became its successor."""
+    note: str = ""
+    """Why a person's articles are one person and what tells them from a namesake, for a
+    person read in several articles or whose name was split (kg/persons.py)."""
 
 
 @dataclass

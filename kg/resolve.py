@@ -3,13 +3,15 @@
 A reader of a city paper expands its shorthand: "市委" is the home city's party committee
 (聊城市委), "县政府" after "刚察县委" is 刚察县人民政府, "宣传部" in a chain after 市委 is
 聊城市委宣传部, "聊城" is 聊城市. The canonical name is the fullest form; every other
-form seen becomes an alias. Identifiers are the type folder and the canonical name.
+form seen becomes an alias. Identifiers are the type folder and the canonical name. A
+person's name is then split into several people where their posts clash (kg/persons.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import cache
 
 from kg.gazetteer import (
     Division,
@@ -20,6 +22,7 @@ from kg.gazetteer import (
     gazetteer,
 )
 from kg.ner import read_pairs
+from kg.persons import Region, split_persons
 from kg.records import Dataset, Entity, Fact, Mention, Relation, Source
 
 FOLDERS = {
@@ -97,6 +100,26 @@ class Resolver:
                 return self.place(head)
         return None
 
+    def region(self, body: str) -> Region:
+        """The region a body's name starts with, as its path in the division tree (莘县委 ->
+        山东省, 聊城市, 莘县); () for a body without one."""
+        place = self.place_prefix(body)
+        if place is None:
+            return ()
+        division = self.division(place, set())
+        if division is None:
+            return (place,)
+        return tuple(d.name for d in reversed([division, *division.ancestors()]))
+
+    def context_place(self, context: str) -> str | None:
+        """The place a short body's context names: the place its body starts with (冠县委 ->
+        冠县), or the place itself (冠县 县长 -> 冠县)."""
+        parent = self.body(context, "")
+        if parent is None:
+            return None
+        known = self.places.knows(parent)
+        return self.place_prefix(parent) or (self.place(parent) if known else None)
+
     def body(self, name: str, context: str) -> str | None:
         """Full name of a body of the state, the party or another organisation."""
         name = PARTY.sub("", name)
@@ -104,8 +127,7 @@ class Resolver:
             return self.home.name + name
         level = LEVEL_PREFIX.match(name)
         if level and not self.place_prefix(name):
-            parent = self.body(context, "") if context else None
-            place = self.place_prefix(parent or "") if parent else None
+            place = self.context_place(context) if context else None
             if place is None or not place.endswith(level.group(1)):
                 place = self.by_level[level.group(1)]
             if place is None:
@@ -174,9 +196,12 @@ def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
 
 
 def resolve(
-    per_article: Iterable[tuple[list[Mention], list[Relation]]], home_city: str
+    per_article: Iterable[tuple[list[Mention], list[Relation]]],
+    home_city: str,
+    dates: Mapping[str, str | None] | None = None,
 ) -> tuple[list[Entity], list[Fact]]:
-    """Entities and facts of a build from the mentions and relations of its articles."""
+    """Entities and facts of a build from the mentions and relations of its articles;
+    ``dates`` maps an article id to its ISO date (an article missing is undated)."""
     resolver = Resolver(home_city)
     entities: dict[str, Entity] = {}
     facts: dict[tuple[str, str, str, str], Fact] = {}
@@ -203,6 +228,7 @@ def resolve(
             fact = Fact(relation.kind, head, tail, relation.role, relation.amount_yuan)
             fact = facts.setdefault(fact.key, fact)
             fact.sources.append(Source(relation.head.article, relation.evidence))
+    split_persons(cache(resolver.region), entities, facts, dates or {})
     _add_divisions(resolver, entities, facts)
     for entity in entities.values():
         entity.aliases.discard(entity.name)

@@ -62,6 +62,7 @@ def add_entity(
         reference=None,
         successor="",
         successor_since="",
+        note="",
     )
 
 

@@ -9,9 +9,10 @@ thousands of nodes are drawn at once. The same graph always gives the same bytes
 
 What the JSON holds: ``nodes`` and ``edges`` for vis (positions, colours, labels, plus the
 entity ``type`` and relation ``kind`` the filters read), ``info`` (per node: names, the facts
-by section, the source sentences), ``articles`` and ``sentences`` (tables that sources point
-into as ``[article, sentence]`` index pairs, so that a sentence is stored once), ``types``,
-``kinds``, ``options`` and ``focus`` (a node to select when the page opens).
+by section, the source sentences, a person's ``identity`` note), ``articles`` and
+``sentences`` (tables that sources point into as ``[article, sentence]`` index pairs, so that
+a sentence is stored once), ``types``, ``kinds``, ``options`` and ``focus`` (a node to select
+when the page opens).
 """
 
 from __future__ import annotations
@@ -351,7 +352,14 @@ def _info(graph: nx.MultiDiGraph, node: str, keep: set[str], tables: _Tables) ->
         "sections": _sections(graph, node, keep, tables),
         "sources": tables.refs(data.get("sources", ())),
         **_reference(data),
+        **_identity(data),
     }
+
+
+def _identity(data: dict[str, Any]) -> dict[str, str]:
+    """``{"identity": note}`` of a person whose articles were joined or whose name was split
+    (kg/persons.py), else {}."""
+    return {"identity": data["note"]} if data.get("note") else {}
 
 
 def _sections(

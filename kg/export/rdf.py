@@ -133,6 +133,7 @@ _ENTITY = {
     "code": _ref(KG.divisionCode),
     "successor": _ref(KG.successor),
     "since": _ref(KG.successorSince),
+    "note": _ref(KG.identityNote),
     "mention": _ref(KG.mention),
     "mention_class": _ref(KG.Mention),
     **{label: _ref(cls) for label, cls in ENTITY_CLASSES.items()},
@@ -240,6 +241,8 @@ class _Lines:
             self.add(entity, _ENTITY["code"], _literal(data["code"]))
         if data.get("successor"):
             self.successor(entity, data["successor"], data["successor_since"])
+        if data.get("note"):
+            self.add(entity, _ENTITY["note"], self.zh(data["note"]))
         self.provenance(entity, (), data.get("reference"))
         for _, tail, edge in graph.out_edges(node, data=True):
             if edge["kind"] != "holds_role":
