@@ -31,38 +31,26 @@ from kg.export.rdf import ENTITY_CLASSES, KGR, PREFIXES
 from kg.query import format_table, load_store
 from kg.records import ENTITY_TYPES
 
-FORMATS = ("table", "json", "html")
 Item = TypeVar("Item")
 MAX_NAMED = 3
 """Previous holders of a role named in a table or page row (JSON lists them all)."""
 
 _ENTITY_VALUES = " ".join(f'(<{cls}> "{label}")' for label, cls in ENTITY_CLASSES.items())
-ENTITIES_QUERY = f"""
-SELECT ?entity ?type (SAMPLE(?label) AS ?name) WHERE {{
+ENTITIES_QUERY = f"""SELECT ?entity ?type ?name WHERE {{
   VALUES (?class ?type) {{ {_ENTITY_VALUES} }}
-  ?entity a ?class .
-  OPTIONAL {{ ?entity rdfs:label ?label }}
-}} GROUP BY ?entity ?type"""
-POSTS_QUERY = """
-SELECT ?member (SAMPLE(?person) AS ?name) (SAMPLE(?title) AS ?role) ?org
-       (SAMPLE(?organization) AS ?orgName) (MIN(?date) AS ?first) (MAX(?date) AS ?last) WHERE {
+  ?entity a ?class ; rdfs:label ?name }}"""
+ROLES_QUERY = "SELECT ?role ?name WHERE { ?role a org:Role ; rdfs:label ?name }"
+POSTS_QUERY = """SELECT ?post ?member ?role ?org WHERE {
   ?post a org:Membership ; org:member ?member ; org:organization ?org .
-  OPTIONAL { ?member rdfs:label ?person }
-  OPTIONAL { ?org rdfs:label ?organization }
-  OPTIONAL { ?post org:role/rdfs:label ?title }
-  OPTIONAL { ?post dcterms:date ?date }
-} GROUP BY ?post ?member ?org"""
-INVESTMENTS_QUERY = """
-SELECT ?investor (SAMPLE(?investorLabel) AS ?investorName) ?project
-       (SAMPLE(?projectLabel) AS ?projectName) (MAX(?yuan) AS ?amount) WHERE {
+  OPTIONAL { ?post org:role ?role } }"""
+DATES_QUERY = "SELECT ?post ?date WHERE { ?post a org:Membership ; dcterms:date ?date }"
+INVESTMENTS_QUERY = """SELECT ?investor ?project ?yuan WHERE {
   ?investor kg:investsIn ?project .
-  OPTIONAL { ?investor rdfs:label ?investorLabel }
-  OPTIONAL { ?project rdfs:label ?projectLabel }
   OPTIONAL {
     ?statement rdf:subject ?investor ; rdf:predicate kg:investsIn ; rdf:object ?project ;
-               kg:investmentYuan ?yuan
-  }
-} GROUP BY ?investor ?project"""
+               kg:investmentYuan ?yuan } }"""
+"""Plain patterns, no GROUP BY and no label joins: labels are looked up in Python, which on
+an on-disk store is several times faster than joining them in the query."""
 
 
 @dataclass(frozen=True)
@@ -158,48 +146,71 @@ def entity_id(iri: str) -> str:
     return unquote(iri[len(prefix) :]) if iri.startswith(prefix) else iri
 
 
-def _text(term: ox.NamedNode | ox.Literal | None, default: str = "") -> str:
-    return default if term is None else term.value
-
-
 def _select(store: ox.Store, query: str) -> Iterable[ox.QuerySolution]:
     return store.query(query, prefixes=PREFIXES)
+
+
+def _entities(store: ox.Store) -> dict[str, Thing]:
+    things = {}
+    for row in _select(store, ENTITIES_QUERY):
+        uid = entity_id(row["entity"].value)
+        things[uid] = Thing(row["type"].value, uid, row["name"].value)
+    return things
+
+
+def _dates(store: ox.Store) -> dict[str, list[str]]:
+    """The article dates of each post (by IRI)."""
+    dates: dict[str, list[str]] = defaultdict(list)
+    for row in _select(store, DATES_QUERY):
+        dates[row["post"].value].append(row["date"].value)
+    return dates
+
+
+def _posts(store: ox.Store, names: dict[str, str]) -> dict[tuple[str, str, str], Post]:
+    roles = {row["role"].value: row["name"].value for row in _select(store, ROLES_QUERY)}
+    dates = _dates(store)
+    posts = {}
+    for row in _select(store, POSTS_QUERY):
+        person_id, org_id = entity_id(row["member"].value), entity_id(row["org"].value)
+        seen = dates.get(row["post"].value, [])
+        post = Post(
+            names.get(person_id, person_id),
+            roles.get(row["role"].value, "") if row["role"] else "",
+            names.get(org_id, org_id),
+            person_id,
+            org_id,
+            min(seen, default=None),
+            max(seen, default=None),
+        )
+        posts[post.key] = post
+    return posts
+
+
+def _investments(store: ox.Store, names: dict[str, str]) -> dict[tuple[str, str], Investment]:
+    amounts: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for row in _select(store, INVESTMENTS_QUERY):
+        stated = amounts[(entity_id(row["investor"].value), entity_id(row["project"].value))]
+        if row["yuan"] is not None:
+            stated.append(float(row["yuan"].value))
+    return {
+        (investor, project): Investment(
+            names.get(investor, investor),
+            names.get(project, project),
+            investor,
+            project,
+            max(stated, default=None),
+        )
+        for (investor, project), stated in amounts.items()
+    }
 
 
 def read_snapshot(path: Path) -> Snapshot:
     """The entities, posts and investments of a graph.ttl; QueryError names a file that is
     missing or not Turtle."""
     store = load_store(path)
-    entities = {}
-    for row in _select(store, ENTITIES_QUERY):
-        uid = entity_id(row["entity"].value)
-        entities[uid] = Thing(row["type"].value, uid, _text(row["name"], uid))
-    posts = {}
-    for row in _select(store, POSTS_QUERY):
-        person_id, org_id = entity_id(row["member"].value), entity_id(row["org"].value)
-        post = Post(
-            _text(row["name"], person_id),
-            _text(row["role"]),
-            _text(row["orgName"], org_id),
-            person_id,
-            org_id,
-            _text(row["first"]) or None,
-            _text(row["last"]) or None,
-        )
-        posts[post.key] = post
-    investments = {}
-    for row in _select(store, INVESTMENTS_QUERY):
-        investor_id, project_id = entity_id(row["investor"].value), entity_id(row["project"].value)
-        amount = row["amount"]
-        investment = Investment(
-            _text(row["investorName"], investor_id),
-            _text(row["projectName"], project_id),
-            investor_id,
-            project_id,
-            None if amount is None else float(amount.value),
-        )
-        investments[investment.key] = investment
-    return Snapshot(entities, posts, investments)
+    entities = _entities(store)
+    names = {uid: thing.name for uid, thing in entities.items()}
+    return Snapshot(entities, _posts(store, names), _investments(store, names))
 
 
 def _post_order(post: Post) -> tuple[str, ...]:
@@ -455,5 +466,5 @@ RENDERERS = {"table": to_table, "json": to_json, "html": to_html}
 
 
 def render(diff: Diff, fmt: str = "table") -> str:
-    """The report in one of ``FORMATS``."""
+    """The report as ``table``, ``json`` or ``html``."""
     return RENDERERS[fmt](diff)
