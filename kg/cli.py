@@ -1,9 +1,11 @@
-"""The ``kg`` command line: build, query, evaluate, view."""
+"""The ``kg`` command line: build, query, diff, evaluate, view."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -25,6 +27,30 @@ shared_option = click.option(
     default=None,
     help="The shared/ folder with annotation/exclude (default: ../shared beside the repo).",
 )
+
+
+def format_option(formats: tuple[str, ...], help_text: str) -> Callable[[Callable], Callable]:
+    """The ``--format`` option (parameter ``fmt``) of a command; the first format is the
+    default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(formats),
+        default=formats[0],
+        show_default=True,
+        help=help_text,
+    )
+
+
+def output_file_option(help_text: str) -> Callable[[Callable], Callable]:
+    """The ``-o/--output FILE`` option of a command that writes one file (default: none)."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=help_text,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -159,14 +185,7 @@ def _counts(counts: dict[str, int], keys: tuple[str, ...]) -> str:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Read the SPARQL query from a file.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="json is the W3C SPARQL 1.1 JSON results format.",
-)
+@format_option(("table", "csv", "json"), "json is the W3C SPARQL 1.1 JSON results format.")
 def query(graph: Path, query: str | None, query_file: Path | None, fmt: str) -> None:
     """Ask a SPARQL question of a built graph (read-only; update queries are refused).
 
@@ -189,6 +208,52 @@ def query(graph: Path, query: str | None, query_file: Path | None, fmt: str) -> 
         click.echo(run_query(graph, text, fmt), nl=False)
     except QueryError as error:
         raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@format_option(
+    ("table", "json", "html"),
+    "table: plain text by section; json: one object, sorted lists; html: an offline page.",
+)
+@output_file_option("Write the report to this file (default: stdout).")
+@click.option(
+    "--before",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="DATE",
+    help="Also list the posts of NEW last seen (latest article date) before DATE (YYYY-MM-DD).",
+)
+def diff(old: Path, new: Path, fmt: str, output: Path | None, before: datetime | None) -> None:
+    """Say what changed between two builds of a graph: posts, entities and investments that
+    NEW adds or drops, new holders of a role, posts whose last date seen moved.
+
+    Things are matched by their ids (person/李长萍). A post that gives a role in an
+    organisation to someone other than its holders in OLD is flagged as a new holder.
+
+    \b
+    Example:
+      kg diff last-week/graph.ttl outputs/graph.ttl
+      kg diff old/graph.ttl outputs/graph.ttl --before 2024-06-01 --format html -o diff.html
+    """
+    from kg.diff import diff_graphs, render
+    from kg.export import write_atomic
+    from kg.query import QueryError
+
+    try:
+        report = diff_graphs(old, new, before.date().isoformat() if before else None)
+    except QueryError as error:
+        raise click.ClickException(str(error)) from None
+    text = render(report, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+    click.echo(f"wrote {output}", err=True)
 
 
 @main.command()
@@ -374,13 +439,7 @@ def train(
     show_default=True,
     help="How many relations away from the entity to go, in either direction.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The page to write (default: NAME-Khops.html in the current folder).",
-)
+@output_file_option("The page to write (default: NAME-Khops.html in the current folder).")
 @click.option(
     "--max-nodes",
     type=click.IntRange(min=0),
