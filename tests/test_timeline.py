@@ -15,6 +15,7 @@ from kg.export.rdf import write_turtle
 from kg.records import Tenure
 from kg.timeline import TimelineError, render, timeline
 from tests.test_cli import readme_query
+from tests.test_export_html import page_data
 from tests.test_view import chain_graph
 
 from .conftest import SEEDS
@@ -183,3 +184,10 @@ def test_a_missing_graph_is_a_one_line_error(tmp_path: Path) -> None:
 def test_unknown_format(two: Path) -> None:
     with pytest.raises(TimelineError, match="unknown format 'xml'"):
         render(timeline(two, "王建国"), "xml")
+
+
+@pytest.mark.parametrize("name", ["李长萍", "林晨", "聊城市委", "本报"])
+def test_the_page_s_side_panel_shows_the_same_timeline(seeds: Path, name: str) -> None:
+    found = timeline(seeds, name)
+    info = page_data((seeds.parent / "graph.html").read_text(encoding="utf-8"))["info"]
+    assert info[found.entity]["timeline"] == [list(row.values()) for row in found.rows()]
