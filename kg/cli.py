@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -25,6 +26,18 @@ shared_option = click.option(
     default=None,
     help="The shared/ folder with annotation/exclude (default: ../shared beside the repo).",
 )
+
+
+def format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--format table|csv|json`` (default table), as ``fmt``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help=help_text,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,14 +169,7 @@ def _counts(counts: dict[str, int], keys: tuple[str, ...]) -> str:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Read the SPARQL query from a file.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="json is the W3C SPARQL 1.1 JSON results format.",
-)
+@format_option("json is the W3C SPARQL 1.1 JSON results format.")
 def query(graph: Path, query: str | None, query_file: Path | None, fmt: str) -> None:
     """Ask a SPARQL question of a built graph (read-only; update queries are refused).
 
@@ -415,14 +421,7 @@ def view(graph_path: Path, name: str, hops: int, output: Path | None, max_nodes:
     show_default=True,
     help="A graph.ttl written by kg build (its graph.store beside it is used when current).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="csv is RFC 4180 with a header line; json a list of objects.",
-)
+@format_option("csv is RFC 4180 with a header line; json a list of objects.")
 def timeline(name: str, graph_path: Path, fmt: str) -> None:
     """Show the posts of a person in date order, or the holders of an organisation's posts
     by role: role, the other end, the first and last article date, the number of articles.
