@@ -124,17 +124,10 @@ def load_store(graph_path: Path) -> ox.Store:
     return store
 
 
-Bindings = dict[ox.Variable, ox.NamedNode | ox.Literal]
-"""Values given to variables of a query (SPARQL SEP-0007 substitutions)."""
-
-
-def execute(
-    store: ox.Store, query: str, substitutions: Bindings | None = None
-) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Run a query with the contract's prefixes, variables bound to ``substitutions``;
-    QueryError says in one line why it cannot run."""
+def execute(store: ox.Store, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run a query with the contract's prefixes; QueryError says in one line why it cannot."""
     try:
-        return store.query(query, prefixes=PREFIXES, substitutions=substitutions)
+        return store.query(query, prefixes=PREFIXES)
     except SyntaxError as error:
         raise QueryError(f"syntax error in query: {_one_line(error)}") from error
     except (OSError, ValueError, TypeError) as error:
