@@ -15,7 +15,7 @@ from kg.export.rdf import write_turtle
 from kg.records import Tenure
 from kg.timeline import TimelineError, render, timeline
 from tests.test_cli import readme_query
-from tests.test_export_html import page_data
+from tests.test_export_html import add_entity, page_data
 from tests.test_view import chain_graph
 
 from .conftest import SEEDS
@@ -154,6 +154,27 @@ def test_undated_posts_have_no_dates_and_come_last(seeds: Path) -> None:
     assert dated == sorted(dated, reverse=True)
     undated = next(r for r in rows if r["first"] is None)
     assert undated["last"] is None and undated["articles"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("name", "entity"),
+    [
+        ("李长萍", "person/李长萍"),
+        (" 李 长萍 ", "person/李长萍"),
+        ("gov/冠县县委", "gov/冠县县委"),
+        ("冠县 县委", "gov/冠县县委"),
+        ("abcgroup", "org/abc"),
+    ],
+)
+def test_a_name_alias_or_id_is_found_as_kg_view_finds_it(
+    tmp_path: Path, name: str, entity: str
+) -> None:
+    """From the index when the name is written as in the graph, else by a scan of the labels
+    (white space and case aside); the file is read without a store beside it."""
+    graph = chain_graph()
+    add_entity(graph, "org/abc", "ORG", "ABC Group", (), aliases=("abc",))
+    write_turtle(graph, tmp_path / "graph.ttl")
+    assert timeline(tmp_path / "graph.ttl", name).entity == entity
 
 
 @pytest.mark.parametrize(
