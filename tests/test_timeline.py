@@ -15,7 +15,7 @@ from kg.export.rdf import write_turtle
 from kg.records import Tenure
 from kg.timeline import TimelineError, render, timeline
 from tests.test_cli import readme_query
-from tests.test_export_html import add_entity, page_data
+from tests.test_export_html import LI_SENTENCE, add_entity, add_fact, page_data
 from tests.test_view import chain_graph
 
 from .conftest import SEEDS
@@ -125,6 +125,19 @@ def test_csv_is_rfc_4180_with_a_header(two: Path) -> None:
         "副市长,聊城市人民政府,2015-09-18,2015-09-18,1",
     ]
     assert result.stdout_bytes.count(b"\r\n") == 3
+
+
+def test_csv_quotes_commas_and_quotes(tmp_path: Path) -> None:
+    graph = chain_graph()
+    add_entity(graph, "org/甲乙", "ORG", '甲,乙"丙"', ())
+    add_fact(graph, "holds_role", "person/李长萍", "org/甲乙", LI_SENTENCE, role="顾问")
+    write_turtle(graph, tmp_path / "graph.ttl")
+    result = run("timeline", "李长萍", "--graph", str(tmp_path / "graph.ttl"), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [
+        "书记,聊城市委,2024-11-08,2024-11-08,1",
+        '顾问,"甲,乙""丙""",2024-11-08,2024-11-08,1',
+    ]
 
 
 def test_json_is_a_list_of_objects(two: Path) -> None:
