@@ -1,4 +1,4 @@
-"""The ``kg`` command line: build, query, diff, evaluate, view."""
+"""The ``kg`` command line: build, query, diff, evaluate, view, timeline."""
 
 from __future__ import annotations
 
@@ -189,8 +189,8 @@ def _counts(counts: dict[str, int], keys: tuple[str, ...]) -> str:
 def query(graph: Path, query: str | None, query_file: Path | None, fmt: str) -> None:
     """Ask a SPARQL question of a built graph (read-only; update queries are refused).
 
-    The prefixes kg, kgr, org, prov, skos, rdfs, rdf, dcterms, schema, xsd and owl are known
-    without PREFIX lines.
+    The prefixes kg, kgr, org, prov, skos, rdfs, rdf, dcterms, schema, xsd, owl and time are
+    known without PREFIX lines.
 
     \b
     Example:
@@ -465,6 +465,40 @@ def view(graph_path: Path, name: str, hops: int, output: Path | None, max_nodes:
         raise click.ClickException(str(error)) from None
     within = f"{hops} hop" if hops == 1 else f"{hops} hops"
     click.echo(f"wrote {written.path}: {written.shown} entities, {within} from {written.entity}")
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--graph",
+    "graph_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("outputs/graph.ttl"),
+    show_default=True,
+    help="A graph.ttl written by kg build (its graph.store beside it is used when current).",
+)
+@format_option(
+    ("table", "csv", "json"), "csv is RFC 4180 with a header line; json a list of objects."
+)
+def timeline(name: str, graph_path: Path, fmt: str) -> None:
+    """Show the posts of a person in date order, or the holders of an organisation's posts
+    by role: role, the other end, the first and last article date, the number of articles.
+
+    NAME is a name, an alias or an id (person/李长萍), as in kg view --focus.
+
+    \b
+    Example:
+      kg timeline 李长萍 --graph outputs/graph.ttl
+      kg timeline 聊城市委 --graph outputs/graph.ttl --format csv
+    """
+    from kg.query import QueryError
+    from kg.timeline import TimelineError, render, timeline
+    from kg.view import ViewError
+
+    try:
+        click.echo(render(timeline(graph_path, name), fmt), nl=False)
+    except (QueryError, TimelineError, ViewError) as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.group()

@@ -42,7 +42,7 @@ def load_graph(path: Path) -> nx.MultiDiGraph:
     articles = [p for p in subjects.values() if str(KG.Article) in _values(p, RDF.type)]
     for props in sorted(articles, key=lambda p: (_one(p, KG.sourceFile), _int(p, KG.articleIndex))):
         _add_article(graph, props)
-    for subject in sorted(entities, key=_node_id):
+    for subject in sorted(entities, key=node_id):
         _add_entity(graph, subject, entities[subject], mentions[subject], subjects)
     facts = [_fact(s, p, subjects, mentions) for s, p in subjects.items() if _is_fact(p)]
     for head, tail, data in sorted(facts, key=lambda f: _key(*f)):
@@ -74,7 +74,7 @@ def _int(props: Properties, predicate: str) -> int:
     return int(_one(props, predicate) or 0)
 
 
-def _node_id(iri: str) -> str:
+def node_id(iri: str) -> str:
     """The graph node id of a ``kgr:`` IRI: the path, percent-decoded; articles get '#index'."""
     path = unquote(iri[len(str(KGR)) :])
     if path.startswith("article/"):
@@ -110,7 +110,7 @@ def _mentions(props: Properties, subjects: dict[str, Properties]) -> set[Source]
     for mention in _values(props, KG.mention):
         data = subjects.get(mention, {})
         for article in _values(data, PROV.wasDerivedFrom):
-            found.update(Source(_node_id(article), s) for s in _values(data, KG.evidence))
+            found.update(Source(node_id(article), s) for s in _values(data, KG.evidence))
     return found
 
 
@@ -123,7 +123,7 @@ def _add_entity(
 ) -> None:
     name = _one(props, RDFS.label) or ""
     graph.add_node(
-        _node_id(subject),
+        node_id(subject),
         kind="entity",
         type=_entity_type(props),
         name=name,
@@ -132,7 +132,7 @@ def _add_entity(
         code=_one(props, KG.divisionCode) or "",
         sources=_sorted(mentions),
         reference=_reference(props, subjects),
-        successor=_node_id(successor) if (successor := _one(props, KG.successor)) else "",
+        successor=node_id(successor) if (successor := _one(props, KG.successor)) else "",
         successor_since=_one(props, KG.successorSince) or "",
         note=_one(props, KG.identityNote) or "",
     )
@@ -167,7 +167,7 @@ def _fact(
         "sources": _fact_sources(props, known),
         "reference": _reference(props, subjects),
     }
-    return _node_id(ends[0]), _node_id(ends[1]), data
+    return node_id(ends[0]), node_id(ends[1]), data
 
 
 def _role(props: Properties, subjects: dict[str, Properties]) -> str | None:
@@ -175,7 +175,7 @@ def _role(props: Properties, subjects: dict[str, Properties]) -> str | None:
     role = _one(props, ORG.role)
     if role is None:
         return None
-    return _one(subjects.get(role, {}), RDFS.label) or _node_id(role).removeprefix("role/")
+    return _one(subjects.get(role, {}), RDFS.label) or node_id(role).removeprefix("role/")
 
 
 def _reference(props: Properties, subjects: dict[str, Properties]) -> Dataset | None:
@@ -186,13 +186,13 @@ def _reference(props: Properties, subjects: dict[str, Properties]) -> Dataset | 
         if str(KG.Dataset) in _values(data, RDF.type):
             label = _one(data, RDFS.label) or ""
             version = _one(data, DCTERMS.hasVersion) or ""
-            return Dataset(_node_id(iri).removeprefix("dataset/"), label, version)
+            return Dataset(node_id(iri).removeprefix("dataset/"), label, version)
     return None
 
 
 def _fact_sources(props: Properties, known: set[Source]) -> tuple[Source, ...]:
     """Evidence sentences paired again with the articles they were read in."""
-    derived = (_node_id(a) for a in _values(props, PROV.wasDerivedFrom))
+    derived = (node_id(a) for a in _values(props, PROV.wasDerivedFrom))
     articles = [a for a in derived if a.startswith("article/")]
     sources: set[Source] = set()
     for sentence in _values(props, KG.evidence):

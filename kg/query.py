@@ -3,7 +3,7 @@
 A build writes, beside graph.ttl, an on-disk pyoxigraph store of the same triples
 (graph.store), stamped with the Turtle file's identity; a query opens it read-only when the
 stamp matches, and otherwise loads the Turtle file into an in-memory store. The prefixes of
-the graph contract (kg, kgr, org, prov, skos, rdfs, rdf, dcterms, schema, xsd, owl) are
+the graph contract (kg, kgr, org, prov, skos, rdfs, rdf, dcterms, schema, xsd, owl, time) are
 known without PREFIX declarations; a query's own declaration of one of them wins. Results
 print as an aligned table, as W3C SPARQL CSV or as W3C SPARQL 1.1 JSON.
 """
@@ -124,7 +124,8 @@ def load_store(graph_path: Path) -> ox.Store:
     return store
 
 
-def _execute(store: ox.Store, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+def execute(store: ox.Store, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run a query with the contract's prefixes; QueryError says in one line why it cannot."""
     try:
         return store.query(query, prefixes=PREFIXES)
     except SyntaxError as error:
@@ -208,4 +209,4 @@ def run_query(graph_path: Path, query: str, fmt: str = "table") -> str:
         raise QueryError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     if is_update(query):
         raise QueryError("kg query is read-only: update queries are not allowed")
-    return _render(_execute(load_store(graph_path), query), fmt)
+    return _render(execute(load_store(graph_path), query), fmt)

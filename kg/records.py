@@ -1,7 +1,8 @@
 """The records that pass between stages: the contract of the pipeline in one place.
 
 text -> Article (ingest) -> spaCy Doc (ner) -> Mention, Relation (relations)
--> Entity, Fact (resolve) -> networkx graph (graph) -> Turtle, HTML (export)
+-> Entity, Fact (resolve) -> networkx graph (graph) -> Turtle, HTML (export);
+Tenure: a post over time, read back from the graph (kg timeline, the HTML side panel)
 """
 
 from __future__ import annotations
@@ -124,3 +125,26 @@ class Fact:
     @property
     def key(self) -> tuple[str, str, str, str]:
         return (self.kind, self.head, self.tail, self.role or "")
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """A post over time, as ``kg timeline`` and the page's side panel show it: a person's role
+    in an organisation, the first and last date of the articles it was read in (None when
+    none of them is dated) and how many articles that is."""
+
+    role: str
+    person: str
+    organization: str
+    first: str | None
+    last: str | None
+    articles: int
+
+    def by_date(self) -> tuple[bool, str, str, str, str, str]:
+        """Sort key of a person's posts: by first then last date, undated ones last."""
+        dates = (self.first is None, self.first or "", self.last or "")
+        return (*dates, self.role, self.organization, self.person)
+
+    def by_role(self) -> tuple[str, bool, str, str, str, str, str]:
+        """Sort key of an organisation's holders: by role, then as ``by_date``."""
+        return (self.role, *self.by_date())

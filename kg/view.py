@@ -38,30 +38,34 @@ def _names(graph: nx.MultiDiGraph, node: str) -> list[str]:
     return [data["name"], *data.get("aliases", ())]
 
 
-def _listed(graph: nx.MultiDiGraph, nodes: list[str]) -> str:
+def _listed(names: dict[str, list[str]], nodes: list[str]) -> str:
     """'id (name), ...' for at most ``MAX_LISTED`` nodes, with a count of the rest."""
-    text = ", ".join(f"{n} ({graph.nodes[n]['name']})" for n in nodes[:MAX_LISTED])
+    text = ", ".join(f"{n} ({names[n][0]})" for n in nodes[:MAX_LISTED])
     more = len(nodes) - MAX_LISTED
     return f"{text} and {more} more" if more > 0 else text
 
 
 def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
+    """The id of the one entity of the graph called ``name``: see ``pick_entity``."""
+    return pick_entity(name, {n: _names(graph, n) for n in entity_nodes(graph)})
+
+
+def pick_entity(name: str, names: dict[str, list[str]]) -> str:
     """The id of the one entity called ``name``: its id, its name or an alias (white space and
-    case ignored)."""
-    if graph.nodes.get(name, {}).get("kind") == "entity":
+    case ignored), among ``names`` (entity id -> its name, then its aliases)."""
+    if name in names:
         return name
     wanted = _key(name)
-    entities = entity_nodes(graph)
-    found = [n for n in entities if wanted in map(_key, _names(graph, n))]
+    found = [n for n, known in names.items() if wanted in map(_key, known)]
     if len(found) == 1:
         return found[0]
     if found:
         raise ViewError(
-            f"{name!r} names {len(found)} entities: {_listed(graph, found)}; "
+            f"{name!r} names {len(found)} entities: {_listed(names, found)}; "
             "give the id of one of them"
         )
-    near = [n for n in entities if wanted and any(wanted in _key(x) for x in _names(graph, n))]
-    hint = f"; names containing it: {_listed(graph, near)}" if near else ""
+    near = [n for n, known in names.items() if wanted and any(wanted in _key(x) for x in known)]
+    hint = f"; names containing it: {_listed(names, near)}" if near else ""
     raise ViewError(f"no entity is named {name!r}{hint}")
 
 

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.export.html import render_html
 from kg.export.rdf import ENTITY_CLASSES, PREFIXES
+from kg.timeline import timeline
 from tests.browser import CHROMIUM, chromium, open_page
 from tests.conftest import ROOT, SEEDS
 from tests.test_export_html import EVIL_ALIAS, EVIL_NAME, EVIL_SENTENCE, evil_graph
@@ -229,6 +230,23 @@ def test_side_panel_lists_a_post_with_its_source_sentence(page: Any, built: Path
         assert post["evidence"] in panel
         assert f"《{post['title']}》" in panel
     assert "来源文章" in panel
+
+
+def test_side_panel_shows_posts_over_time(page: Any, built: Path) -> None:
+    """A person's posts and an organisation's holders, with dates and article counts, the
+    rows of kg timeline."""
+    for name, heading, first in (
+        ("李长萍", "任职时间线", "2024-11-08 书记 · 聊城市委 · 1 篇"),
+        ("聊城市委", "历任 (按职务)", "2024-11-08 书记 · 李长萍 · 1 篇"),
+    ):
+        rows = timeline(built / "graph.ttl", name).tenures
+        search(page, name)
+        page.press("#kg-search", "Enter")
+        page.wait_for_selector(PANEL)
+        assert f"{heading} ({len(rows)})" in page.inner_text("#kg-panel")
+        items = page.locator("#kg-panel .kg-timeline li").all_inner_texts()
+        assert len(items) == len(rows)
+        assert items[0] == first
 
 
 def test_no_request_leaves_the_page(

@@ -275,6 +275,63 @@ def test_side_panel_has_names_posts_members_places_industries_and_sources(data: 
     assert data["articles"][company["sources"][0][0]][0] == '"小棉袄"闯出大市场'
 
 
+def timeline_graph() -> nx.MultiDiGraph:
+    """The seed graph plus posts read over time: 李长萍 书记 from 2024-11-08 to 2025-01-02,
+    主任 on 2025-01-02, 会长 in an undated article; 柳庆发 and 王刚 in 聊城市委 too."""
+    graph = seed_graph()
+    later = "article/001_5d684e7cc0ae9713.txt#2"
+    add_article(graph, later, "市委常委会召开会议", 2)
+    graph.nodes[later]["date"] = "2025-01-02"
+    graph.nodes[ARTICLE_0]["date"] = None
+    for node, type_, name in (
+        ("gov/聊城市人大常委会", "GOV", "聊城市人大常委会"),
+        ("org/聊城市慈善总会", "ORG", "聊城市慈善总会"),
+        ("person/柳庆发", "PERSON", "柳庆发"),
+        ("person/王刚", "PERSON", "王刚"),
+    ):
+        add_entity(graph, node, type_, name, ())
+    (post,) = graph["person/李长萍"]["gov/聊城市委"].values()
+    post["sources"] = (Source(later, "市委书记李长萍主持会议。"), Source(ARTICLE, LI_SENTENCE))
+    for person, role, body, article in (
+        ("person/李长萍", "主任", "gov/聊城市人大常委会", later),
+        ("person/李长萍", "会长", "org/聊城市慈善总会", ARTICLE_0),
+        ("person/王刚", "秘书长", "gov/聊城市委", later),
+        ("person/柳庆发", "常委", "gov/聊城市委", ARTICLE),
+    ):
+        add_fact(graph, "holds_role", person, body, f"{role}{person}。", role=role, article=article)
+    return graph
+
+
+def test_side_panel_timeline_of_a_person_and_of_an_organisation() -> None:
+    """A person's posts in date order (undated last), an organisation's holders by role, each
+    with its first and last date and its number of articles, as kg timeline gives them."""
+    data = page_data(render_html(timeline_graph()))
+    assert data["info"]["person/李长萍"]["timeline"] == [
+        ["书记", "聊城市委", "2024-11-08", "2025-01-02", 2],
+        ["主任", "聊城市人大常委会", "2025-01-02", "2025-01-02", 1],
+        ["会长", "聊城市慈善总会", None, None, 1],
+    ]
+    assert data["info"]["gov/聊城市委"]["timeline"] == [
+        ["书记", "李长萍", "2024-11-08", "2025-01-02", 2],
+        ["常委", "柳庆发", "2024-11-08", "2024-11-08", 1],
+        ["秘书长", "王刚", "2025-01-02", "2025-01-02", 1],
+    ]
+    assert data["info"]["person/王刚"]["timeline"] == [
+        ["秘书长", "聊城市委", "2025-01-02", "2025-01-02", 1]
+    ]
+    for node in ("company/云海制衣", "place/侯营镇", "industry/棉服"):
+        assert "timeline" not in data["info"][node]
+
+
+def test_timeline_names_are_data_for_the_script_never_markup() -> None:
+    data = page_data(render_html(evil_graph()))
+    posts = data["info"]["person/李长萍"]["timeline"]
+    assert ["<b>主任</b>", EVIL_NAME, "2024-11-08", "2024-11-08", 1] in posts
+    assert data["info"]["org/evil"]["timeline"] == [
+        ["<b>主任</b>", "李长萍", "2024-11-08", "2024-11-08", 1]
+    ]
+
+
 def test_sections_come_in_a_fixed_order() -> None:
     graph = seed_graph()
     add_entity(graph, "place/东昌府区", "PLACE", "东昌府区", ())

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
 from kg.export.rdf import (
     ENTITY_CLASSES,
@@ -133,6 +133,54 @@ def test_membership(rdf):
     evidence = {Literal(s.sentence, lang="zh") for s in (S_DATED, S_UNDATED)}
     assert set(rdf.objects(membership, KG.evidence)) == evidence
     assert list(rdf.objects(membership, DCTERMS.date)) == [Literal("2024-11-08", datatype=XSD.date)]
+
+
+def span(rdf: Graph, membership: URIRef) -> tuple[Literal, Literal] | None:
+    """The first and last date of a post's ``org:memberDuring`` interval, or None."""
+    interval = rdf.value(membership, ORG.memberDuring)
+    if interval is None:
+        return None
+    assert (interval, RDF.type, TIME.Interval) in rdf
+    assert interval == URIRef(f"{membership}/interval")
+    ends = [rdf.value(interval, p) for p in (TIME.hasBeginning, TIME.hasEnd)]
+    assert all((end, RDF.type, TIME.Instant) in rdf for end in ends)
+    return tuple(rdf.value(end, TIME.inXSDDate) for end in ends)
+
+
+def test_a_post_spans_the_dates_it_was_read_on():
+    """First and last date of the dated articles; one date: beginning = end; undated: none."""
+    later = Article(DOC, 7, "市委常委会召开会议", "…", 12000, 12500, date="2025-01-02")
+    s_later = Source(later.id, "市委书记李长萍主持会议。")
+    entities = [
+        Entity("person/李长萍", "PERSON", "李长萍", set(), [S_DATED, s_later]),
+        Entity("gov/聊城市委", "GOV", "聊城市委", set(), [S_DATED]),
+        Entity("person/王明", "PERSON", "王明", set(), [S_UNDATED]),
+        Entity("company/云海制衣", "COMPANY", "云海制衣", set(), [S_UNDATED]),
+    ]
+    sources = [s_later, S_UNDATED, S_DATED]
+    facts = [
+        Fact("holds_role", "person/李长萍", "gov/聊城市委", "书记", sources=sources),
+        Fact("holds_role", "person/李长萍", "gov/聊城市委", "常委", sources=[S_DATED]),
+        Fact("holds_role", "person/王明", "company/云海制衣", "总经理", sources=[S_UNDATED]),
+    ]
+    rdf = to_rdf(build_graph([DATED, UNDATED, later], entities, facts))
+    post = {
+        role: KGR[f"membership/{sha16(key)}"]
+        for role, key in (
+            ("书记", "person/李长萍|书记|gov/聊城市委"),
+            ("常委", "person/李长萍|常委|gov/聊城市委"),
+            ("总经理", "person/王明|总经理|company/云海制衣"),
+        )
+    }
+    day = {d: Literal(d, datatype=XSD.date) for d in ("2024-11-08", "2025-01-02")}
+    assert span(rdf, post["书记"]) == (day["2024-11-08"], day["2025-01-02"])
+    assert len(set(rdf.objects(post["书记"], DCTERMS.date))) == 2
+    assert span(rdf, post["常委"]) == (day["2024-11-08"], day["2024-11-08"])
+    assert span(rdf, post["总经理"]) is None
+    assert set(rdf.subjects(RDF.type, TIME.Instant)) == {
+        resource("instant/2024-11-08"),
+        resource("instant/2025-01-02"),
+    }
 
 
 def test_binary_relations_are_triples_with_reified_provenance(rdf):

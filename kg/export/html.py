@@ -33,7 +33,7 @@ import networkx as nx
 from kg.export import write_atomic
 from kg.export.layout import layout
 from kg.graph import entity_nodes
-from kg.records import ENTITY_TYPES, RELATION_TYPES, Source
+from kg.records import ENTITY_TYPES, RELATION_TYPES, Source, Tenure
 
 Edge = tuple[str, str, dict[str, Any]]
 """Head, tail and attributes of a graph edge."""
@@ -353,6 +353,7 @@ def _info(graph: nx.MultiDiGraph, node: str, keep: set[str], tables: _Tables) ->
         "sources": tables.refs(data.get("sources", ())),
         **_reference(data),
         **_identity(data),
+        **_timeline(graph, node),
     }
 
 
@@ -360,6 +361,34 @@ def _identity(data: dict[str, Any]) -> dict[str, str]:
     """``{"identity": note}`` of a person whose articles were joined or whose name was split
     (kg/persons.py), else {}."""
     return {"identity": data["note"]} if data.get("note") else {}
+
+
+def _timeline(graph: nx.MultiDiGraph, node: str) -> dict[str, list[list[Any]]]:
+    """``{"timeline": rows}`` of an entity with posts, as ``kg timeline`` shows them: a
+    person's posts in date order, an organisation's holders by role; each row is
+    ``[role, organisation or person, first date, last date, articles]``. Else {}."""
+    person = graph.nodes[node]["type"] == "PERSON"
+    edges = graph.out_edges(node, data=True) if person else graph.in_edges(node, data=True)
+    tenures = [_tenure(graph, h, t, d) for h, t, d in edges if d.get("kind") == "holds_role"]
+    rows = [
+        [t.role, t.organization if person else t.person, t.first, t.last, t.articles]
+        for t in sorted(tenures, key=Tenure.by_date if person else Tenure.by_role)
+    ]
+    return {"timeline": rows} if rows else {}
+
+
+def _tenure(graph: nx.MultiDiGraph, head: str, tail: str, data: dict[str, Any]) -> Tenure:
+    """A post over time: the first and last date of its articles and how many there are."""
+    sources = data.get("sources", ())
+    dates = _dates(graph, sources)
+    return Tenure(
+        role=data.get("role") or "",
+        person=graph.nodes[head]["name"],
+        organization=graph.nodes[tail]["name"],
+        first=dates[0] if dates else None,
+        last=dates[-1] if dates else None,
+        articles=len({s.article for s in sources}),
+    )
 
 
 def _sections(
@@ -388,13 +417,18 @@ def _fact(
         "label": _edge_label(data),
         "name": graph.nodes[other].get("name", other),
         "id": other if other in keep else None,
-        "dates": sorted({d for s in sources if (d := _article_date(graph, s.article))}),
+        "dates": _dates(graph, sources),
         "sources": tables.refs(sources),
         **_reference(data),
     }
     if data.get("amount_yuan") is not None:
         fact["amount"] = _yuan(data["amount_yuan"])
     return fact
+
+
+def _dates(graph: nx.MultiDiGraph, sources: Iterable[Source]) -> list[str]:
+    """The dates of the sources' articles, each once, in order."""
+    return sorted({d for s in sources if (d := _article_date(graph, s.article))})
 
 
 def _article_date(graph: nx.MultiDiGraph, article: str) -> str | None:

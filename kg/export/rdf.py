@@ -1,9 +1,10 @@
 """The networkx graph -> RDF and Turtle, as the graph contract in README.md describes it.
 
 Entities become typed resources with labels and mentions, holds_role edges become
-``org:Membership`` posts, the other edges become plain triples plus a reified
-``rdf:Statement`` that carries their provenance. The vocabulary (kg/ontology.ttl) is part of
-every export. The same graph always gives the same bytes of Turtle.
+``org:Membership`` posts (with the ``time:Interval`` of their article dates), the other
+edges become plain triples plus a reified ``rdf:Statement`` that carries their provenance.
+The vocabulary (kg/ontology.ttl) is part of every export. The same graph always gives the
+same bytes of Turtle.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
 from kg.export import write_atomic
 from kg.records import Dataset, Source
@@ -38,6 +39,7 @@ PREFIXES: dict[str, str] = {
     "rdfs": str(RDFS),
     "rdf": str(RDF),
     "owl": str(OWL),
+    "time": str(TIME),
 }
 """The prefixes bound in every export, and known to ``kg query`` without declarations."""
 
@@ -144,6 +146,14 @@ _POST = {
     "organization": _ref(ORG.organization),
     "role": _ref(ORG.role),
     "role_class": _ref(ORG.Role),
+    "during": _ref(ORG.memberDuring),
+}
+_TIME = {
+    "interval": _ref(TIME.Interval),
+    "instant": _ref(TIME.Instant),
+    "beginning": _ref(TIME.hasBeginning),
+    "end": _ref(TIME.hasEnd),
+    "date": _ref(TIME.inXSDDate),
 }
 _STATEMENT = {
     "class": _ref(RDF.Statement),
@@ -163,6 +173,11 @@ def _integer(number: int) -> str:
     return f'"{number}"^^{_INTEGER}'
 
 
+def _date(iso: str) -> str:
+    """An xsd:date literal."""
+    return f'"{iso}"^^{_ref(XSD.date)}'
+
+
 def _decimal(amount: float) -> str:
     """An xsd:decimal literal in plain notation (no exponent)."""
     return f'"{Decimal(repr(float(amount))):f}"^^{_ref(XSD.decimal)}'
@@ -170,14 +185,16 @@ def _decimal(amount: float) -> str:
 
 class _Lines:
     """The N-Triples lines of one graph, each once, a subject's lines together: the ontology,
-    then per article, per entity (its relations included) and its mentions, per post, per
-    role and per statement, in the graph's order. Each IRI and @zh literal is made once."""
+    then per article, per entity (its relations included) and its mentions, per post (its
+    interval with it), per role, per date instant and per statement, in the graph's order
+    (instants by date). Each IRI and @zh literal is made once."""
 
     def __init__(self) -> None:
         self.iris: dict[str, str] = {}
         self.texts: dict[str, str] = {}
         self.dates: dict[str, str] = {}
         self.roles: dict[str, str] = {}
+        self.instants: dict[str, str] = {}
         self.lines: dict[str, None] = {}
 
     def add(self, subject: str, predicate: str, value: str) -> None:
@@ -209,8 +226,8 @@ class _Lines:
         for key in ("index", "start", "end"):
             self.add(article, _ARTICLE[key], _integer(data[key]))
         if data.get("date") is not None:
-            self.dates[node] = f'"{data["date"]}"^^{_ref(XSD.date)}'
-            self.add(article, _DATE, self.dates[node])
+            self.dates[node] = data["date"]
+            self.add(article, _DATE, _date(data["date"]))
 
     def provenance(
         self, subject: str, sources: Iterable[Source], reference: Dataset | None = None
@@ -262,9 +279,11 @@ class _Lines:
         self.add(entity, _ENTITY["since"], f'"{since}"^^{_ref(XSD.gYear)}')
 
     def membership(self, head: str, tail: str, data: dict) -> None:
-        """A holds_role edge -> an ``org:Membership`` with its role, dates and provenance."""
+        """A holds_role edge -> an ``org:Membership`` with its role, dates, the interval
+        they span and provenance."""
         role = data.get("role") or ""
-        membership = self.iri(f"membership/{_digest(head, role, tail)}")
+        path = f"membership/{_digest(head, role, tail)}"
+        membership = self.iri(path)
         self.add(membership, _TYPE, _POST["class"])
         self.add(membership, _POST["member"], self.iri(head))
         self.add(membership, _POST["organization"], self.iri(tail))
@@ -273,9 +292,23 @@ class _Lines:
             self.add(membership, _POST["role"], self.roles[role])
         sources = data.get("sources", ())
         self.provenance(membership, sources)
-        for source in sources:
-            if source.article in self.dates:
-                self.add(membership, _DATE, self.dates[source.article])
+        dates = [self.dates[s.article] for s in sources if s.article in self.dates]
+        for iso in dates:
+            self.add(membership, _DATE, _date(iso))
+        if dates:
+            self.interval(membership, self.iri(f"{path}/interval"), min(dates), max(dates))
+
+    def interval(self, membership: str, interval: str, first: str, last: str) -> None:
+        """``org:memberDuring`` a ``time:Interval`` from the first to the last date."""
+        self.add(membership, _POST["during"], interval)
+        self.add(interval, _TYPE, _TIME["interval"])
+        for end, iso in (("beginning", first), ("end", last)):
+            self.instants[iso] = self.iri(f"instant/{iso}")
+            self.add(interval, _TIME[end], self.instants[iso])
+
+    def instant(self, iso: str, iri: str) -> None:
+        self.add(iri, _TYPE, _TIME["instant"])
+        self.add(iri, _TIME["date"], _date(iso))
 
     def role(self, role: str, iri: str) -> None:
         self.add(iri, _TYPE, _POST["role_class"])
@@ -310,6 +343,8 @@ def to_ntriples(graph: nx.MultiDiGraph) -> bytes:
             out.membership(head, tail, data)
     for role, iri in out.roles.items():
         out.role(role, iri)
+    for iso in sorted(out.instants):
+        out.instant(iso, out.instants[iso])
     for head, tail, data in edges:
         if data["kind"] != "holds_role":
             out.statement(head, tail, data)
