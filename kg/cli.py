@@ -72,12 +72,27 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Worker processes that read pages in parallel.",
+    help="Worker processes that read pages in parallel (with --engine dask and no "
+    "--scheduler: the local Dask workers).",
 )
 @click.option(
     "--no-cache",
     is_flag=True,
     help="Read every page again; do not use or update the build cache (DIR/.kg-cache).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    help="Read pages in a local process pool (local, the default) or as Dask tasks (dask; "
+    "pip install -e '.[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --engine dask: the scheduler of a running Dask cluster (tcp://HOST:8786) "
+    "instead of a local cluster of --jobs workers.",
 )
 def build(
     paths: tuple[Path, ...],
@@ -87,6 +102,8 @@ def build(
     model: Path | None,
     jobs: int,
     no_cache: bool,
+    engine: str,
+    scheduler: str | None,
 ) -> None:
     """Read newspaper pages (.txt files or folders of them; default seeds/) and write the
     graph as Turtle and as an offline HTML network.
@@ -100,11 +117,14 @@ def build(
     Example:
       kg build seeds/ -o outputs/ --home-city 聊城市
       kg build archive/ -o archive-graph/ --jobs 2
+      kg build archive/ -o archive-graph/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from kg.build import BuildError
     from kg.build import build as run_build
     from kg.gazetteer import gazetteer
 
+    if scheduler is not None and engine != "dask":
+        raise click.BadParameter("needs --engine dask", param_hint="--scheduler")
     try:
         gazetteer().region(home_city)
     except KeyError:
@@ -127,6 +147,8 @@ def build(
             jobs=jobs,
             use_cache=not no_cache,
             progress=sys.stderr.isatty(),
+            engine=engine,
+            scheduler=scheduler,
         )
     except BuildError as error:
         raise click.ClickException(str(error)) from None
