@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 from distributed import LocalCluster
 
-from kg.build import BuildError, build
-from kg.cache import CACHE_FOLDER
+from kg.build import BuildError, PageReader, build
+from kg.cache import CACHE_FOLDER, BuildCache
 from kg.cli import main
+from kg.engine import mapped
 
 from .conftest import SEEDS
 
@@ -64,7 +65,9 @@ def test_local_dask_workers_give_the_bytes_of_a_local_build(local, archive, tmp_
     assert cached(out) == cached(local)
 
 
-def test_a_running_cluster_at_an_address_reads_the_pages(local, archive, tmp_path):
+def test_a_running_cluster_at_an_address_reads_the_pages_of_the_same_kg_only(
+    local, archive, tmp_path
+):
     for page in PAGES[2:]:
         (archive / page.name).unlink()
     with LocalCluster(
@@ -78,6 +81,12 @@ def test_a_running_cluster_at_an_address_reads_the_pages(local, archive, tmp_pat
         address = cluster.scheduler_address
         assert address.startswith("tcp://")
         result = build([archive], tmp_path / "out", HOME, engine="dask", scheduler=address)
+        stranger = PageReader(None, HOME, BuildCache(tmp_path / "other", "0" * 64))
+        with mapped(stranger, PAGES[:1], 1, address) as answers:
+            (refused,) = answers
+    assert refused[0] is None
+    assert refused[1].startswith(f"{PAGES[0]}: not read: the dask worker tcp://")
+    assert "has another kg, model or library version" in refused[1]
     assert result.problems == [f"{archive / 'empty.txt'}: empty file"]
     assert result.pages_read == 3
     entries = cached(tmp_path / "out")
