@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import shutil
 import sys
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 from distributed import LocalCluster
 
 from kg.build import BuildError, PageReader, build
-from kg.cache import CACHE_FOLDER, BuildCache
+from kg.cache import CACHE_FOLDER, BuildCache, fingerprint
 from kg.cli import main
 from kg.engine import mapped
 
@@ -92,6 +93,24 @@ def test_a_running_cluster_at_an_address_reads_the_pages_of_the_same_kg_only(
     entries = cached(tmp_path / "out")
     assert len(entries) == 2
     assert entries.items() <= cached(local).items()
+
+
+class DyingReader(PageReader):
+    """A reader whose process dies, as one killed by the kernel for its memory."""
+
+    def __call__(self, page: Path, data: bytes | None = None):
+        os._exit(1)
+
+
+def test_a_page_whose_worker_dies_is_that_pages_problem(tmp_path):
+    reader = DyingReader(None, HOME, BuildCache(tmp_path, fingerprint(None, HOME)))
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        mapped(reader, PAGES[:1], 1, None) as answers,
+    ):
+        assert list(answers) == [
+            (None, f"{PAGES[0]}: the dask workers reading it died (out of memory?)")
+        ]
 
 
 def test_without_dask_the_engine_says_how_to_install_it(monkeypatch, tmp_path):
