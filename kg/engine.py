@@ -73,8 +73,24 @@ def _client(jobs: int, scheduler: str | None) -> Iterator[Client]:
         client = Client(scheduler)
     except (OSError, ValueError, TypeError) as error:
         raise BuildError(f"cannot reach the dask scheduler at {scheduler}: {error}") from None
-    with client:
+    try:
         yield client
+    finally:
+        with _silent("distributed.client"):
+            client.close()
+
+
+@contextmanager
+def _silent(name: str) -> Iterator[None]:
+    """The logger ``name`` silent meanwhile: a client that lost its scheduler logs the end of
+    its attempts to reconnect, as it closes, as an error with a traceback."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _submit(client: Client, reader: PageReader, page: Path) -> Future | Answer:
@@ -86,6 +102,14 @@ def _submit(client: Client, reader: PageReader, page: Path) -> Future | Answer:
     return client.submit(read_on_worker, reader, page, data, pure=False)
 
 
+def _threads(client: Client) -> int:
+    """The cluster's worker threads; 0 while the scheduler cannot be reached."""
+    try:
+        return sum(client.nthreads().values())
+    except OSError:
+        return 0
+
+
 def _result(client: Client, future: Future, address: str) -> Answer:
     """The task's answer; a ``BuildError`` when the cluster stays without workers for
     ``NO_WORKERS_SECONDS`` or the scheduler is lost."""
@@ -94,7 +118,7 @@ def _result(client: Client, future: Future, address: str) -> Answer:
         try:
             return future.result(timeout=POLL_SECONDS)
         except TimeoutError:
-            idle = idle + POLL_SECONDS if not client.nthreads() else 0.0
+            idle = 0.0 if _threads(client) else idle + POLL_SECONDS
             if idle >= NO_WORKERS_SECONDS:
                 raise BuildError(
                     f"the dask cluster at {address} has had no worker for {idle:.0f} s; the "
@@ -128,7 +152,7 @@ def _in_order(client: Client, reader: PageReader, pages: list[Path]) -> Iterator
     todo = iter(pages)
     pending: deque[tuple[Path, Future | Answer]] = deque()
     while True:
-        window = WINDOW * max(sum(client.nthreads().values()), 1)
+        window = WINDOW * max(_threads(client), 1)
         while len(pending) < window and (page := next(todo, None)) is not None:
             pending.append((page, _submit(client, reader, page)))
         if not pending:
