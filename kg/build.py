@@ -1,14 +1,16 @@
 """The whole path of a build: pages -> articles -> Docs -> relations -> graph -> exports.
 
 Reading a page file (decode, clean, split, NER, relation extraction) is the unit of work: it
-runs in a pool of worker processes (``jobs``) and its result is kept in the build cache
-(``kg.cache``), so that a rebuild reads only new or changed pages. Results are combined in
-the order of the pages, so the outputs are the same bytes whatever ``jobs`` and the cache.
+runs in a pool of worker processes (``jobs``), or as Dask tasks (``kg.engine``), and its result
+is kept in the build cache (``kg.cache``), so that a rebuild reads only new or changed pages.
+Results are combined in the order of the pages, so the outputs are the same bytes whatever
+``jobs``, the engine and the cache.
 Entity resolution, the graph and the exports then run over all pages.
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import pickle
 import sys
@@ -21,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from types import ModuleType
+from typing import Literal
 
 import networkx as nx
 from spacy.language import Language
@@ -89,17 +93,18 @@ def read_page_file(data: bytes, path: Path, nlp: Language) -> PageResult:
 
 
 @dataclass(frozen=True)
-class _Reader:
+class PageReader:
     """Reads one page file into (cache key, pickled ``PageResult``), or (None, the problem);
-    picklable, so that pool workers can run it."""
+    picklable, so that pool workers and Dask workers can run it."""
 
     model: Path | None
     home_city: str
     cache: BuildCache
 
-    def __call__(self, page: Path) -> tuple[str | None, bytes | str]:
+    def __call__(self, page: Path, data: bytes | None = None) -> tuple[str | None, bytes | str]:
+        """Read ``page``, or take its bytes as ``data`` (a worker on another machine)."""
         try:
-            data = read_bytes(page)
+            data = read_bytes(page) if data is None else data
             result = read_page_file(data, page, _pipeline(self.model, self.home_city))
         except IngestError as error:
             return None, str(error)
@@ -108,12 +113,41 @@ class _Reader:
         return self.cache.key(page.name, data), pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
 
 
+@dataclass(frozen=True)
+class _Engine:
+    """Where pages are read: ``jobs`` local processes, or Dask tasks (``dask``) on a local
+    cluster of ``jobs`` worker processes or on the cluster whose scheduler is at
+    ``scheduler``."""
+
+    jobs: int = 1
+    dask: bool = False
+    scheduler: str | None = None
+
+
+DASK_MISSING = "the dask engine needs `pip install -e '.[dask]'`"
+
+
+def _dask_engine() -> ModuleType:
+    """``kg.engine``, or a ``BuildError`` saying how to install Dask."""
+    try:
+        return importlib.import_module("kg.engine")
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] in ("dask", "distributed"):
+            raise BuildError(f"{DASK_MISSING} ({error})") from None
+        raise
+
+
 @contextmanager
-def _mapped(reader: _Reader, pages: list[Path], jobs: int) -> Iterator[Iterator]:
-    """``reader`` over ``pages``, results in order: in this process, or in a pool of up to
-    ``jobs`` workers that fork after the pipeline is loaded, so that they share it. Each
-    reading process does its matrix products on one thread: ``jobs`` is the cores used."""
-    workers = min(jobs, len(pages))
+def _mapped(reader: PageReader, pages: list[Path], engine: _Engine) -> Iterator[Iterator]:
+    """``reader`` over ``pages``, results in order: as Dask tasks, in this process, or in a
+    pool of up to ``jobs`` workers that fork after the pipeline is loaded, so that they share
+    it. Each reading process does its matrix products on one thread: ``jobs`` is the cores
+    used."""
+    if engine.dask and pages:
+        with _dask_engine().mapped(reader, pages, engine.jobs, engine.scheduler) as results:
+            yield results
+        return
+    workers = min(engine.jobs, len(pages))
     with threadpool_limits(limits=1, user_api="blas"):
         if workers <= 1:
             yield map(reader, pages)
@@ -169,13 +203,13 @@ class _Progress:
 
 
 def _read_pages(
-    pages: list[Path], reader: _Reader, cache: BuildCache | None, jobs: int
+    pages: list[Path], reader: PageReader, cache: BuildCache | None, engine: _Engine
 ) -> Iterator[tuple[str | None, PageResult | str, bool]]:
     """(cache key, result or problem, whether it was read now) per page, in the order of the
-    pages: pages the cache holds are not read again, the others are read by ``jobs`` workers
+    pages: pages the cache holds are not read again, the others are read by the ``engine``
     and cached."""
     plan = [(page, _cached_key(page, cache)) for page in pages]
-    with _mapped(reader, [page for page, key in plan if key is None], jobs) as fresh:
+    with _mapped(reader, [page for page, key in plan if key is None], engine) as fresh:
         for page, key in plan:
             cached = cache.get(key) if cache is not None and key is not None else None
             if cached is not None:
@@ -197,13 +231,13 @@ class _Reading:
 
 
 def _read_all(
-    pages: list[Path], reader: _Reader, cache: BuildCache | None, jobs: int, progress: bool
+    pages: list[Path], reader: PageReader, cache: BuildCache | None, engine: _Engine, progress: bool
 ) -> _Reading:
     """Read the pages, with a progress bar when ``progress``."""
     done = _Reading()
     bar = _Progress(len(pages), progress)
     try:
-        for key, result, fresh in _read_pages(pages, reader, cache, jobs):
+        for key, result, fresh in _read_pages(pages, reader, cache, engine):
             done.read += fresh
             bar.update(result)
             if isinstance(result, str):
@@ -250,14 +284,19 @@ def build(
     jobs: int = 1,
     use_cache: bool = True,
     progress: bool = False,
+    engine: Literal["local", "dask"] = "local",
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Read the pages under ``paths`` and write graph.ttl, graph.html and the query store of
-    graph.ttl into ``out_dir``; ``jobs`` worker processes read pages the cache lacks."""
+    graph.ttl into ``out_dir``; ``jobs`` worker processes read pages the cache lacks, or with
+    the ``dask`` engine Dask tasks on ``jobs`` local workers or on the cluster whose scheduler
+    is at ``scheduler``."""
     problems: list[str] = []
     pages = page_files(paths, problems)
     build_cache = BuildCache(out_dir / CACHE_FOLDER, fingerprint(model, home_city))
-    reader = _Reader(model, home_city, build_cache)
-    done = _read_all(pages, reader, build_cache if use_cache else None, jobs, progress)
+    reader = PageReader(model, home_city, build_cache)
+    where = _Engine(jobs, engine == "dask", scheduler)
+    done = _read_all(pages, reader, build_cache if use_cache else None, where, progress)
     articles = [article for result in done.results for article in result.articles]
     extracted = (x for result in done.results for x in result.extracted)
     entities, facts = resolve(extracted, home_city, {a.id: a.date for a in articles})

@@ -98,12 +98,27 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Worker processes that read pages in parallel.",
+    help="Worker processes that read pages in parallel (with --engine dask and no "
+    "--scheduler: the local Dask workers).",
 )
 @click.option(
     "--no-cache",
     is_flag=True,
     help="Read every page again; do not use or update the build cache (DIR/.kg-cache).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    help="Read pages in a local process pool (local, the default) or as Dask tasks (dask; "
+    "pip install -e '.[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --engine dask: the scheduler of a running Dask cluster (tcp://HOST:8786) "
+    "instead of a local cluster of --jobs workers.",
 )
 def build(
     paths: tuple[Path, ...],
@@ -113,6 +128,8 @@ def build(
     model: Path | None,
     jobs: int,
     no_cache: bool,
+    engine: str,
+    scheduler: str | None,
 ) -> None:
     """Read newspaper pages (.txt files or folders of them; default seeds/) and write the
     graph as Turtle and as an offline HTML network.
@@ -127,11 +144,14 @@ def build(
       kg build seeds/ -o outputs/ --home-city 聊城市
       kg build archive/ -o archive-graph/ --jobs 2
       kg build archive-2008/ -o graph-2008/ --home-city 胶南市
+      kg build archive/ -o archive-graph/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from kg.build import BuildError
     from kg.build import build as run_build
     from kg.gazetteer import FormerDivision, gazetteer
 
+    if scheduler is not None and engine != "dask":
+        raise click.BadParameter("needs --engine dask", param_hint="--scheduler")
     try:
         home = gazetteer().region(home_city)
     except KeyError:
@@ -156,6 +176,8 @@ def build(
             jobs=jobs,
             use_cache=not no_cache,
             progress=sys.stderr.isatty(),
+            engine=engine,
+            scheduler=scheduler,
         )
     except BuildError as error:
         raise click.ClickException(str(error)) from None
