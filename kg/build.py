@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
 import pickle
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -32,9 +34,9 @@ from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from kg.cache import CACHE_FOLDER, BuildCache, fingerprint
-from kg.export import write_atomic
+from kg.export import atomic_path
 from kg.export.html import render_html
-from kg.export.rdf import ntriples_to_turtle, to_ntriples
+from kg.export.rdf import convert_ntriples_file, write_ntriples
 from kg.graph import build_graph
 from kg.ingest import IngestError, page_articles, page_files, read_bytes
 from kg.ner import load_pipeline
@@ -260,18 +262,24 @@ def _unpack(key: str | None, payload: bytes | str, cache: BuildCache | None) -> 
 
 
 def _write_outputs(graph: nx.MultiDiGraph, out_dir: Path, html_max_nodes: int | None) -> list[Path]:
-    """Render the Turtle and the page first, then replace each output atomically, the query
-    store last: an interrupted build leaves the previous outputs. The store is loaded in a
-    thread meanwhile (pyoxigraph works without the GIL)."""
+    """Write the N-Triples to a temporary file, a subject at a time; from it, stream the
+    Turtle into a temporary file and bulk-load the query store in a thread meanwhile
+    (pyoxigraph works without the GIL); render the page; then replace each output
+    atomically, the query store last: an interrupted build leaves the previous outputs."""
     turtle_path, page_path = out_dir / "graph.ttl", out_dir / "graph.html"
-    ntriples = to_ntriples(graph)
-    with ThreadPoolExecutor(1) as pool:
-        store = pool.submit(prepare_store, turtle_path, ntriples)
-        turtle = ntriples_to_turtle(ntriples)
-        page = render_html(graph, max_nodes=html_max_nodes).encode("utf-8")
-        write_atomic(turtle_path, turtle)
-        write_atomic(page_path, page)
-        return [turtle_path, page_path, install_store(store.result(), turtle_path)]
+    handle, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt.tmp", dir=out_dir)
+    ntriples = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            write_ntriples(graph, stream)
+        with ThreadPoolExecutor(1) as pool:
+            store = pool.submit(prepare_store, turtle_path, ntriples)
+            with atomic_path(turtle_path) as turtle, atomic_path(page_path) as page:
+                convert_ntriples_file(ntriples, turtle)
+                page.write_bytes(render_html(graph, max_nodes=html_max_nodes).encode("utf-8"))
+            return [turtle_path, page_path, install_store(store.result(), turtle_path)]
+    finally:
+        ntriples.unlink(missing_ok=True)
 
 
 def build(

@@ -63,14 +63,19 @@ def _stamp(graph_path: Path) -> dict[str, int]:
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inode": stat.st_ino}
 
 
-def prepare_store(graph_path: Path, ntriples: bytes) -> Path:
-    """The triples (N-Triples) in a new on-disk store, in a temporary folder beside the store
-    of the Turtle file ``graph_path``; leftovers of interrupted builds are removed."""
+def prepare_store(graph_path: Path, ntriples: bytes | Path) -> Path:
+    """The triples (N-Triples, or an N-Triples file read in a stream) in a new on-disk store,
+    in a temporary folder beside the store of the Turtle file ``graph_path``; leftovers of
+    interrupted builds are removed."""
     target = store_path(graph_path)
     for stale in target.parent.glob(f".{target.name}.*"):
         shutil.rmtree(stale, ignore_errors=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    ox.Store(str(temp / "db")).bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    store = ox.Store(str(temp / "db"))
+    if isinstance(ntriples, Path):
+        store.bulk_load(path=ntriples, format=ox.RdfFormat.N_TRIPLES)
+    else:
+        store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
     temp.chmod(0o755)
     return temp
 

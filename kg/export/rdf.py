@@ -10,11 +10,14 @@ same bytes of Turtle.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
+from typing import TextIO
 
 import networkx as nx
 import pyoxigraph as ox
@@ -183,43 +186,72 @@ def _decimal(amount: float) -> str:
     return f'"{Decimal(repr(float(amount))):f}"^^{_ref(XSD.decimal)}'
 
 
+@lru_cache(maxsize=1 << 16)
+def _iri(path: str) -> str:
+    """The ``kgr:`` IRI of ``path``, as N-Triples."""
+    return f"<{_KGR}{iri_path(path)}>"
+
+
+@lru_cache(maxsize=1 << 14)
+def _zh(text: str) -> str:
+    """A ``@zh`` literal."""
+    return _literal(text) + "@zh"
+
+
 class _Lines:
     """The N-Triples lines of one graph, each once, a subject's lines together: the ontology,
     then per article, per entity (its relations included) and its mentions, per post (its
     interval with it), per role, per date instant and per statement, in the graph's order
-    (instants by date). Each IRI and @zh literal is made once."""
+    (instants by date).
 
-    def __init__(self) -> None:
-        self.iris: dict[str, str] = {}
-        self.texts: dict[str, str] = {}
+    The lines go to ``out`` a subject at a time: a line repeats only within the lines of its
+    subject (a mention's article and sentence read twice, a post's date), so only those are
+    held to drop repeats, and the lines of a data set, which many subjects cite. The recent
+    IRIs and @zh literals are kept to be made once."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.articles: dict[str, str] = {}
+        """Article node -> its IRI."""
         self.dates: dict[str, str] = {}
         self.roles: dict[str, str] = {}
         self.instants: dict[str, str] = {}
+        self.subject = ""
         self.lines: dict[str, None] = {}
+        self.shared: set[str] = set()
+        """The lines of the data sets written so far."""
+
+    def begin(self, subject: str) -> None:
+        """Start the lines of ``subject``: those of the previous subject are written."""
+        if subject != self.subject:
+            self.flush()
+            self.subject = subject
+
+    def flush(self) -> None:
+        self.out.write("".join(self.lines))
+        self.lines.clear()
 
     def add(self, subject: str, predicate: str, value: str) -> None:
         self.lines[f"{subject} {predicate} {value} .\n"] = None
 
-    def iri(self, path: str) -> str:
-        """The ``kgr:`` IRI of ``path``."""
-        iri = self.iris.get(path)
-        if iri is None:
-            iri = self.iris[path] = f"<{_KGR}{iri_path(path)}>"
-        return iri
+    def add_shared(self, subject: str, predicate: str, value: str) -> None:
+        """A line that other subjects' lines may hold too: kept once in the whole output."""
+        line = f"{subject} {predicate} {value} .\n"
+        if line not in self.shared:
+            self.shared.add(line)
+            self.lines[line] = None
 
-    def zh(self, text: str) -> str:
-        """A ``@zh`` literal."""
-        literal = self.texts.get(text)
-        if literal is None:
-            literal = self.texts[text] = _literal(text) + "@zh"
-        return literal
+    iri = staticmethod(_iri)
+    zh = staticmethod(_zh)
 
     def ontology(self) -> None:
+        self.begin("ontology")
         for triple in ox.parse(path=ONTOLOGY_PATH, format=ox.RdfFormat.TURTLE):
             self.add(str(triple.subject), str(triple.predicate), str(triple.object))
 
     def article(self, node: str, data: dict) -> None:
-        article = self.iris[node] = self.iri(f"article/{data['source']}/{data['index']}")
+        article = self.articles[node] = self.iri(f"article/{data['source']}/{data['index']}")
+        self.begin(article)
         self.add(article, _TYPE, _ARTICLE["class"])
         self.add(article, _ARTICLE["title"], self.zh(data["title"]))
         self.add(article, _ARTICLE["source"], _literal(data["source"]))
@@ -235,19 +267,20 @@ class _Lines:
         """``prov:wasDerivedFrom`` each source article and ``kg:evidence`` each sentence;
         ``prov:wasDerivedFrom`` the reference data set (a ``kg:Dataset``, no evidence)."""
         for source in sources:
-            self.add(subject, _DERIVED, self.iris[source.article])
+            self.add(subject, _DERIVED, self.articles[source.article])
             self.add(subject, _EVIDENCE, self.zh(source.sentence))
         if reference is not None:
             dataset = self.iri(f"dataset/{reference.id}")
             self.add(subject, _DERIVED, dataset)
-            self.add(dataset, _TYPE, _DATASET["class"])
-            self.add(dataset, _LABEL, self.zh(reference.title))
+            self.add_shared(dataset, _TYPE, _DATASET["class"])
+            self.add_shared(dataset, _LABEL, self.zh(reference.title))
             if reference.version:
-                self.add(dataset, _DATASET["version"], _literal(reference.version))
+                self.add_shared(dataset, _DATASET["version"], _literal(reference.version))
 
     def entity(self, graph: nx.MultiDiGraph, node: str, data: dict) -> None:
         """The entity, its binary relations (plain triples) and its mentions."""
         entity = self.iri(node)
+        self.begin(entity)
         self.add(entity, _TYPE, _ENTITY[data["type"]])
         if data.get("official"):
             self.add(entity, _TYPE, _ENTITY["official"])
@@ -267,7 +300,7 @@ class _Lines:
         sources = data.get("sources", ())
         mentions = [self.iri(f"mention/{_digest(node, s.article, s.sentence)}") for s in sources]
         for source, mention in zip(sources, mentions, strict=True):
-            self.add(entity, _DERIVED, self.iris[source.article])
+            self.add(entity, _DERIVED, self.articles[source.article])
             self.add(entity, _ENTITY["mention"], mention)
         for source, mention in zip(sources, mentions, strict=True):
             self.add(mention, _TYPE, _ENTITY["mention_class"])
@@ -284,6 +317,7 @@ class _Lines:
         role = data.get("role") or ""
         path = f"membership/{_digest(head, role, tail)}"
         membership = self.iri(path)
+        self.begin(membership)
         self.add(membership, _TYPE, _POST["class"])
         self.add(membership, _POST["member"], self.iri(head))
         self.add(membership, _POST["organization"], self.iri(tail))
@@ -307,16 +341,19 @@ class _Lines:
             self.add(interval, _TIME[end], self.instants[iso])
 
     def instant(self, iso: str, iri: str) -> None:
+        self.begin(iri)
         self.add(iri, _TYPE, _TIME["instant"])
         self.add(iri, _TIME["date"], _date(iso))
 
     def role(self, role: str, iri: str) -> None:
+        self.begin(iri)
         self.add(iri, _TYPE, _POST["role_class"])
         self.add(iri, _LABEL, self.zh(role))
 
     def statement(self, head: str, tail: str, data: dict) -> None:
         """The reified statement of a binary relation, with its provenance."""
         statement = self.iri(f"statement/{_digest(data['kind'], head, tail)}")
+        self.begin(statement)
         self.add(statement, _TYPE, _STATEMENT["class"])
         self.add(statement, _STATEMENT["subject"], self.iri(head))
         self.add(statement, _STATEMENT["predicate"], _STATEMENT[data["kind"]])
@@ -326,10 +363,11 @@ class _Lines:
         self.provenance(statement, data.get("sources", ()), data.get("reference"))
 
 
-def to_ntriples(graph: nx.MultiDiGraph) -> bytes:
+def write_ntriples(graph: nx.MultiDiGraph, stream: TextIO) -> None:
     """The RDF of a graph built by ``kg.graph.build_graph``, the ontology included, as
-    N-Triples in a fixed order: the same graph always gives the same bytes."""
-    out = _Lines()
+    N-Triples in a fixed order, written to ``stream`` a subject at a time: the same graph
+    always gives the same text."""
+    out = _Lines(stream)
     out.ontology()
     for node, data in graph.nodes(data=True):
         if data["kind"] == "article":
@@ -348,13 +386,30 @@ def to_ntriples(graph: nx.MultiDiGraph) -> bytes:
     for head, tail, data in edges:
         if data["kind"] != "holds_role":
             out.statement(head, tail, data)
-    return "".join(out.lines).encode("utf-8")
+    out.flush()
+
+
+def to_ntriples(graph: nx.MultiDiGraph) -> bytes:
+    """The graph's N-Triples (``write_ntriples``) as UTF-8 bytes."""
+    text = io.StringIO()
+    write_ntriples(graph, text)
+    return text.getvalue().encode("utf-8")
 
 
 def ntriples_to_turtle(ntriples: bytes) -> bytes:
     """N-Triples -> Turtle with every contract prefix declared, the triples in their order."""
     return ox.serialize(
         ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES),
+        format=ox.RdfFormat.TURTLE,
+        prefixes=PREFIXES,
+    )
+
+
+def convert_ntriples_file(ntriples: Path, turtle: Path) -> None:
+    """``ntriples_to_turtle`` from file to file, streamed: the triples are never all in memory."""
+    ox.serialize(
+        ox.parse(path=ntriples, format=ox.RdfFormat.N_TRIPLES),
+        turtle,
         format=ox.RdfFormat.TURTLE,
         prefixes=PREFIXES,
     )
