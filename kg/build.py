@@ -223,33 +223,34 @@ def _read_pages(
 
 @dataclass
 class _Reading:
-    """What reading the pages gave, in the order of the pages."""
+    """What reading the pages gave, in the order of the pages, but for what each article says:
+    that goes straight to resolution, a page at a time."""
 
-    results: list[PageResult] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    dates: dict[str, str | None] = field(default_factory=dict)
+    """Article id -> its ISO date."""
     keys: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     read: int = 0
     """Pages read now, not taken from the cache."""
 
-
-def _read_all(
-    pages: list[Path], reader: PageReader, cache: BuildCache | None, engine: _Engine, progress: bool
-) -> _Reading:
-    """Read the pages, with a progress bar when ``progress``."""
-    done = _Reading()
-    bar = _Progress(len(pages), progress)
-    try:
-        for key, result, fresh in _read_pages(pages, reader, cache, engine):
-            done.read += fresh
-            bar.update(result)
-            if isinstance(result, str):
-                done.problems.append(result)
-            else:
-                done.results.append(result)
-                done.keys.append(key)
-    finally:
-        bar.close()
-    return done
+    def take(
+        self, pages: Iterable[tuple[str | None, PageResult | str, bool]], bar: _Progress
+    ) -> Iterator[tuple[list[Mention], list[Relation]]]:
+        """The mentions and relations of each article of the pages read, noting the rest."""
+        try:
+            for key, result, fresh in pages:
+                self.read += fresh
+                bar.update(result)
+                if isinstance(result, str):
+                    self.problems.append(result)
+                    continue
+                self.articles.extend(result.articles)
+                self.dates.update((a.id, a.date) for a in result.articles)
+                self.keys.append(key)
+                yield from result.extracted
+        finally:
+            bar.close()
 
 
 def _unpack(key: str | None, payload: bytes | str, cache: BuildCache | None) -> PageResult | str:
@@ -304,18 +305,21 @@ def build(
     build_cache = BuildCache(out_dir / CACHE_FOLDER, fingerprint(model, home_city))
     reader = PageReader(model, home_city, build_cache)
     where = _Engine(jobs, engine == "dask", scheduler)
-    done = _read_all(pages, reader, build_cache if use_cache else None, where, progress)
-    articles = [article for result in done.results for article in result.articles]
-    extracted = (x for result in done.results for x in result.extracted)
-    entities, facts = resolve(extracted, home_city, {a.id: a.date for a in articles})
+    done = _Reading()
+    read = _read_pages(pages, reader, build_cache if use_cache else None, where)
+    records = done.take(read, _Progress(len(pages), progress))
+    entities, facts = resolve(records, home_city, done.dates)
+    counts = Counter(e.type for e in entities), Counter(f.kind for f in facts)
+    graph = build_graph(done.articles, entities, facts)
+    del entities, facts
     out_dir.mkdir(parents=True, exist_ok=True)
-    outputs = _write_outputs(build_graph(articles, entities, facts), out_dir, html_max_nodes)
+    outputs = _write_outputs(graph, out_dir, html_max_nodes)
     if use_cache:
         build_cache.prune(done.keys)
     return BuildResult(
-        articles=len(articles),
-        entities=Counter(e.type for e in entities),
-        relations=Counter(f.kind for f in facts),
+        articles=len(done.articles),
+        entities=counts[0],
+        relations=counts[1],
         problems=problems + done.problems,
         outputs=outputs,
         pages=len(pages),

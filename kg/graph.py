@@ -34,10 +34,12 @@ def article_node(article_id: str) -> str:
     return f"article/{article_id}"
 
 
-def _sources(sources: Iterable[Source]) -> tuple[Source, ...]:
+def _sources(sources: Iterable[Source], nodes: dict[str, str]) -> tuple[Source, ...]:
+    """The sources each once, sorted, pointing to article nodes (``nodes`` holds the node ids
+    of the build's articles, so that the sources share them)."""
     return tuple(
         sorted(
-            {Source(article_node(s.article), s.sentence) for s in sources},
+            {Source(nodes.get(s.article) or article_node(s.article), s.sentence) for s in sources},
             key=lambda s: (s.article, s.sentence),
         )
     )
@@ -48,9 +50,11 @@ def build_graph(
 ) -> nx.MultiDiGraph:
     """Assemble the graph; insertion order is sorted so that outputs are byte-stable."""
     graph = nx.MultiDiGraph()
+    nodes: dict[str, str] = {}
     for article in sorted(articles, key=lambda a: (a.source, a.index)):
+        nodes[article.id] = article_node(article.id)
         graph.add_node(
-            article_node(article.id),
+            nodes[article.id],
             kind="article",
             title=article.title,
             source=article.source,
@@ -73,7 +77,7 @@ def build_graph(
             aliases=tuple(sorted(entity.aliases - {entity.name})),
             official=entity.id in officials,
             code=entity.code,
-            sources=_sources(entity.sources),
+            sources=_sources(entity.sources, nodes),
             reference=entity.reference,
             successor=entity.successor,
             successor_since=entity.successor_since,
@@ -87,7 +91,7 @@ def build_graph(
             kind=fact.kind,
             role=fact.role,
             amount_yuan=fact.amount_yuan,
-            sources=_sources(fact.sources),
+            sources=_sources(fact.sources, nodes),
             reference=fact.reference,
         )
     return graph

@@ -69,7 +69,7 @@ class Relation:
     amount_yuan: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a fact or entity was read: the article id and the evidence sentence."""
 

@@ -200,11 +200,18 @@ def resolve(
     home_city: str,
     dates: Mapping[str, str | None] | None = None,
 ) -> tuple[list[Entity], list[Fact]]:
-    """Entities and facts of a build from the mentions and relations of its articles;
-    ``dates`` maps an article id to its ISO date (an article missing is undated)."""
+    """Entities and facts of a build from the mentions and relations of its articles, taken
+    one article at a time; ``dates`` maps an article id to its ISO date (an article missing is
+    undated), read only once every article is taken: it may be filled while they are read."""
     resolver = Resolver(home_city)
     entities: dict[str, Entity] = {}
     facts: dict[tuple[str, str, str, str], Fact] = {}
+    texts: dict[str, str] = {}
+    """Each article id and sentence once: an archive's sources share them."""
+
+    def source(article: str, sentence: str) -> Source:
+        return Source(texts.setdefault(article, article), texts.setdefault(sentence, sentence))
+
     for mentions, relations in per_article:
         names = _article_names(resolver, mentions, relations)
 
@@ -216,7 +223,7 @@ def resolve(
             entity = entities.setdefault(eid, Entity(eid, mention.label, name))
             if not mention.implicit:
                 entity.aliases.add(re.sub(r"\s+", "", mention.text))
-            entity.sources.append(Source(mention.article, mention.sentence))
+            entity.sources.append(source(mention.article, mention.sentence))
             return eid
 
         for mention in mentions:
@@ -227,7 +234,7 @@ def resolve(
                 continue
             fact = Fact(relation.kind, head, tail, relation.role, relation.amount_yuan)
             fact = facts.setdefault(fact.key, fact)
-            fact.sources.append(Source(relation.head.article, relation.evidence))
+            fact.sources.append(source(relation.head.article, relation.evidence))
     split_persons(cache(resolver.region), entities, facts, dates or {})
     _add_divisions(resolver, entities, facts)
     for entity in entities.values():

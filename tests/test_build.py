@@ -44,6 +44,7 @@ def full(tmp_path_factory) -> dict[str, bytes]:
     result = build([SEEDS], out, HOME, use_cache=False)
     assert result.pages == result.pages_read == 5
     assert not (out / CACHE_FOLDER).exists()
+    assert sorted(path.name for path in out.iterdir()) == ["graph.html", "graph.store", "graph.ttl"]
     return outputs(out)
 
 

@@ -22,6 +22,7 @@ from kg.export.rdf import (
     PREFIXES,
     iri_path,
     resource,
+    to_ntriples,
     to_rdf,
     write_turtle,
 )
@@ -373,3 +374,23 @@ def test_places_carry_their_division_code():
     place = Entity("place/东昌府区", "PLACE", "东昌府区", set(), [S_UNDATED], code="371502")
     rdf = to_rdf(build_graph([UNDATED], [place], []))
     assert (resource("place/东昌府区"), KG.divisionCode, Literal("371502")) in rdf
+
+
+def test_each_line_once_though_lines_are_written_a_subject_at_a_time():
+    """A sentence read twice for one entity, and a data set that several subjects derive from,
+    give their lines once: repeats are dropped within a subject and for the data sets."""
+    data = Dataset("gb2260", "GB/T 2260 行政区划", "1.5.31")
+    town = Entity("place/侯营镇", "PLACE", "侯营镇", set(), [S_UNDATED, S_UNDATED, S_DATED])
+    county = Entity("place/东昌府区", "PLACE", "东昌府区", reference=data)
+    city = Entity("place/聊城市", "PLACE", "聊城市", reference=data)
+    facts = [
+        Fact("part_of", town.id, county.id, sources=[S_UNDATED, S_UNDATED], reference=data),
+        Fact("part_of", county.id, city.id, reference=data),
+    ]
+    lines = to_ntriples(build_graph([UNDATED, DATED], [town, county, city], facts)).splitlines()
+    assert len(lines) == len(set(lines))
+    dataset = f"<{resource('dataset/gb2260')}>"
+    assert sum(line.startswith(dataset.encode()) for line in lines) == 3
+    town_iri = f"<{resource('place/侯营镇')}>".encode()
+    derived = [line for line in lines if line.startswith(town_iri) and b"wasDerivedFrom" in line]
+    assert len(derived) == 2
