@@ -10,9 +10,18 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
+import kg.query
 from kg.export.rdf import to_ntriples, write_turtle
 from kg.graph import build_graph
-from kg.query import QueryError, is_update, run_query, store_path, write_store
+from kg.query import (
+    QueryError,
+    install_store,
+    is_update,
+    prepare_store,
+    run_query,
+    store_path,
+    write_store,
+)
 from kg.records import Article, Entity, Fact, Source
 
 ARTICLE = Article("000_3b686d864aefadfd.txt", 4, "我市举办庆祝第25个中国记者节活动", "…", 0, 500)
@@ -190,3 +199,20 @@ def test_a_new_store_replaces_the_old_one(graph_path, tmp_path):
         write_store(path, to_ntriples(graph))
     assert "赵六" in run_query(path, "SELECT ?n WHERE { ?p rdfs:label ?n }")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.store", "graph.ttl"]
+
+
+def test_a_store_loaded_from_a_file_a_chunk_at_a_time_holds_every_triple(
+    graph_path, tmp_path, monkeypatch
+):
+    """A build loads the store from its N-Triples file a few lines at a time."""
+    path = tmp_path / "graph.ttl"
+    shutil.copy(graph_path, path)
+    ntriples = tmp_path / "graph.nt"
+    ntriples.write_bytes(ox.serialize(ox.parse(path=graph_path), format=ox.RdfFormat.N_TRIPLES))
+    monkeypatch.setattr(kg.query, "STORE_CHUNK_LINES", 7)
+    lines = len(ntriples.read_bytes().splitlines())
+    assert lines > 7 * 10
+    install_store(prepare_store(path, ntriples), path)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert run_query(path, count).splitlines()[2] == str(lines)
+    assert "柳庆发" in run_query(path, WHO_HOLDS_WHAT)
