@@ -17,7 +17,7 @@ process tree, sampled: bench_build.run_build) is recorded:
 
 Results go to bench/results/memory.json (quoted in README.md):
 
-    python bench/bench_memory.py [--before ../main] [--skip-20m]
+    python bench/bench_memory.py [--before ../main] [--after .] [--skip-20m]
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=SHARED / "corpora")
     parser.add_argument("--before", type=Path, default=ROOT.parents[1] / "main")
+    parser.add_argument("--after", type=Path, default=ROOT, help="the code after (this one)")
     parser.add_argument("--work", type=Path, default=None, help="folder for the archives")
     parser.add_argument("--output", type=Path, default=RESULTS / "memory.json")
     parser.add_argument("--skip-20m", action="store_true")
@@ -152,8 +153,9 @@ def main(argv: list[str] | None = None) -> None:
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
         "chars": sizes,
+        "code": {"before": str(args.before.resolve()), "after": str(args.after.resolve())},
         "before": measure(args.before.resolve(), archives, work, big),
-        "after": measure(ROOT, archives, work, big),
+        "after": measure(args.after.resolve(), archives, work, big),
     }
     for code in ("before", "after"):
         peaks = {size: run["peak_pss_mb"] for size, run in results[code].items()}
