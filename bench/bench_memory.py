@@ -15,6 +15,7 @@ process tree, sampled: bench_build.run_build) is recorded:
   an archive of 20 M characters; reading is per page and does not grow. The text is the
   month's: entities repeat, their sources, articles and mentions grow eleven-fold.
 
+The outputs (graph.ttl, graph.html) of the code before and after are compared byte for byte.
 Results go to bench/results/memory.json (quoted in README.md):
 
     python bench/bench_memory.py [--before ../main] [--after .] [--skip-20m]
@@ -23,6 +24,7 @@ Results go to bench/results/memory.json (quoted in README.md):
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import pickle
@@ -39,6 +41,7 @@ from bench_build import RESULTS, ROOT, SHARED, machine, run_build, write_archive
 SMALL_CHARS = 500_000
 COPY_YEARS = range(1998, 2039, 4)
 """The years of the 20 M archive's copies of the month: every fourth, so leap days stay."""
+OUTPUTS = ("graph.ttl", "graph.html")
 HOME_CITY = "聊城市"
 """``kg build``'s default --home-city: the cache's fingerprint depends on it."""
 
@@ -136,6 +139,11 @@ def measure(code: Path, archives: dict[str, Path], work: Path, big: Path | None)
     return found
 
 
+def same_outputs(first: Path, second: Path) -> bool:
+    """Whether two builds wrote the same graph.ttl and graph.html."""
+    return all(filecmp.cmp(first / name, second / name, shallow=False) for name in OUTPUTS)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.fill_cache:
@@ -156,6 +164,10 @@ def main(argv: list[str] | None = None) -> None:
         "code": {"before": str(args.before.resolve()), "after": str(args.after.resolve())},
         "before": measure(args.before.resolve(), archives, work, big),
         "after": measure(args.after.resolve(), archives, work, big),
+    }
+    before, after = (f"out-{code.resolve().name}" for code in (args.before, args.after))
+    results["same_bytes"] = {
+        size: same_outputs(work / f"{before}-{size}", work / f"{after}-{size}") for size in sizes
     }
     for code in ("before", "after"):
         peaks = {size: run["peak_pss_mb"] for size, run in results[code].items()}
