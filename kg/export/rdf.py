@@ -204,10 +204,11 @@ class _Lines:
     interval with it), per role, per date instant and per statement, in the graph's order
     (instants by date).
 
-    The lines go to ``out`` a subject at a time: a line repeats only within the lines of its
-    subject (a mention's article and sentence read twice, a post's date), so only those are
-    held to drop repeats, and the lines of a data set, which many subjects cite. The recent
-    IRIs and @zh literals are kept to be made once."""
+    The lines go to ``out`` a subject at a time (a mention is a subject of its own, so that an
+    entity read in thousands of sentences is not held whole): a line repeats only within the
+    lines of its subject (an entity's article read in two sentences, a post's date), so only
+    those are held to drop repeats, and the lines of a data set, which many subjects cite.
+    The recent IRIs and @zh literals are kept to be made once."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
@@ -303,6 +304,7 @@ class _Lines:
             self.add(entity, _DERIVED, self.articles[source.article])
             self.add(entity, _ENTITY["mention"], mention)
         for source, mention in zip(sources, mentions, strict=True):
+            self.begin(mention)
             self.add(mention, _TYPE, _ENTITY["mention_class"])
             self.provenance(mention, [source])
 
