@@ -195,6 +195,28 @@ def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
                 names[(label, surface)] = core[0]
 
 
+class _Sources:
+    """Where entities and facts were read: each (article, sentence) once per entity or fact,
+    and each article id and sentence string once for the archive, shared by the sources."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.seen: set[tuple[object, str, str]] = set()
+        """(owner, article, sentence) of the sources of the current article."""
+
+    def next_article(self) -> None:
+        """Sources of the next article follow: the repeats of one article's are dropped."""
+        self.seen.clear()
+
+    def add(self, owner: object, sources: list[Source], article: str, sentence: str) -> None:
+        """Append the source to ``sources``, those of ``owner``, unless it is already there."""
+        if (owner, article, sentence) in self.seen:
+            return
+        self.seen.add((owner, article, sentence))
+        shared = self.texts.setdefault
+        sources.append(Source(shared(article, article), shared(sentence, sentence)))
+
+
 def resolve(
     per_article: Iterable[tuple[list[Mention], list[Relation]]],
     home_city: str,
@@ -206,14 +228,10 @@ def resolve(
     resolver = Resolver(home_city)
     entities: dict[str, Entity] = {}
     facts: dict[tuple[str, str, str, str], Fact] = {}
-    texts: dict[str, str] = {}
-    """Each article id and sentence once: an archive's sources share them."""
-
-    def source(article: str, sentence: str) -> Source:
-        return Source(texts.setdefault(article, article), texts.setdefault(sentence, sentence))
-
+    sources = _Sources()
     for mentions, relations in per_article:
         names = _article_names(resolver, mentions, relations)
+        sources.next_article()
 
         def node(mention: Mention, names: dict = names) -> str | None:
             name = names.get((mention.label, _key(mention)))
@@ -223,7 +241,7 @@ def resolve(
             entity = entities.setdefault(eid, Entity(eid, mention.label, name))
             if not mention.implicit:
                 entity.aliases.add(re.sub(r"\s+", "", mention.text))
-            entity.sources.append(source(mention.article, mention.sentence))
+            sources.add(eid, entity.sources, mention.article, mention.sentence)
             return eid
 
         for mention in mentions:
@@ -234,7 +252,7 @@ def resolve(
                 continue
             fact = Fact(relation.kind, head, tail, relation.role, relation.amount_yuan)
             fact = facts.setdefault(fact.key, fact)
-            fact.sources.append(source(relation.head.article, relation.evidence))
+            sources.add(fact.key, fact.sources, relation.head.article, relation.evidence)
     split_persons(cache(resolver.region), entities, facts, dates or {})
     _add_divisions(resolver, entities, facts)
     for entity in entities.values():
