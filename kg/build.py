@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from kg.cache import CACHE_FOLDER, BuildCache, fingerprint
 from kg.export import atomic_path
-from kg.export.html import render_html
+from kg.export.html import page_pieces
 from kg.export.rdf import convert_ntriples_file, write_ntriples
 from kg.graph import build_graph
 from kg.ingest import IngestError, page_articles, page_files, read_bytes
@@ -265,8 +265,9 @@ def _unpack(key: str | None, payload: bytes | str, cache: BuildCache | None) -> 
 def _write_outputs(graph: nx.MultiDiGraph, out_dir: Path, html_max_nodes: int | None) -> list[Path]:
     """Write the N-Triples to a temporary file, a subject at a time; from it, stream the
     Turtle into a temporary file and bulk-load the query store in a thread meanwhile
-    (pyoxigraph works without the GIL); render the page; then replace each output
-    atomically, the query store last: an interrupted build leaves the previous outputs."""
+    (pyoxigraph works without the GIL); write the page a piece at a time; then replace each
+    output atomically, the query store last: an interrupted build leaves the previous
+    outputs."""
     turtle_path, page_path = out_dir / "graph.ttl", out_dir / "graph.html"
     handle, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt.tmp", dir=out_dir)
     ntriples = Path(name)
@@ -277,7 +278,8 @@ def _write_outputs(graph: nx.MultiDiGraph, out_dir: Path, html_max_nodes: int | 
             store = pool.submit(prepare_store, turtle_path, ntriples)
             with atomic_path(turtle_path) as turtle, atomic_path(page_path) as page:
                 convert_ntriples_file(ntriples, turtle)
-                page.write_bytes(render_html(graph, max_nodes=html_max_nodes).encode("utf-8"))
+                with page.open("w", encoding="utf-8", newline="") as out:
+                    out.writelines(page_pieces(graph, max_nodes=html_max_nodes))
             return [turtle_path, page_path, install_store(store.result(), turtle_path)]
     finally:
         ntriples.unlink(missing_ok=True)

@@ -21,7 +21,7 @@ import html
 import json
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -30,7 +30,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export import write_atomic
+from kg.export import atomic_path
 from kg.export.layout import layout
 from kg.graph import entity_nodes
 from kg.records import ENTITY_TYPES, RELATION_TYPES, Source, Tenure
@@ -88,15 +88,23 @@ SECTION_ORDER = list(dict.fromkeys(SECTIONS.values()))
 BIG_GRAPH_EDGES = 2000
 """Above this many edges the page hides edges while the view is dragged or zoomed."""
 
+JSON_SPLIT_DEPTH = 2
+"""The page's JSON is made a node, an edge or a table row at a time (``page_pieces``)."""
+
 _VIS_JS = "templates/lib/vis-9.1.2/vis-network.min.js"
-_JSON_ESCAPES = {
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "'": "\\u0027",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
+_SCRIPT_SAFE = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "'": "\\u0027",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
+"""JSON escapes so that the data cannot end its ``<script>`` block or be read as markup."""
+_DATA_MARK = "\x00kg-data\x00"
+"""Where the data goes in the page, while the page is cut in two around it."""
 _OPTIONS: dict[str, Any] = {
     "nodes": {
         "shape": "dot",
@@ -123,9 +131,10 @@ def write_html(
     title: str = "kg network",
     focus: str | None = None,
 ) -> None:
-    """Write the page as UTF-8, atomically (temp file in the same folder, then os.replace)."""
-    page = render_html(graph, max_nodes=max_nodes, title=title, focus=focus)
-    write_atomic(path, page.encode("utf-8"))
+    """Write the page as UTF-8, atomically (temp file in the same folder, then os.replace),
+    a piece at a time (``page_pieces``)."""
+    with atomic_path(path) as temp, temp.open("w", encoding="utf-8", newline="") as out:
+        out.writelines(page_pieces(graph, max_nodes=max_nodes, title=title, focus=focus))
 
 
 def render_html(
@@ -135,7 +144,19 @@ def render_html(
     title: str = "kg network",
     focus: str | None = None,
 ) -> str:
-    """The page as a string.
+    """The page as a string (``page_pieces`` joined)."""
+    return "".join(page_pieces(graph, max_nodes=max_nodes, title=title, focus=focus))
+
+
+def page_pieces(
+    graph: nx.MultiDiGraph,
+    *,
+    max_nodes: int | None = None,
+    title: str = "kg network",
+    focus: str | None = None,
+) -> Iterator[str]:
+    """The page in pieces, the data's JSON a node or a table row at a time, so that a big
+    page is written without its whole text in memory.
 
     ``max_nodes`` keeps only the most connected entities (the nearest to ``focus`` first, when
     given); ``focus`` is an entity id the page selects when it opens.
@@ -143,14 +164,24 @@ def render_html(
     every = entity_nodes(graph)
     shown = _kept_nodes(graph, every, max_nodes, focus)
     data = _page_data(graph, shown, focus)
-    return _template().substitute(
-        title=html.escape(title),
-        note=_note(len(shown), len(every), None if focus is None else graph.nodes[focus]["name"]),
-        type_filters=_filters("type", data["types"]),
-        kind_filters=_filters("kind", data["kinds"]),
-        data=_json_for_script(data),
-        vis_js=_vis_js(),
+    head, _, tail = (
+        _template()
+        .substitute(
+            title=html.escape(title),
+            note=_note(
+                len(shown), len(every), None if focus is None else graph.nodes[focus]["name"]
+            ),
+            type_filters=_filters("type", data["types"]),
+            kind_filters=_filters("kind", data["kinds"]),
+            data=_DATA_MARK,
+            vis_js=_vis_js(),
+        )
+        .partition(_DATA_MARK)
     )
+    yield head
+    for piece in _json_pieces(data, JSON_SPLIT_DEPTH):
+        yield piece.translate(_SCRIPT_SAFE)
+    yield tail
 
 
 def _kept_nodes(
@@ -472,10 +503,20 @@ def _filters(name: str, legend: list[list[Any]]) -> str:
     )
 
 
-def _json_for_script(data: Any) -> str:
-    """Compact JSON that cannot end its ``<script>`` block or be read as markup."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.translate(str.maketrans(_JSON_ESCAPES))
+def _json_pieces(value: Any, depth: int) -> Iterator[str]:
+    """The compact JSON of ``value`` (keys sorted) in pieces: objects and arrays are split
+    into their items down to ``depth`` levels. The pieces joined are ``json.dumps``'s text."""
+    if depth == 0 or not isinstance(value, dict | list) or not value:
+        yield json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return
+    is_object = isinstance(value, dict)
+    items = sorted(value.items()) if is_object else enumerate(value)
+    yield "{" if is_object else "["
+    for index, (key, item) in enumerate(items):
+        separator = "," if index else ""
+        yield separator + (json.dumps(key, ensure_ascii=False) + ":" if is_object else "")
+        yield from _json_pieces(item, depth - 1)
+    yield "}" if is_object else "]"
 
 
 @lru_cache(maxsize=1)
