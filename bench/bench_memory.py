@@ -149,7 +149,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.fill_cache:
         fill_cache(*args.fill_cache)
         return
-    work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-memory-"))
+    work = (args.work or Path(tempfile.mkdtemp(prefix="kg-bench-memory-"))).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    args.before, args.after, args.output = (
+        path.resolve() for path in (args.before, args.after, args.output)
+    )
+    os.chdir(work)  # ``python -c`` puts the working folder first on the path: not a kg there
     pages = write_archive(args.corpora, work / "1.9M")
     first_pages(pages, work / "0.5M", SMALL_CHARS)
     archives = {size: work / size for size in ("0.5M", "1.9M")}

@@ -5,7 +5,9 @@ runs in a pool of worker processes (``jobs``), or as Dask tasks (``kg.engine``),
 is kept in the build cache (``kg.cache``), so that a rebuild reads only new or changed pages.
 Results are combined in the order of the pages, so the outputs are the same bytes whatever
 ``jobs``, the engine and the cache.
-Entity resolution, the graph and the exports then run over all pages.
+What each article says goes to entity resolution as its page is read (no list of every page's
+records); the graph of the whole archive is then written out a subject or a piece at a time
+through a temporary N-Triples file (the Turtle, the query store) and the page.
 """
 
 from __future__ import annotations
