@@ -12,7 +12,7 @@ import pytest
 
 import kg.export
 from kg.export import html as export_html
-from kg.export.html import EDGE_COLOURS, TYPE_COLOURS, render_html, write_html
+from kg.export.html import EDGE_COLOURS, TYPE_COLOURS, _json_pieces, render_html, write_html
 from kg.records import Source
 
 ARTICLE = "article/000_3b686d864aefadfd.txt#4"
@@ -514,3 +514,17 @@ def test_failed_write_keeps_old_file_and_removes_temp(
 def test_empty_graph_renders() -> None:
     data = page_data(render_html(nx.MultiDiGraph()))
     assert data["nodes"] == [] and data["edges"] == []
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, 3])
+def test_the_json_made_in_pieces_is_the_json_made_whole(depth):
+    """The page's data is written a piece at a time; joined, the pieces are json.dumps's text."""
+    data = {
+        "sentences": [LI_SENTENCE, YUNHAI_SENTENCE, EVIL_SENTENCE],
+        "info": {"person/李长萍": {"names": ["李长萍"], "sources": [[0, 1]]}, "gov/空": {}},
+        "edges": [],
+        "focus": None,
+        "options": {"physics": False, "scaling": {"min": 8}},
+    }
+    whole = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert "".join(_json_pieces(data, depth)) == whole
