@@ -315,7 +315,7 @@ def build(
     entities, facts = resolve(records, home_city, done.dates)
     counts = Counter(e.type for e in entities), Counter(f.kind for f in facts)
     graph = build_graph(done.articles, entities, facts)
-    del entities, facts
+    del entities, facts  # the graph holds what the exports need: their memory is reused
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs = _write_outputs(graph, out_dir, html_max_nodes)
     if use_cache:
