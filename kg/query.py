@@ -96,7 +96,7 @@ def write_store(graph_path: Path, ntriples: bytes) -> Path:
     return install_store(prepare_store(graph_path, ntriples), graph_path)
 
 
-def _open_store(graph_path: Path) -> ox.Store | None:
+def open_store(graph_path: Path) -> ox.Store | None:
     """The on-disk store of the Turtle file when it was made from this very file, else None."""
     folder = store_path(graph_path)
     try:
@@ -111,7 +111,7 @@ def _open_store(graph_path: Path) -> ox.Store | None:
 def load_store(graph_path: Path) -> ox.Store:
     """The store of the Turtle file: the on-disk one a build wrote beside it while it matches
     the file, else the file loaded into memory; QueryError names the file if it cannot."""
-    store = _open_store(graph_path)
+    store = open_store(graph_path)
     if store is not None:
         return store
     store = ox.Store()
@@ -124,7 +124,8 @@ def load_store(graph_path: Path) -> ox.Store:
     return store
 
 
-def _execute(store: ox.Store, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+def execute(store: ox.Store, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run the query with the contract prefixes; QueryError (one line) if it cannot run."""
     try:
         return store.query(query, prefixes=PREFIXES)
     except SyntaxError as error:
@@ -208,4 +209,4 @@ def run_query(graph_path: Path, query: str, fmt: str = "table") -> str:
         raise QueryError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     if is_update(query):
         raise QueryError("kg query is read-only: update queries are not allowed")
-    return _render(_execute(load_store(graph_path), query), fmt)
+    return _render(execute(load_store(graph_path), query), fmt)
