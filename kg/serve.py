@@ -15,6 +15,7 @@ which is safe for concurrent reads and runs queries without holding the GIL.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +23,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import waitress
 from webob import Request, Response
-from webob.acceptparse import AcceptValidHeader
+from webob.acceptparse import Accept
 
 from kg.export.rdf import PREFIXES
-from kg.query import QueryError, execute, is_update, load_store, open_store
+from kg.query import QueryError, execute, is_update, load_store, one_line, open_store
 
 SPARQL_PATH = "/sparql"
 PAGE_PATHS = ("/", "/graph.html")
@@ -105,7 +106,7 @@ def _query_text(request: Request) -> str:
     return queries[0]
 
 
-def _negotiate(accept: AcceptValidHeader, offers: Iterable[str]) -> str:
+def _negotiate(accept: Accept, offers: Iterable[str]) -> str:
     """The offered media type the Accept header prefers; ProtocolError 406 if none fits."""
     offers = list(offers)
     acceptable = accept.acceptable_offers(offers)
@@ -118,7 +119,7 @@ def _negotiate(accept: AcceptValidHeader, offers: Iterable[str]) -> str:
 
 
 def _serialize(
-    results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept: AcceptValidHeader
+    results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept: Accept
 ) -> Response:
     """The results in the W3C format the client accepts, written by pyoxigraph."""
     if isinstance(results, ox.QueryTriples):
@@ -175,7 +176,7 @@ class Endpoint:
         except UnicodeDecodeError:
             return _text(400, "the query is not UTF-8")
         except (OSError, ValueError) as error:
-            return _text(500, f"query failed: {' '.join(str(error).split())}")
+            return _text(500, f"query failed: {one_line(error)}")
 
 
 def open_build(folder: Path) -> tuple[Endpoint, str]:
@@ -199,7 +200,10 @@ def open_build(folder: Path) -> tuple[Endpoint, str]:
 
 def make_server(app: Endpoint, host: str, port: int, threads: int):
     """A waitress server listening on host:port (port 0: any free port), not yet serving;
-    ServeError when the address cannot be listened on (in use, unknown host)."""
+    ServeError when the address cannot be listened on (in use, unknown host). Waitress's
+    warning for each request that waits for a free thread is silenced: under load it would
+    print a line per request."""
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         return waitress.create_server(
             app, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES
