@@ -291,3 +291,9 @@ def test_without_its_store_a_build_is_served_from_graph_ttl(built, tmp_path):
     app, source = open_build(tmp_path)
     assert "memory" in source and app.page is None
     assert open_build(built)[1] == "graph.store/"
+
+
+def test_help_has_an_example():
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output and "--port" in result.output
