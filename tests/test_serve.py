@@ -286,11 +286,17 @@ def test_a_port_in_use_is_a_one_line_error(built):
     assert result.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
+def test_the_store_of_a_build_is_opened_read_only(built):
+    app, source = open_build(built)
+    assert source == "graph.store/"
+    with pytest.raises(RuntimeError, match="read-write"):
+        app.store.update("INSERT DATA { <http://example.org/a> <http://example.org/b> 1 }")
+
+
 def test_without_its_store_a_build_is_served_from_graph_ttl(built, tmp_path):
     shutil.copy(built / "graph.ttl", tmp_path / "graph.ttl")
     app, source = open_build(tmp_path)
     assert "memory" in source and app.page is None
-    assert open_build(built)[1] == "graph.store/"
 
 
 def test_help_has_an_example():
