@@ -14,6 +14,8 @@ from kg.export import HTML_MAX_NODES
 from kg.records import ENTITY_TYPES, RELATION_TYPES
 
 EXIT_SKIPPED = 1
+THREADS = "Requests kg serve answers at once (they share the store); others wait in line."
+"""The help of ``kg serve --threads``."""
 
 model_option = click.option(
     "--model",
@@ -276,6 +278,40 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, before: datetime |
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
     click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), default=4, show_default=True, help=THREADS)
+def serve(folder: Path, host: str, port: int, threads: int) -> None:
+    """Serve the graph of a build (the FOLDER of kg build -o) read-only over the SPARQL 1.1
+    Protocol at /sparql, and its graph.html at /, until Ctrl-C.
+
+    Queries come by GET (?query=) or POST (a form, or an application/sparql-query body);
+    results in the format of the Accept header (SPARQL JSON by default, XML, CSV, TSV;
+    Turtle, N-Triples, RDF/XML or JSON-LD for CONSTRUCT). The prefixes of kg query need no
+    PREFIX lines. Updates are refused.
+
+    \b
+    Example:
+      kg serve outputs/ --port 8000
+      curl -H 'Accept: text/csv' http://127.0.0.1:8000/sparql \\
+        --data-urlencode 'query=SELECT (COUNT(?m) AS ?n) WHERE { ?m a org:Membership }'
+    """
+    from kg.serve import ServeError, make_server, open_build
+
+    try:
+        endpoint, source = open_build(folder)
+        server = make_server(endpoint, host, port, threads)
+    except ServeError as error:
+        raise click.ClickException(str(error)) from None
+    address = f"http://{host}:{port}"
+    click.echo(f"serving {folder} ({source}), read-only")
+    click.echo(f"SPARQL endpoint: {address}/sparql  page: {address}/  (Ctrl-C stops)")
+    server.run()
+    click.echo("stopped")
 
 
 @main.command()

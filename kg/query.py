@@ -46,7 +46,7 @@ class QueryError(Exception):
     """A query that cannot run; the message is one line, fit for the terminal."""
 
 
-def _one_line(message: object) -> str:
+def one_line(message: object) -> str:
     """Collapse white space and cut very long messages (pyoxigraph lists expected tokens)."""
     text = " ".join(str(message).split())
     return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
@@ -113,7 +113,7 @@ def write_store(graph_path: Path, ntriples: bytes) -> Path:
     return install_store(prepare_store(graph_path, ntriples), graph_path)
 
 
-def _open_store(graph_path: Path) -> ox.Store | None:
+def open_store(graph_path: Path) -> ox.Store | None:
     """The on-disk store of the Turtle file when it was made from this very file, else None."""
     folder = store_path(graph_path)
     try:
@@ -128,7 +128,7 @@ def _open_store(graph_path: Path) -> ox.Store | None:
 def load_store(graph_path: Path) -> ox.Store:
     """The store of the Turtle file: the on-disk one a build wrote beside it while it matches
     the file, else the file loaded into memory; QueryError names the file if it cannot."""
-    store = _open_store(graph_path)
+    store = open_store(graph_path)
     if store is not None:
         return store
     store = ox.Store()
@@ -137,7 +137,7 @@ def load_store(graph_path: Path) -> ox.Store:
     except FileNotFoundError as error:
         raise QueryError(f"graph file not found: {graph_path}") from error
     except (OSError, SyntaxError, ValueError) as error:
-        raise QueryError(f"cannot read graph file {graph_path}: {_one_line(error)}") from error
+        raise QueryError(f"cannot read graph file {graph_path}: {one_line(error)}") from error
     return store
 
 
@@ -146,9 +146,9 @@ def execute(store: ox.Store, query: str) -> ox.QuerySolutions | ox.QueryBoolean 
     try:
         return store.query(query, prefixes=PREFIXES)
     except SyntaxError as error:
-        raise QueryError(f"syntax error in query: {_one_line(error)}") from error
+        raise QueryError(f"syntax error in query: {one_line(error)}") from error
     except (OSError, ValueError, TypeError) as error:
-        raise QueryError(f"query failed: {_one_line(error)}") from error
+        raise QueryError(f"query failed: {one_line(error)}") from error
 
 
 def compact_iri(iri: str) -> str:
