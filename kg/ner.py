@@ -56,6 +56,17 @@ TRADE_AFTER = re.compile(r"产业|行业|企业|园区|基地|项目|等|、|和
 WEEKDAY_OR_TIME = re.compile(r"^(?:今年|去年|明年|近年|当天|目前|现在|同时)")
 
 
+Doc.set_extension("kg_text", default=None, force=True)
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, made once per Doc: spaCy rebuilds ``Doc.text`` from its tokens on every
+    call, and every stage reads it."""
+    if doc._.kg_text is None:
+        doc._.kg_text = doc.text
+    return doc._.kg_text
+
+
 def read_lexicon(name: str) -> list[str]:
     """Lines of a lexicon file, without comments and blank lines."""
     lines = (LEXICONS / name).read_text(encoding="utf-8").splitlines()
@@ -199,8 +210,9 @@ class EntityRules:
         self.lex = lexicons
 
     def __call__(self, doc: Doc) -> Doc:
-        places = self.places(doc.text)
-        found = self.find(doc.text, places)
+        text = doc_text(doc)
+        places = self.places(text)
+        found = self.find(text, places)
         place_spans = [doc.char_span(c.start, c.end, "PLACE") for c in places]
         doc.spans[PLACES_KEY] = [span for span in place_spans if span is not None]
         spans = [doc.char_span(c.start, c.end, c.label, alignment_mode="expand") for c in found]
