@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+import ahocorasick
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -92,21 +93,34 @@ class Candidate:
 
 
 class Lexicon:
-    """Leftmost-longest matching of a set of strings in a text."""
+    """Leftmost-longest matching of a set of strings in a text.
+
+    The scan is an Aho-Corasick automaton (pyahocorasick, in C): every occurrence of every
+    word in one pass, of which the longest at the leftmost start is taken, then the next
+    after its end. (The automaton's own ``iter_long`` misses matches that a longer word's
+    prefix hides: 'b' in 'ab' with the words 'b' and 'aba'.)
+    """
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = {w for w in words if w}
         self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+        self.automaton = ahocorasick.Automaton()
+        for word in self.words:
+            self.automaton.add_word(word, len(word))
+        self.automaton.make_automaton()
 
     def finditer(self, text: str) -> Iterator[tuple[int, int]]:
-        i = 0
-        while i < len(text):
-            end = self.match_at(text, i)
-            if end:
-                yield i, end
-                i = end
-            else:
-                i += 1
+        if not self.words:
+            return
+        longest: dict[int, int] = {}
+        for last, length in self.automaton.iter(text):
+            start = last + 1 - length
+            longest[start] = max(longest.get(start, 0), last + 1)
+        end = 0
+        for start in sorted(longest):
+            if start >= end:
+                end = longest[start]
+                yield start, end
 
     def match_at(self, text: str, i: int) -> int:
         """End of the longest word starting at ``i``, or 0."""
@@ -199,6 +213,12 @@ def load_lexicons(home_city: str = "") -> Lexicons:
     )
 
 
+@lru_cache(maxsize=256)
+def short_names(names: frozenset[str]) -> Lexicon:
+    """The lexicon of a set of county short names, made once: most pages look for the same."""
+    return Lexicon(names)
+
+
 def is_cjk(char: str) -> bool:
     return bool(char) and "\u3400" <= char <= "\u9fff"
 
@@ -260,8 +280,8 @@ class EntityRules:
         found += self.zones(text, found)
         written = {text[c.start : c.end] for c in found}
         shorts = {s for s, full in self.lex.county_shorts.items() if full in written}
-        shorts |= self.lex.home_county_shorts
-        found += [Candidate(s, e, "PLACE", 1) for s, e in Lexicon(shorts).finditer(text)]
+        shorts = frozenset(shorts | self.lex.home_county_shorts)
+        found += [Candidate(s, e, "PLACE", 1) for s, e in short_names(shorts).finditer(text)]
         return found
 
     def streets(self, text: str, places: list[Candidate]) -> list[Candidate]:
@@ -639,8 +659,10 @@ def lead_in(lead_words: Lexicon, name: str, at: int) -> int:
 
 
 STREET = re.compile(
-    rf"[{CJK}]+?(?:大街|大道|街|路)(?=[0-9]+号|与[{CJK}]{{1,6}}?(?:大街|大道|街|路)|交叉)"
+    rf"(?<=[{CJK}])(?:大街|大道|街|路)(?=[0-9]+号|与[{CJK}]{{1,6}}?(?:大街|大道|街|路)|交叉)"
 )
+"""The end of a street's name (the name is read back from it): a lookbehind, not a name
+matched from its first character, which took time quadratic in a run of CJK characters."""
 ZONE = re.compile("经济技术开发区|高新技术产业开发区|经济开发区|高新区|经开区|开发区|保税区")
 HOUSE_NUMBER = re.compile(r"[0-9]+号")
 """An address's house number: a name found by its ending starts after it (15号山东XX公司)."""
