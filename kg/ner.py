@@ -9,6 +9,7 @@ follows a title). Rules add what the model did not tag; they never override it.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-import kg.features  # noqa: F401  (registers what a trained pipeline's config names)
+from kg.features import keep_freed_memory  # also registers what a pipeline's config names
 from kg.gazetteer import Division, gazetteer
 
 LEXICONS = Path(__file__).parent / "lexicons"
@@ -159,7 +160,8 @@ class Lexicons:
     weak_project_suffixes: frozenset[str]
     project_kinds: Lexicon
     department: re.Pattern[str]
-    county_shorts: dict[str, str]
+    shorts_of_county: dict[str, frozenset[str]]
+    """County full name -> its short names."""
     home_county_shorts: frozenset[str]
     weak_org_suffixes: frozenset[str]
 
@@ -208,9 +210,17 @@ def load_lexicons(home_city: str = "") -> Lexicons:
         project_suffixes=Lexicon(p.lstrip("*") for p in projects),
         weak_project_suffixes=frozenset(p[1:] for p in projects if p.startswith("*")),
         department=department,
-        county_shorts=county_shorts,
+        shorts_of_county=inverse(county_shorts),
         home_county_shorts=frozenset(home_counties),
     )
+
+
+def inverse(mapping: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Value -> the keys that map to it."""
+    keys: dict[str, set[str]] = {}
+    for key, value in mapping.items():
+        keys.setdefault(value, set()).add(key)
+    return {value: frozenset(found) for value, found in keys.items()}
 
 
 @lru_cache(maxsize=256)
@@ -279,8 +289,10 @@ class EntityRules:
         found += self.streets(text, found)
         found += self.zones(text, found)
         written = {text[c.start : c.end] for c in found}
-        shorts = {s for s, full in self.lex.county_shorts.items() if full in written}
-        shorts = frozenset(shorts | self.lex.home_county_shorts)
+        counties = self.lex.shorts_of_county
+        shorts = self.lex.home_county_shorts.union(
+            *(counties[name] for name in written if name in counties)
+        )
         found += [Candidate(s, e, "PLACE", 1) for s, e in short_names(shorts).finditer(text)]
         return found
 
@@ -754,14 +766,19 @@ def make_entity_rules(nlp: Language, name: str, home_city: str) -> EntityRules:
 
 def load_pipeline(model: Path | None = None, home_city: str = "") -> Language:
     """The NER pipeline: the rules, then the trained model (when there is one) filling in
-    the entities they leave; the model keeps the rules' entities as they are.
+    the entities they leave; the model keeps the rules' entities as they are. The pipeline
+    and the division data (half a million objects) live as long as the process: they are
+    left out of the garbage collector's scans (``gc.freeze``).
 
     The rules go first because on local news their lexicons are more often right than the
     model; on text they know little of, the model finds most of the entities.
     """
     path = model or DEFAULT_MODEL
+    keep_freed_memory()
     nlp = spacy.load(path) if (path / "config.cfg").exists() else spacy.blank("zh")
-    return add_rules(nlp, home_city)
+    nlp = add_rules(nlp, home_city)
+    gc.freeze()
+    return nlp
 
 
 RULES = ("kg_entity_rules", "kg_known_places", "kg_join_titles")
