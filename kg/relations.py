@@ -116,30 +116,38 @@ MAX_SENTENCE = 500
 """Characters of a sentence at most. News sentences are shorter (seeds and dev set: under
 230); a page of one line without 。 (a table or list from a PDF) is not one sentence, and as
 one it made the evidence of each of its mentions as long as the page."""
-PIECE_BREAK = re.compile(r"[，,、：:\s]")
+PIECE_BREAK = re.compile(r"[，,：:]")
 
 
 def pieces(doc: Doc, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """``text[start:end]`` in pieces of at most :data:`MAX_SENTENCE` characters, cut after
-    the last clause break of the second half of each, else at the limit; never inside an
-    entity (the cut moves to its end)."""
+    """``text[start:end]`` in pieces of at most :data:`MAX_SENTENCE` characters (or up to the
+    end of an entity that reaches past it), each cut in its second half (:func:`cut_at`)."""
+    if end - start <= MAX_SENTENCE:
+        yield start, end
+        return
+    ents = [(e.start_char, e.end_char) for e in doc.ents]
     while end - start > MAX_SENTENCE:
-        limit = start + MAX_SENTENCE
-        breaks = list(PIECE_BREAK.finditer(text, start + MAX_SENTENCE // 2, limit))
-        cut = breaks[-1].end() if breaks else limit
-        yield start, (start := min(end, entity_end(doc, cut)))
+        cut = min(end, cut_at(text, ents, start + MAX_SENTENCE // 2, start + MAX_SENTENCE))
+        yield start, cut
+        start = cut
     yield start, end
 
 
-def entity_end(doc: Doc, at: int) -> int:
-    """``at``, or the end of the entity that goes on at the character offset ``at``."""
-    token = doc.char_span(at, at + 1, alignment_mode="expand")
-    if token is None:
-        return at
-    i = token.start
-    while i < len(doc) and doc[i].ent_iob_ == "I":
-        i += 1
-    return doc[i].idx if i < len(doc) else len(doc_text(doc))
+def cut_at(text: str, ents: list[tuple[int, int]], low: int, high: int) -> int:
+    """Where to cut between ``low`` and ``high``: after the last comma or colon outside an
+    entity, else in the middle of the longest stretch without entities (between the rows
+    of a table), else at the end of the entity that covers it all."""
+    first = max(0, bisect_right(ents, (low, low)) - 1)
+    near = [e for e in ents[first : bisect_left(ents, (high, high))] if e[1] > low]
+    for m in reversed(list(PIECE_BREAK.finditer(text, low, high))):
+        if not any(a <= m.start() < b for a, b in near):
+            return m.end()
+    edges = [low, *(x for a, b in near for x in (max(a, low), min(b, high))), high]
+    gaps = [(b - a, a) for a, b in zip(edges[::2], edges[1::2], strict=True) if b > a]
+    if not gaps:
+        return near[-1][1]
+    width, at = max(gaps)
+    return at + width // 2
 
 
 class EntityIndex:
