@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -67,6 +67,25 @@ def doc_text(doc: Doc) -> str:
     if doc._.kg_text is None:
         doc._.kg_text = doc.text
     return doc._.kg_text
+
+
+class TextKeepingTokenizer:
+    """A pipeline's tokenizer that keeps on each Doc the text it was given (what ``Doc.text``
+    gives back: spaCy's tokenizers lose no character), so that no stage rebuilds it."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc._.kg_text = text
+        return doc
+
+    def __getattr__(self, name: str) -> object:
+        """Everything else (settings, serialisation) is the wrapped tokenizer's."""
+        if name == "tokenizer":
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
 
 
 def read_lexicon(name: str) -> list[str]:
@@ -777,6 +796,7 @@ def load_pipeline(model: Path | None = None, home_city: str = "") -> Language:
     keep_freed_memory()
     nlp = spacy.load(path) if (path / "config.cfg").exists() else spacy.blank("zh")
     nlp = add_rules(nlp, home_city)
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     gc.freeze()
     return nlp
 

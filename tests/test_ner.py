@@ -6,7 +6,7 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.ner import DEFAULT_MODEL, Lexicon, join_titles, load_pipeline, read_lexicon
+from kg.ner import DEFAULT_MODEL, Lexicon, doc_text, join_titles, load_pipeline, read_lexicon
 from kg.records import NER_LABELS
 
 
@@ -236,3 +236,9 @@ def test_lexicon_finds_titles_leftmost_longest_in_a_chain():
     titles = Lexicon(read_lexicon("titles.txt"))
     text = "市委常委、宣传部部长、统战部部长柳庆发出席"
     assert [text[s:e] for s, e in titles.finditer(text)] == ["常委", "部长", "部长"]
+
+
+def test_the_text_kept_on_a_doc_is_the_text_spacy_rebuilds(nlp):
+    text = "  本报讯(记者 林晨 黄振)\n\n11月8日 , 副市长王刚出席。 \u3000"
+    doc = nlp(text)
+    assert doc_text(doc) == doc.text == text
