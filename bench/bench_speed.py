@@ -104,11 +104,12 @@ def long_lines(pages: Path, chars: int, work: Path) -> dict[str, Path]:
 
 
 def child_cpu(command: list[str], pythonpath: Path) -> dict[str, float]:
-    """Run ``command`` in a fresh process: its CPU seconds (user and system) and wall time."""
+    """Run ``command`` in a fresh process in the folder ``pythonpath`` (``python -c`` puts the
+    current folder before PYTHONPATH): its CPU seconds (user and system) and wall time."""
     env = {**os.environ, "PYTHONPATH": str(pythonpath)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, env=env, cwd=pythonpath, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
