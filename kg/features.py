@@ -188,7 +188,11 @@ def keep_freed_memory() -> None:
     """Let glibc's malloc keep freed memory for the next arrays instead of giving it back to
     the system at once: the model's layers allocate and free arrays of megabytes for every
     page, each faulted in again page by page (a third of the tok2vec's time went to the
-    kernel). Does nothing where the C library is not glibc."""
+    kernel). Arrays larger than that (a page of one long line) are not given huge pages
+    either (numpy's ``NUMPY_MADVISE_HUGEPAGE=0``): zeroing them took the kernel twice the
+    tok2vec's own time. The malloc part does nothing where the C library is not glibc."""
+    arrays = getattr(numpy, "_core", None) or numpy.core  # numpy 2 renamed numpy.core
+    arrays.multiarray._set_madvise_hugepage(False)
     try:
         mallopt = ctypes.CDLL("libc.so.6").mallopt
     except (OSError, AttributeError):
