@@ -21,6 +21,7 @@ Registered names: architecture ``kg.CharBigramEmbed.v1``, component
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Callable, Iterator
 
 import numpy
@@ -173,3 +174,28 @@ def use_ops(name: str = "numpy_gemm") -> Callable[[type[Language]], type[Languag
         return lang_class
 
     return set_ops
+
+
+M_TRIM_THRESHOLD = -1
+M_MMAP_THRESHOLD = -3
+"""glibc's ``mallopt`` parameters (malloc.h)."""
+MMAP_THRESHOLD = 32 * 1024**2
+"""Blocks up to this size come from the heap (glibc's largest setting)."""
+TRIM_THRESHOLD = 512 * 1024**2
+
+
+def keep_freed_memory() -> None:
+    """Let glibc's malloc keep freed memory for the next arrays instead of giving it back to
+    the system at once: the model's layers allocate and free arrays of megabytes for every
+    page, each faulted in again page by page (a third of the tok2vec's time went to the
+    kernel). Arrays larger than that (a page of one long line) are not given huge pages
+    either (numpy's ``NUMPY_MADVISE_HUGEPAGE=0``): zeroing them took the kernel twice the
+    tok2vec's own time. The malloc part does nothing where the C library is not glibc."""
+    arrays = getattr(numpy, "_core", None) or numpy.core  # numpy 2 renamed numpy.core
+    arrays.multiarray._set_madvise_hugepage(False)
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)

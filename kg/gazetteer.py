@@ -95,14 +95,19 @@ class Gazetteer:
         self._read(lines)
 
     def _read(self, lines: list[str]) -> None:
+        """Build the tree from the data's lines (one tab of indent per level). Villages, nine
+        lines in ten, go to their town's list as they come, the town looked up once."""
         path: list[Division] = []
+        villages: list[str] = []
         for line in lines:
+            if line.startswith("\t\t\t\t"):
+                name = line[4:].split("\t", 1)[0]
+                if name:
+                    villages.append(name)
+                continue
             depth = len(line) - len(line.lstrip("\t"))
             fields = line.strip("\t").split("\t")
             if not fields[0]:
-                continue
-            if depth == 4:
-                self._villages[path[3]].append(fields[0])
                 continue
             parent = path[depth - 1] if depth else None
             if depth == 1 and parent is not None and fields[0] == parent.name:
@@ -116,6 +121,8 @@ class Gazetteer:
             )
             del path[depth:]
             path.append(division)
+            if depth == 3:
+                villages = self._villages[division]
             self.by_name[division.name].append(division)
             if division.short and division.short != division.name:
                 self.by_short[division.short].append(division)

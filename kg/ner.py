@@ -9,18 +9,20 @@ follows a title). Rules add what the model did not tag; they never override it.
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+import ahocorasick
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-import kg.features  # noqa: F401  (registers what a trained pipeline's config names)
+from kg.features import keep_freed_memory  # also registers what a pipeline's config names
 from kg.gazetteer import Division, gazetteer
 
 LEXICONS = Path(__file__).parent / "lexicons"
@@ -56,6 +58,36 @@ TRADE_AFTER = re.compile(r"产业|行业|企业|园区|基地|项目|等|、|和
 WEEKDAY_OR_TIME = re.compile(r"^(?:今年|去年|明年|近年|当天|目前|现在|同时)")
 
 
+Doc.set_extension("kg_text", default=None, force=True)
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, made once per Doc: spaCy rebuilds ``Doc.text`` from its tokens on every
+    call, and every stage reads it."""
+    if doc._.kg_text is None:
+        doc._.kg_text = doc.text
+    return doc._.kg_text
+
+
+class TextKeepingTokenizer:
+    """A pipeline's tokenizer that keeps on each Doc the text it was given (what ``Doc.text``
+    gives back: spaCy's tokenizers lose no character), so that no stage rebuilds it."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc._.kg_text = text
+        return doc
+
+    def __getattr__(self, name: str) -> object:
+        """Everything else (settings, serialisation) is the wrapped tokenizer's."""
+        if name == "tokenizer":
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
+
+
 def read_lexicon(name: str) -> list[str]:
     """Lines of a lexicon file, without comments and blank lines."""
     lines = (LEXICONS / name).read_text(encoding="utf-8").splitlines()
@@ -81,21 +113,34 @@ class Candidate:
 
 
 class Lexicon:
-    """Leftmost-longest matching of a set of strings in a text."""
+    """Leftmost-longest matching of a set of strings in a text.
+
+    The scan is an Aho-Corasick automaton (pyahocorasick, in C): every occurrence of every
+    word in one pass, of which the longest at the leftmost start is taken, then the next
+    after its end. (The automaton's own ``iter_long`` misses matches that a longer word's
+    prefix hides: 'b' in 'ab' with the words 'b' and 'aba'.)
+    """
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = {w for w in words if w}
         self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+        self.automaton = ahocorasick.Automaton()
+        for word in self.words:
+            self.automaton.add_word(word, len(word))
+        self.automaton.make_automaton()
 
     def finditer(self, text: str) -> Iterator[tuple[int, int]]:
-        i = 0
-        while i < len(text):
-            end = self.match_at(text, i)
-            if end:
-                yield i, end
-                i = end
-            else:
-                i += 1
+        if not self.words:
+            return
+        longest: dict[int, int] = {}
+        for last, length in self.automaton.iter(text):
+            start = last + 1 - length
+            longest[start] = max(longest.get(start, 0), last + 1)
+        end = 0
+        for start in sorted(longest):
+            if start >= end:
+                end = longest[start]
+                yield start, end
 
     def match_at(self, text: str, i: int) -> int:
         """End of the longest word starting at ``i``, or 0."""
@@ -134,7 +179,8 @@ class Lexicons:
     weak_project_suffixes: frozenset[str]
     project_kinds: Lexicon
     department: re.Pattern[str]
-    county_shorts: dict[str, str]
+    shorts_of_county: dict[str, frozenset[str]]
+    """County full name -> its short names."""
     home_county_shorts: frozenset[str]
     weak_org_suffixes: frozenset[str]
 
@@ -183,9 +229,23 @@ def load_lexicons(home_city: str = "") -> Lexicons:
         project_suffixes=Lexicon(p.lstrip("*") for p in projects),
         weak_project_suffixes=frozenset(p[1:] for p in projects if p.startswith("*")),
         department=department,
-        county_shorts=county_shorts,
+        shorts_of_county=inverse(county_shorts),
         home_county_shorts=frozenset(home_counties),
     )
+
+
+def inverse(mapping: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Value -> the keys that map to it."""
+    keys: dict[str, set[str]] = {}
+    for key, value in mapping.items():
+        keys.setdefault(value, set()).add(key)
+    return {value: frozenset(found) for value, found in keys.items()}
+
+
+@lru_cache(maxsize=256)
+def short_names(names: frozenset[str]) -> Lexicon:
+    """The lexicon of a set of county short names, made once: most pages look for the same."""
+    return Lexicon(names)
 
 
 def is_cjk(char: str) -> bool:
@@ -199,8 +259,9 @@ class EntityRules:
         self.lex = lexicons
 
     def __call__(self, doc: Doc) -> Doc:
-        places = self.places(doc.text)
-        found = self.find(doc.text, places)
+        text = doc_text(doc)
+        places = self.places(text)
+        found = self.find(text, places)
         place_spans = [doc.char_span(c.start, c.end, "PLACE") for c in places]
         doc.spans[PLACES_KEY] = [span for span in place_spans if span is not None]
         spans = [doc.char_span(c.start, c.end, c.label, alignment_mode="expand") for c in found]
@@ -247,9 +308,11 @@ class EntityRules:
         found += self.streets(text, found)
         found += self.zones(text, found)
         written = {text[c.start : c.end] for c in found}
-        shorts = {s for s, full in self.lex.county_shorts.items() if full in written}
-        shorts |= self.lex.home_county_shorts
-        found += [Candidate(s, e, "PLACE", 1) for s, e in Lexicon(shorts).finditer(text)]
+        counties = self.lex.shorts_of_county
+        shorts = self.lex.home_county_shorts.union(
+            *(counties[name] for name in written if name in counties)
+        )
+        found += [Candidate(s, e, "PLACE", 1) for s, e in short_names(shorts).finditer(text)]
         return found
 
     def streets(self, text: str, places: list[Candidate]) -> list[Candidate]:
@@ -627,8 +690,10 @@ def lead_in(lead_words: Lexicon, name: str, at: int) -> int:
 
 
 STREET = re.compile(
-    rf"[{CJK}]+?(?:大街|大道|街|路)(?=[0-9]+号|与[{CJK}]{{1,6}}?(?:大街|大道|街|路)|交叉)"
+    rf"(?<=[{CJK}])(?:大街|大道|街|路)(?=[0-9]+号|与[{CJK}]{{1,6}}?(?:大街|大道|街|路)|交叉)"
 )
+"""The end of a street's name (the name is read back from it): a lookbehind, not a name
+matched from its first character, which took time quadratic in a run of CJK characters."""
 ZONE = re.compile("经济技术开发区|高新技术产业开发区|经济开发区|高新区|经开区|开发区|保税区")
 HOUSE_NUMBER = re.compile(r"[0-9]+号")
 """An address's house number: a name found by its ending starts after it (15号山东XX公司)."""
@@ -720,14 +785,20 @@ def make_entity_rules(nlp: Language, name: str, home_city: str) -> EntityRules:
 
 def load_pipeline(model: Path | None = None, home_city: str = "") -> Language:
     """The NER pipeline: the rules, then the trained model (when there is one) filling in
-    the entities they leave; the model keeps the rules' entities as they are.
+    the entities they leave; the model keeps the rules' entities as they are. The pipeline
+    and the division data (half a million objects) live as long as the process: they are
+    left out of the garbage collector's scans (``gc.freeze``).
 
     The rules go first because on local news their lexicons are more often right than the
     model; on text they know little of, the model finds most of the entities.
     """
     path = model or DEFAULT_MODEL
+    keep_freed_memory()
     nlp = spacy.load(path) if (path / "config.cfg").exists() else spacy.blank("zh")
-    return add_rules(nlp, home_city)
+    nlp = add_rules(nlp, home_city)
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
+    gc.freeze()
+    return nlp
 
 
 RULES = ("kg_entity_rules", "kg_known_places", "kg_join_titles")

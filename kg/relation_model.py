@@ -27,6 +27,7 @@ Trained by ``spacy train`` with ``models/configs/relations.cfg``: the NER pipeli
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -42,8 +43,9 @@ from thinc.api import Model, Optimizer, Relu, Softmax, chain
 from thinc.types import Floats2d
 
 from kg.gazetteer import gazetteer
+from kg.ner import doc_text
 from kg.records import NER_LABELS, Article, Relation
-from kg.relations import IMPLIED_ORGS, Extractor, Post, sentences
+from kg.relations import IMPLIED_ORGS, EntityIndex, Extractor, Post, sentences
 
 HOLDERS = frozenset({"COMPANY", "GOV", "ORG", "PROJECT"})
 ORGS = frozenset({"GOV", "COMPANY", "ORG"})
@@ -83,11 +85,15 @@ def allowed(first: str, second: str) -> bool:
     return any(first in a and second in b for a, b in PAIR_TYPES.values())
 
 
-def candidates(doc: Doc, text: str | None = None) -> list[tuple[Span, Span]]:
-    """Ordered pairs of entities within a sentence that some kind can relate."""
+def candidates(
+    doc: Doc, text: str | None = None, index: EntityIndex | None = None
+) -> list[tuple[Span, Span]]:
+    """Ordered pairs of entities within a sentence that some kind can relate; ``index`` is
+    the Doc's entities where the caller has read them already."""
+    index = index or EntityIndex(doc)
     pairs = []
     for sentence in sentences(doc, text):
-        ents = list(sentence.ents)
+        ents = index.within(sentence)
         for i, first in enumerate(ents):
             for j in range(max(0, i - MAX_ENTITY_GAP), min(len(ents), i + MAX_ENTITY_GAP + 1)):
                 if j != i and allowed(first.label_, ents[j].label_):
@@ -107,9 +113,17 @@ def rule_relations(doc: Doc) -> list[Relation]:
     return Extractor(doc, PLACEHOLDER).relations()
 
 
-def rule_pairs(doc: Doc, relations: Iterable[Relation]) -> dict[Key, set[str]]:
-    """The candidate kinds the rules give each pair (posts split into role_of and role_in)."""
-    by_chars = {(e.start_char, e.end_char): e for e in doc.ents}
+def rule_pairs(
+    doc: Doc, relations: Iterable[Relation], ents: list[Span] | None = None
+) -> dict[Key, set[str]]:
+    """The candidate kinds the rules give each pair (posts split into role_of and role_in);
+    ``ents`` are the Doc's entities where the caller has read them already."""
+    ents = list(doc.ents) if ents is None else ents
+    by_chars = {(e.start_char, e.end_char): e for e in ents}
+    titles: dict[str, list[Span]] = {}
+    for e in ents:
+        if e.label_ == "ROLE":
+            titles.setdefault(e.text, []).append(e)
     found: dict[Key, set[str]] = {}
 
     def add(kind: str, first: Span | None, second: Span | None) -> None:
@@ -122,16 +136,16 @@ def rule_pairs(doc: Doc, relations: Iterable[Relation]) -> dict[Key, set[str]]:
         if relation.kind != "holds_role":
             add(relation.kind, head, tail)
             continue
-        role = role_span(doc, relation.role or "", relation.head.start)
+        role = role_span(titles.get(relation.role or "", []), relation.head.start)
         add("role_of", role, head)
         add("role_in", role, tail)
     return found
 
 
-def role_span(doc: Doc, role: str, before: int) -> Span | None:
-    """The title ``role`` written last before the character offset ``before``."""
-    titles = [e for e in doc.ents if e.label_ == "ROLE" and e.text == role and e.end_char <= before]
-    return titles[-1] if titles else None
+def role_span(titles: list[Span], before: int) -> Span | None:
+    """The last of ``titles`` (in text order) written before the character offset ``before``."""
+    last = bisect_right([t.end_char for t in titles], before)
+    return titles[last - 1] if last else None
 
 
 def bucket(value: int, bounds: tuple[int, ...]) -> int:
@@ -139,15 +153,19 @@ def bucket(value: int, bounds: tuple[int, ...]) -> int:
 
 
 def pair_features(
-    doc: Doc, pairs: list[tuple[Span, Span]], rules: dict[Key, set[str]], text: str | None = None
+    doc: Doc,
+    pairs: list[tuple[Span, Span]],
+    rules: dict[Key, set[str]],
+    text: str | None = None,
+    ents: list[Span] | None = None,
 ) -> Floats2d:
     """One row per pair: token vectors of both entities and between them, then types,
     order, distance, entities between, cues, the rules' kinds and, for two places, whether
     the division data has the first inside the second."""
     tensor = doc.tensor
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     width = tensor.shape[1] if tensor is not None and tensor.size else 0
-    starts = [e.start for e in doc.ents]
+    starts = [e.start for e in (doc.ents if ents is None else ents)]
     rows = numpy.zeros((len(pairs), feature_width(width)), dtype="float32")
     for row, (first, second) in enumerate(pairs):
         low, high = sorted((first, second), key=lambda s: s.start)
@@ -167,7 +185,7 @@ def pair_features(
         flags[at] = first.start < second.start
         flags[at + 1 + bucket(len(between), DISTANCE_BUCKETS)] = 1
         at += 2 + len(DISTANCE_BUCKETS)
-        inside = sum(low.end <= s < high.start for s in starts)
+        inside = max(0, bisect_left(starts, high.start) - bisect_left(starts, low.end))
         flags[at + min(inside, 3)] = 1
         at += 4
         for i, cue in enumerate(CUES):
@@ -229,9 +247,10 @@ class RelationScorer(TrainablePipe):
         """The candidate pairs of a Doc, their features, and the rules with what they read."""
         extractor = Extractor(doc, PLACEHOLDER)
         rules = Rules(extractor, extractor.relations())
-        pairs = candidates(doc, extractor.text)
-        found = rule_pairs(doc, rules.relations)
-        return pairs, pair_features(doc, pairs, found, extractor.text), rules
+        pairs = candidates(doc, extractor.text, extractor.index)
+        found = rule_pairs(doc, rules.relations, extractor.ents)
+        rows = pair_features(doc, pairs, found, extractor.text, extractor.ents)
+        return pairs, rows, rules
 
     def predict(self, docs: Iterable[Doc]) -> list[tuple[list, Floats2d, Rules]]:
         """Per Doc: its candidate pairs, their class probabilities and the rules."""
@@ -341,7 +360,8 @@ def decode(
 ) -> list[Relation]:
     """Relations from the chosen pairs, posts put together from their halves; the kinds in
     ``rule_kinds`` from the rules instead."""
-    spans = {(e.start_char, e.end_char) for e in doc.ents}
+    extractor = extractor or Extractor(doc, PLACEHOLDER)
+    spans = {(e.start_char, e.end_char) for e in extractor.ents}
     found = [
         r
         for r in rules
@@ -351,12 +371,11 @@ def decode(
             and not {(r.head.start, r.head.end), (r.tail.start, r.tail.end)} <= spans
         )
     ]
-    extractor = extractor or Extractor(doc, PLACEHOLDER)
     by_sentence = {s.start: s for s in sentences(doc, extractor.text)}
     starts = sorted(by_sentence)
 
     def sentence_of(span: Span) -> Span:
-        return by_sentence[max(s for s in starts if s <= span.start)]
+        return by_sentence[starts[bisect_right(starts, span.start) - 1]]
 
     for kind, first, second in chosen:
         if kind in PAIR_TYPES and kind not in ("role_of", "role_in") and kind not in rule_kinds:
@@ -415,7 +434,7 @@ def gold_pairs(doc: Doc, record: dict, names: dict[tuple[int, int], str]) -> lis
 
     A pair is true when its entities' names are a relation's ends (a title by its text)
     and both lie inside one place where the relation's evidence is written."""
-    text = doc.text
+    text = doc_text(doc)
     found = []
     for first, second in candidates(doc):
         for relation in record.get("relations", []):

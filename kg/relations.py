@@ -11,7 +11,7 @@ invests_in within a clause.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -19,7 +19,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span
 
 from kg.gazetteer import gazetteer
-from kg.ner import HOME_PLACE, LEGAL_FORM, LEGAL_WORDS, PLACES_KEY, read_pairs
+from kg.ner import HOME_PLACE, LEGAL_FORM, LEGAL_WORDS, PLACES_KEY, doc_text, read_pairs
 from kg.records import Article, Mention, Relation
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -101,12 +101,68 @@ class Post:
 
 
 def sentences(doc: Doc, text: str | None = None) -> Iterator[Span]:
-    """The sentences of a Doc, split at 。！？； and line breaks; ``text`` is the Doc's text
-    where the caller has read it already (spaCy rebuilds ``Doc.text`` on every call)."""
-    for m in SENTENCE.finditer(doc.text if text is None else text):
-        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        if span is not None and span.text.strip():
-            yield span
+    """The sentences of a Doc, split at 。！？； and line breaks, and a run longer than
+    :data:`MAX_SENTENCE` at clause breaks; ``text`` is the Doc's text where the caller has
+    read it already (spaCy rebuilds ``Doc.text`` on every call)."""
+    text = doc_text(doc) if text is None else text
+    for m in SENTENCE.finditer(text):
+        for start, end in pieces(doc, text, m.start(), m.end()):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None and text[span.start_char : span.end_char].strip():
+                yield span
+
+
+MAX_SENTENCE = 500
+"""Characters of a sentence at most. News sentences are shorter (seeds and dev set: under
+230); a page of one line without 。 (a table or list from a PDF) is not one sentence, and as
+one it made the evidence of each of its mentions as long as the page."""
+PIECE_BREAK = re.compile(r"[，,：:]")
+
+
+def pieces(doc: Doc, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most :data:`MAX_SENTENCE` characters (or up to the
+    end of an entity that reaches past it), each cut in its second half (:func:`cut_at`)."""
+    if end - start <= MAX_SENTENCE:
+        yield start, end
+        return
+    ents = [(e.start_char, e.end_char) for e in doc.ents]
+    while end - start > MAX_SENTENCE:
+        cut = min(end, cut_at(text, ents, start + MAX_SENTENCE // 2, start + MAX_SENTENCE))
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def cut_at(text: str, ents: list[tuple[int, int]], low: int, high: int) -> int:
+    """Where to cut between ``low`` and ``high``: after the last comma or colon outside an
+    entity, else in the middle of the longest stretch without entities (between the rows
+    of a table), else at the end of the entity that covers it all."""
+    first = max(0, bisect_right(ents, (low, low)) - 1)
+    near = [e for e in ents[first : bisect_left(ents, (high, high))] if e[1] > low]
+    for m in reversed(list(PIECE_BREAK.finditer(text, low, high))):
+        if not any(a <= m.start() < b for a, b in near):
+            return m.end()
+    edges = [low, *(x for a, b in near for x in (max(a, low), min(b, high))), high]
+    gaps = [(b - a, a) for a, b in zip(edges[::2], edges[1::2], strict=True) if b > a]
+    if not gaps:
+        return near[-1][1]
+    width, at = max(gaps)
+    return at + width // 2
+
+
+class EntityIndex:
+    """A Doc's entities read once (spaCy builds ``Doc.ents`` anew on every call), and those
+    of a span of it found by bisection: linear work in the length of a sentence."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.ents = list(doc.ents)
+        self.starts = [e.start for e in self.ents]
+        self.ends = [e.end for e in self.ents]
+
+    def within(self, span: Span) -> list[Span]:
+        """The entities that lie inside ``span`` (what ``span.ents`` gives)."""
+        low = bisect_left(self.starts, span.start)
+        return self.ents[low : max(low, bisect_right(self.ends, span.end))]
 
 
 class Extractor:
@@ -114,19 +170,37 @@ class Extractor:
 
     def __init__(self, doc: Doc, article: Article) -> None:
         self.doc = doc
-        self.text = doc.text
-        """The Doc's text, read once: spaCy rebuilds ``Doc.text`` on every call."""
+        self.text = doc_text(doc)
         self.article = article
-        self.ents = list(doc.ents)
+        self.index = EntityIndex(doc)
+        self.ents = self.index.ents
         self.wholes = list(ALL_IN_ONE.finditer(self.text))
         self.ends = [e.end_char for e in self.ents]
+        self.companies = {LEGAL_FORM.sub("", e.text) for e in self.ents if e.label_ == "COMPANY"}
+        places = list(doc.spans.get(PLACES_KEY, []))
+        self.place_order = sorted(range(len(places)), key=lambda i: places[i].start_char)
+        """Indices into the Doc's place names (all, nested ones too), by where they start."""
+        self.place_spans = places
+        self.place_starts = [places[i].start_char for i in self.place_order]
+        self._said: dict[tuple[int, int], str] = {}
+
+    def said(self, sentence: Span) -> str:
+        """A sentence's text without the spaces around it, made once per sentence (it is the
+        evidence of every mention and relation read in it)."""
+        at = (sentence.start_char, sentence.end_char)
+        if at not in self._said:
+            self._said[at] = self.sentence_text(sentence).strip()
+        return self._said[at]
+
+    def sentence_text(self, sentence: Span) -> str:
+        return self.text[sentence.start_char : sentence.end_char]
 
     def mention(self, span: Span, sentence: Span, context: str = "") -> Mention:
         return Mention(
             text=span.text,
             label=span.label_,
             article=self.article.id,
-            sentence=sentence.text.strip(),
+            sentence=self.said(sentence),
             start=span.start_char,
             end=span.end_char,
             context=context,
@@ -137,7 +211,7 @@ class Extractor:
             text=text,
             label=label,
             article=self.article.id,
-            sentence=sentence.text.strip(),
+            sentence=self.said(sentence),
             context=context,
             implicit=True,
         )
@@ -150,7 +224,7 @@ class Extractor:
         return [
             self.mention(ent, sentence)
             for sentence in sentences(self.doc, self.text)
-            for ent in sentence.ents
+            for ent in self.index.within(sentence)
             if ent.label_ != "ROLE"
         ]
 
@@ -158,7 +232,7 @@ class Extractor:
         found: list[Relation] = []
         home: Span | None = None
         for sentence in sentences(self.doc, self.text):
-            ents = list(sentence.ents)
+            ents = self.index.within(sentence)
             found += self.posts(sentence, ents)
             found += self.places(sentence, ents)
             found += self.builders(sentence, ents)
@@ -249,7 +323,7 @@ class Extractor:
             return None
         earlier = [
             e
-            for e in self.doc.ents
+            for e in self.ents[: bisect_right(self.ends, before)]
             if e.end_char <= before
             and e.label_ == GENERIC_BODIES[kind]
             and e.text.endswith(kind)
@@ -280,7 +354,7 @@ class Extractor:
                     "holds_role",
                     self.mention(person, sentence),
                     org,
-                    sentence.text.strip(),
+                    self.said(sentence),
                     role=role,
                 )
             )
@@ -309,7 +383,7 @@ class Extractor:
     def relate(self, kind: str, head: Span, tail: Span, sentence: Span) -> Relation:
         """A relation between two tagged spans, with the sentence as evidence."""
         return Relation(
-            kind, self.mention(head, sentence), self.mention(tail, sentence), sentence.text.strip()
+            kind, self.mention(head, sentence), self.mention(tail, sentence), self.said(sentence)
         )
 
     def located(self, holder: Span, place: Span, sentence: Span) -> Relation:
@@ -341,10 +415,12 @@ class Extractor:
         """The smallest local place of the places a name begins with (东昌府区梁水镇X公司 ->
         梁水镇, 日本大阪X馆 -> 大阪); a branch is where its name says before the branch word
         (X有限公司聊城分公司 -> 聊城), not where the parent is."""
+        first = bisect_left(self.place_starts, ent.start_char)
+        last = bisect_left(self.place_starts, ent.end_char)
         inner = [
             p
-            for p in self.doc.spans.get(PLACES_KEY, [])
-            if ent.start_char <= p.start_char and p.end_char < ent.end_char
+            for p in map(self.place_spans.__getitem__, sorted(self.place_order[first:last]))
+            if p.end_char < ent.end_char
         ]
         if branch := BRANCH.search(ent.text):
             at = ent.start_char + branch.start()
@@ -432,9 +508,16 @@ class Extractor:
     def clauses(self, sentence: Span) -> Iterator[list[Span]]:
         """Entities of each clause (split at commas and colons)."""
         start = sentence.start_char
-        for part in CLAUSE_BREAK.split(sentence.text):
+        ents = self.index.within(sentence)
+        first = 0
+        for part in CLAUSE_BREAK.split(self.sentence_text(sentence)):
             end = start + len(part)
-            yield [e for e in sentence.ents if start <= e.start_char and e.end_char <= end]
+            while first < len(ents) and ents[first].start_char < start:
+                first += 1
+            last = first
+            while last < len(ents) and ents[last].end_char <= end:
+                last += 1
+            yield ents[first:last]
             start = end + 1
 
     def clause_relations(
@@ -452,7 +535,6 @@ class Extractor:
                 found += self.topic_industries(sentence, ents, topic)
             else:
                 found += self.home_industries(sentence, ents)
-        text = sentence.text
         for ent in ents:
             if ent is subject or ent.start_char < subject.end_char:
                 continue
@@ -470,7 +552,7 @@ class Extractor:
                     found.append(self.relate("in_industry", subject, ent, sentence))
             elif ent.label_ == "PROJECT" and subject.label_ in ("COMPANY", "GOV"):
                 if BUILD_VERB.search(between):
-                    amount = AMOUNT.search(text)
+                    amount = AMOUNT.search(self.sentence_text(sentence))
                     relation = self.relate("invests_in", subject, ent, sentence)
                     found.append(replace(relation, amount_yuan=yuan(amount) if amount else None))
             elif (
@@ -497,10 +579,13 @@ class Extractor:
         industries = self.run(ents, "INDUSTRY", LIST_GAP)
         if len(industries) < 2 or not KEY_INDUSTRIES.match(self.text, industries[-1].end_char):
             return []
-        if WIDER.search(sentence.text) or any(not self.industry_subject(e) for e in sentence.ents):
+        within = self.index.within(sentence)
+        if WIDER.search(self.sentence_text(sentence)) or any(
+            not self.industry_subject(e) for e in within
+        ):
             return []
         home = self.implied("我市", "PLACE", sentence)
-        evidence = sentence.text.strip()
+        evidence = self.said(sentence)
         return [
             Relation("in_industry", home, self.mention(x, sentence), evidence) for x in industries
         ]
@@ -509,8 +594,8 @@ class Extractor:
         """invests_in for a project named after its builder (信发集团新型环保建材产业园) and
         for a project built by a body named after it (X项目由Y公司投资建设, X是Y重点打造的)."""
         found = []
-        companies = {LEGAL_FORM.sub("", e.text) for e in self.doc.ents if e.label_ == "COMPANY"}
-        amount = AMOUNT.search(sentence.text)
+        companies = self.companies
+        amount = AMOUNT.search(self.sentence_text(sentence))
         for i, project in enumerate(ents):
             if project.label_ != "PROJECT":
                 continue
@@ -640,7 +725,7 @@ class Extractor:
         """A project or company whose name holds an industry found in the same sentence."""
         return [
             self.relate("in_industry", holder, ind, sentence)
-            for ind in sentence.ents
+            for ind in self.index.within(sentence)
             if ind.label_ == "INDUSTRY" and ind.text in holder.text
         ]
 

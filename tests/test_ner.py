@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kg.ner import DEFAULT_MODEL, join_titles, load_pipeline
+from kg.ner import DEFAULT_MODEL, Lexicon, doc_text, join_titles, load_pipeline, read_lexicon
 from kg.records import NER_LABELS
 
 
@@ -208,3 +210,35 @@ def test_projects_sharing_the_ending_of_the_last_one(nlp):
     found = ents(doc)
     assert {("蔬菜加工", "PROJECT"), ("冷链物流", "PROJECT")} <= found
     assert {("冠县", "PLACE"), ("莘县", "PLACE")} <= found
+
+
+def leftmost_longest(words: set[str], text: str) -> list[tuple[int, int]]:
+    """The reference scan: at each position the longest word there, then on after it."""
+    found, i = [], 0
+    while i < len(text):
+        end = max((i + len(w) for w in words if text.startswith(w, i)), default=0)
+        if end:
+            found.append((i, end))
+        i = end or i + 1
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sets(st.text("市区县东昌府", min_size=1, max_size=4), max_size=8),
+    st.text("市区县东昌府聊城", max_size=40),
+)
+def test_lexicon_scan_is_leftmost_longest_like_the_reference(words, text):
+    assert list(Lexicon(words).finditer(text)) == leftmost_longest(words, text)
+
+
+def test_lexicon_finds_titles_leftmost_longest_in_a_chain():
+    titles = Lexicon(read_lexicon("titles.txt"))
+    text = "市委常委、宣传部部长、统战部部长柳庆发出席"
+    assert [text[s:e] for s, e in titles.finditer(text)] == ["常委", "部长", "部长"]
+
+
+def test_the_text_kept_on_a_doc_is_the_text_spacy_rebuilds(nlp):
+    text = "  本报讯(记者 林晨 黄振)\n\n11月8日 , 副市长王刚出席。 \u3000"
+    doc = nlp(text)
+    assert doc_text(doc) == doc.text == text
