@@ -401,13 +401,25 @@ def posts(extractor: Extractor, chosen, sentence_of) -> list[Relation]:
     found = []
     for at, roles in titles.items():
         chain = [
-            Post(role, bodies.get(role.start))
+            Post(role, bodies.get(role.start) or place_before(extractor, role))
             for role in sorted(roles, key=lambda r: r.start)
             if role.start in bodies or role.text in IMPLIED_ORGS
         ]
         if chain:
             found += extractor.holds(sentence_of(people[at]), people[at], chain)
     return found
+
+
+def place_before(extractor: Extractor, role: Span) -> Span | None:
+    """The place written right before a title (冠县县长): the body the title implies (县政府)
+    is that place's, as the rules read it."""
+    at = bisect_right(extractor.index.ends, role.start) - 1
+    if at < 0:
+        return None
+    ent = extractor.ents[at]
+    if ent.label_ == "PLACE" and ent.end == role.start and not extractor.gap(ent, role):
+        return ent
+    return None
 
 
 @Language.factory(

@@ -152,3 +152,10 @@ def test_the_shipped_pipeline_reads_projects_and_industries(shipped):
         ("in_industry", "河口镇", None, "茶叶"),
         ("in_industry", "河口镇", None, "中药材"),
     } <= found
+
+
+def test_a_title_right_after_a_place_implies_that_places_body(shipped):
+    text = "4月2日,阳谷县县长张华带队到冠县考察蔬菜产业。"
+    _, relations = extract(shipped(text), Article("p.txt", 0, "", text, 0, len(text)))
+    posts = {(r.head.text, r.role, r.tail.text, r.tail.context) for r in relations}
+    assert ("张华", "县长", "县政府", "阳谷县") in posts
