@@ -40,7 +40,7 @@ from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Example
 from spacy.util import registry
 from thinc.api import Model, Optimizer, Relu, Softmax, chain
-from thinc.types import Floats2d
+from thinc.types import Floats1d, Floats2d
 
 from kg.gazetteer import gazetteer
 from kg.ner import doc_text
@@ -167,15 +167,20 @@ def pair_features(
     width = tensor.shape[1] if tensor is not None and tensor.size else 0
     starts = [e.start for e in (doc.ents if ents is None else ents)]
     rows = numpy.zeros((len(pairs), feature_width(width)), dtype="float32")
+    means: dict[tuple[int, int], Floats1d] = {}
+
+    def mean(start: int, end: int) -> Floats1d:
+        """An entity's mean token vector, made once however many pairs it is in."""
+        if (start, end) not in means:
+            means[(start, end)] = tensor[start:end].mean(0)
+        return means[(start, end)]
+
     for row, (first, second) in enumerate(pairs):
         low, high = sorted((first, second), key=lambda s: s.start)
         gap = slice(low.end, high.start)
         parts = []
         if width:
-            parts = [
-                tensor[first.start : first.end].mean(0),
-                tensor[second.start : second.end].mean(0),
-            ]
+            parts = [mean(first.start, first.end), mean(second.start, second.end)]
             parts.append(tensor[gap].mean(0) if high.start > low.end else numpy.zeros(width))
         between = text[low.end_char : high.start_char]
         flags = numpy.zeros(extra_width(), dtype="float32")

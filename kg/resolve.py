@@ -10,6 +10,7 @@ person's name is then split into several people where their posts clash (kg/pers
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cache
 
@@ -179,20 +180,25 @@ def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
     """Within one article, a company's short form joins the one full name that holds it
     (华电) or, for a short form ending in 公司/集团, that it abbreviates (公交集团),
     and an industry variant (棉服加工) joins its core (棉服), where there is exactly one."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for (label, _), name in names.items():
+        counts[label][name] += 1
     for (label, surface), name in list(names.items()):
-        others = {n for (lab, _), n in names.items() if lab == label and n != name}
+        if label not in ("COMPANY", "INDUSTRY"):
+            continue
+        others = [n for n, count in counts[label].items() if count and n != name]
         if label == "COMPANY":
             stem = re.sub(r"(?:公司|集团)$", "", name)
             shortened = abbreviates if stem != name else str.__contains__
-            longer = [
+            found = [
                 o for o in others if len(stem) >= 2 and shortened(o, stem) and len(o) > len(name)
             ]
-            if len(longer) == 1:
-                names[(label, surface)] = longer[0]
-        elif label == "INDUSTRY":
-            core = [o for o in others if name.startswith(o) and name[len(o) :] in INDUSTRY_VARIANT]
-            if len(core) == 1:
-                names[(label, surface)] = core[0]
+        else:
+            found = [o for o in others if name.startswith(o) and name[len(o) :] in INDUSTRY_VARIANT]
+        if len(found) == 1:
+            names[(label, surface)] = found[0]
+            counts[label][name] -= 1
+            counts[label][found[0]] += 1
 
 
 class _Sources:
