@@ -25,13 +25,13 @@ from importlib import resources
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import unquote
 
 import jinja2
 import pyoxigraph as ox
 
-from kg.export.rdf import ENTITY_CLASSES, KGR, PREFIXES
-from kg.query import format_table, load_store
+from kg.export.rdf import ENTITY_CLASSES
+from kg.load_graph import node_id
+from kg.query import execute, format_table, load_store
 from kg.records import ENTITY_TYPES
 
 Item = TypeVar("Item")
@@ -141,20 +141,10 @@ class Section:
     note: str = ""
 
 
-def entity_id(iri: str) -> str:
-    """``https://w3id.org/kg-zh/id/person/李长萍`` -> ``person/李长萍`` (other IRIs unchanged)."""
-    prefix = str(KGR)
-    return unquote(iri[len(prefix) :]) if iri.startswith(prefix) else iri
-
-
-def _select(store: ox.Store, query: str) -> Iterable[ox.QuerySolution]:
-    return store.query(query, prefixes=PREFIXES)
-
-
 def _entities(store: ox.Store) -> dict[str, Thing]:
     things = {}
-    for row in _select(store, ENTITIES_QUERY):
-        uid = entity_id(row["entity"].value)
+    for row in execute(store, ENTITIES_QUERY):
+        uid = node_id(row["entity"].value)
         things[uid] = Thing(row["type"].value, uid, row["name"].value)
     return things
 
@@ -162,17 +152,17 @@ def _entities(store: ox.Store) -> dict[str, Thing]:
 def _dates(store: ox.Store) -> dict[str, list[str]]:
     """The article dates of each post (by IRI)."""
     dates: dict[str, list[str]] = defaultdict(list)
-    for row in _select(store, DATES_QUERY):
+    for row in execute(store, DATES_QUERY):
         dates[row["post"].value].append(row["date"].value)
     return dates
 
 
 def _posts(store: ox.Store, names: dict[str, str]) -> dict[tuple[str, str, str], Post]:
-    roles = {row["role"].value: row["name"].value for row in _select(store, ROLES_QUERY)}
+    roles = {row["role"].value: row["name"].value for row in execute(store, ROLES_QUERY)}
     dates = _dates(store)
     posts = {}
-    for row in _select(store, POSTS_QUERY):
-        person_id, org_id = entity_id(row["member"].value), entity_id(row["org"].value)
+    for row in execute(store, POSTS_QUERY):
+        person_id, org_id = node_id(row["member"].value), node_id(row["org"].value)
         seen = dates.get(row["post"].value, [])
         post = Post(
             names.get(person_id, person_id),
@@ -189,8 +179,8 @@ def _posts(store: ox.Store, names: dict[str, str]) -> dict[tuple[str, str, str],
 
 def _investments(store: ox.Store, names: dict[str, str]) -> dict[tuple[str, str], Investment]:
     amounts: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for row in _select(store, INVESTMENTS_QUERY):
-        stated = amounts[(entity_id(row["investor"].value), entity_id(row["project"].value))]
+    for row in execute(store, INVESTMENTS_QUERY):
+        stated = amounts[(node_id(row["investor"].value), node_id(row["project"].value))]
         if row["yuan"] is not None:
             stated.append(float(row["yuan"].value))
     return {
