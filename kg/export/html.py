@@ -18,6 +18,7 @@ when the page opens).
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import unicodedata
 from collections import Counter, defaultdict
@@ -526,8 +527,10 @@ def _template() -> Template:
 
 @lru_cache(maxsize=1)
 def _vis_js() -> str:
-    """vis-network as bundled with pyvis; it must not close the script tag it is put in."""
-    text = resources.files("pyvis").joinpath(_VIS_JS).read_text("utf-8")
+    """vis-network as bundled with pyvis (found without importing pyvis, which imports
+    IPython: half a second); it must not close the script tag it is put in."""
+    (folder,) = importlib.util.find_spec("pyvis").submodule_search_locations
+    text = Path(folder, _VIS_JS).read_text("utf-8")
     if "</script" in text.lower() or "<!--" in text:
         raise ValueError("pyvis vis-network.min.js contains '</script' or '<!--', cannot inline it")
     return text
