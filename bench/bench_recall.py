@@ -40,6 +40,22 @@ ALL_ENDS = frozenset({"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "PROJECT", "IN
 END_STATES = ("ok", "other type", "nested", "other extent", "not found", "not written")
 """What became of a gold end (or entity) where it is written, best first."""
 THRESHOLD_BINS = (0.1, 0.2, 0.3, 0.4)
+STAGES = (
+    ("not found", "not found by the NER"),
+    ("other extent", "found with another extent or type"),
+    ("other type", "found with another extent or type"),
+    ("nested", "only inside a longer name"),
+    ("not written", "not written where the evidence is"),
+    ("evidence not in", "not written where the evidence is"),
+    ("one span", "no candidate pair"),
+    ("not in one sentence", "no candidate pair"),
+    ("too many", "no candidate pair"),
+    ("not a candidate", "no candidate pair"),
+    ("under the threshold", "candidate scored under the threshold"),
+    ("lost after", "found, lost after the NER or the scoring"),
+    ("both ends found", "found, lost after the NER or the scoring"),
+)
+"""Loss categories -> the stage they belong to, for the summary (first match wins)."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -296,6 +312,7 @@ def run(model: Path | None, gold_paths: list[Path], texts: Path, work: Path) -> 
         "relations": {k: counts_row(c) for k, c in report.relations.items()},
         "entities": {k: counts_row(c) for k, c in report.entities.items()},
         "losses": {kind: dict(total[kind].most_common()) for kind in sorted(total)},
+        "by_stage": summary({kind: dict(total[kind]) for kind in sorted(total)}),
     }
 
 
@@ -307,6 +324,21 @@ def counts_row(counts) -> dict:
         "fp": counts.fp,
         "fn": counts.fn,
     }
+
+
+def stage_of(category: str) -> str:
+    return next(stage for words, stage in STAGES if words in category)
+
+
+def summary(losses: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """The loss counts of each kind and type summed by stage."""
+    found = {}
+    for kind, counts in losses.items():
+        stages: Counter = Counter()
+        for category, n in counts.items():
+            stages[stage_of(category)] += n
+        found[kind] = dict(stages.most_common())
+    return found
 
 
 def print_losses(losses: dict[str, dict[str, int]]) -> None:
