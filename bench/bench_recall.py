@@ -53,7 +53,7 @@ STAGES = (
     ("not a candidate", "no candidate pair"),
     ("under the threshold", "candidate scored under the threshold"),
     ("lost after", "found, lost after the NER or the scoring"),
-    ("both ends found", "found, lost after the NER or the scoring"),
+    ("not chosen", "candidate scored under the threshold"),
 )
 """Loss categories -> the stage they belong to, for the summary (first match wins)."""
 
@@ -166,6 +166,33 @@ def pair_state(article: Article, kind: str, first, second) -> str:
     return f"scored under the threshold, {band} ({ruled})"
 
 
+def post_state(article: Article, role: str, person, org, low: int, high: int) -> str:
+    """What became of a post whose person and body were both found: its title found or
+    not, and which of its two halves (title-person, title-body) the component chose."""
+    from kg.relation_model import CLASSES, key
+
+    titles = [
+        e
+        for e in article.doc.ents
+        if e.label_ == "ROLE" and e.text == role and low <= e.start_char < high
+    ]
+    if not titles:
+        return "both ends found, title not found"
+    halves = []
+    for kind, other in (("role_of", person), ("role_in", org)):
+        rows = [article.pairs.get(key(title, other)) for title in titles]
+        chosen = any(
+            row is not None and int(row.argmax()) == CLASSES.index(kind) and row.max() >= 0.5
+            for row in rows
+        )
+        halves.append(chosen)
+    if all(halves):
+        return "both ends found, both halves chosen, lost after"
+    names = ("title-person", "title-body")
+    missing = [name for name, ok in zip(names, halves, strict=True) if not ok]
+    return f"both ends found, {' and '.join(missing)} not chosen"
+
+
 def relation_ends(relation: dict) -> list[tuple[str, frozenset[str]]]:
     """A gold relation's ends as (name, allowed types) in candidate order."""
     from kg.relation_model import ORGS, PAIR_TYPES
@@ -200,7 +227,8 @@ def relation_loss(
             states = [state for state, _ in found]
             if states == ["ok", "ok"]:
                 if relation["type"] == "holds_role":
-                    outcome = (9, "both ends found (holds_role)")
+                    role = relation.get("role", "")
+                    outcome = (9, post_state(article, role, found[0][1], found[1][1], low, high))
                 else:
                     outcome = (9, pair_state(article, relation["type"], found[0][1], found[1][1]))
             else:
