@@ -33,10 +33,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 RESULTS = ROOT / "bench" / "results" / "recall.json"
-ALL_ENDS = frozenset({"PERSON", "GOV", "COMPANY", "ORG", "PLACE", "PROJECT", "INDUSTRY"})
 END_STATES = ("ok", "other type", "nested", "other extent", "not found", "not written")
 """What became of a gold end (or entity) where it is written, best first."""
 THRESHOLD_BINS = (0.1, 0.2, 0.3, 0.4)
@@ -72,13 +74,14 @@ class Article:
     """One article of a gold doc as the pipeline read it."""
 
     text: str
-    doc: object
+    doc: Doc
     pairs: dict
     """Candidate pair key -> class probabilities (the relation component's)."""
     rule_pairs: dict
+    """Candidate pair key -> the kinds the relation rules give it."""
 
 
-def read_articles(nlp, path: Path) -> list[Article]:
+def read_articles(nlp: Language, path: Path) -> list[Article]:
     """The articles of a page file through the pipeline, with their scored candidates."""
     from kg.ingest import page_articles, read_bytes
     from kg.relation_model import key, rule_pairs
@@ -96,7 +99,7 @@ def read_articles(nlp, path: Path) -> list[Article]:
 
 def end_state(
     article: Article, forms: frozenset[str], types: frozenset[str], low: int, high: int
-) -> tuple[str, object]:
+) -> tuple[str, Span | None]:
     """What became of one gold end between two character offsets, and its span if ``ok``."""
     from kg.evaluate import squeeze
 
@@ -129,13 +132,13 @@ def end_state(
 
 
 def evidence_windows(article: Article, evidence: str) -> list[tuple[int, int]]:
-    """Where the evidence is written in the article (the whole article when it is not)."""
+    """Where the evidence is written in the article (nowhere when it is empty)."""
     evidence = evidence.strip()
     found = [m.span() for m in re.finditer(re.escape(evidence), article.text)] if evidence else []
     return found
 
 
-def pair_state(article: Article, kind: str, first, second) -> str:
+def pair_state(article: Article, kind: str, first: Span, second: Span) -> str:
     """What became of a pair whose two ends were both found: candidate or not, and how it
     scored."""
     from kg.relation_model import CLASSES, MAX_ENTITY_GAP, key
@@ -166,7 +169,7 @@ def pair_state(article: Article, kind: str, first, second) -> str:
     return f"scored under the threshold, {band} ({ruled})"
 
 
-def post_state(article: Article, role: str, person, org, low: int, high: int) -> str:
+def post_state(article: Article, role: str, person: Span, org: Span, low: int, high: int) -> str:
     """What became of a post whose person and body were both found: its title found or
     not, and which of its two halves (title-person, title-body) the component chose."""
     from kg.relation_model import CLASSES, key
@@ -268,7 +271,7 @@ def missed(outputs: list, gold: list, matches) -> list[int]:
     return [i for n, i in enumerate(required) if n not in paired]
 
 
-def losses_of_group(nlp, gold_path: Path, graph: Path, texts: Path) -> dict[str, Counter]:
+def losses_of_group(nlp: Language, gold_path: Path, graph: Path, texts: Path) -> dict[str, Counter]:
     """Loss counts of one home city's build: per relation kind and per entity type."""
     from kg.evaluate import load_gold, node_matches, read_output, relation_matches
     from kg.query import load_store
