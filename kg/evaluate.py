@@ -298,12 +298,11 @@ Gold = TypeVar("Gold", GoldEntity, GoldRelation)
 Relation = TypeVar("Relation", OutRelation, GoldRelation)
 
 
-def score(
-    outputs: Sequence[Out], gold: Sequence[Gold], matches: Callable[[Out, Gold], bool]
-) -> Counts:
-    """Pair outputs with required gold items one to one, as many as can be; count the rest."""
-    required = [item for item in gold if not item.optional]
-    optional = [item for item in gold if item.optional]
+def pairing(
+    outputs: Sequence[Out], required: Sequence[Gold], matches: Callable[[Out, Gold], bool]
+) -> dict[int, int]:
+    """A maximum one-to-one pairing of outputs with required gold items: output index ->
+    gold index."""
     pairs = nx.Graph()
     pairs.add_nodes_from(("out", i) for i in range(len(outputs)))
     pairs.add_edges_from(
@@ -314,11 +313,21 @@ def score(
     )
     top = [("out", i) for i in range(len(outputs))]
     paired = nx.bipartite.maximum_matching(pairs, top_nodes=top)
-    tp = sum(1 for node in top if node in paired)
+    return {i: paired[("out", i)][1] for i in range(len(outputs)) if ("out", i) in paired}
+
+
+def score(
+    outputs: Sequence[Out], gold: Sequence[Gold], matches: Callable[[Out, Gold], bool]
+) -> Counts:
+    """Pair outputs with required gold items one to one, as many as can be; count the rest."""
+    required = [item for item in gold if not item.optional]
+    optional = [item for item in gold if item.optional]
+    paired = pairing(outputs, required, matches)
+    tp = len(paired)
     ignored = sum(
         1
         for i, output in enumerate(outputs)
-        if ("out", i) not in paired and any(matches(output, item) for item in optional)
+        if i not in paired and any(matches(output, item) for item in optional)
     )
     return Counts(tp=tp, fp=len(outputs) - tp - ignored, fn=len(required) - tp)
 

@@ -21,6 +21,7 @@ from kg.evaluate import (
     format_report,
     load_gold,
     node_matches,
+    pairing,
     score,
 )
 from kg.export.rdf import write_turtle
@@ -186,6 +187,7 @@ def test_a_node_is_paired_with_one_gold_entity_at_most():
     assert counts(score([conflated], gold, node_matches)) == (1, 0, 1)
     second = Node("m", "GOV", frozenset({"市委"}))
     assert counts(score([conflated, second], gold, node_matches)) == (2, 0, 0)
+    assert pairing([conflated, second], gold, node_matches) == {0: 1, 1: 0}
 
 
 def test_format_report(graph_path, tmp_path):
