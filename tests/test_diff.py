@@ -100,9 +100,12 @@ def test_entities_and_investments_added(seed_graphs, seed_diff):
     added = seed_diff["entities"]["added"]
     assert {e["name"] for e in added if e["type"] == "COMPANY"} == new_companies
     assert "山东信通铝业有限公司" in new_companies
-    assert [i["project"] for i in seed_diff["investments"]["added"]] == [
-        "国兴现代农业有限公司烘干仓储中心"
-    ]
+    investments = """SELECT ?investor ?project WHERE {
+      ?i kg:investsIn ?p ; rdfs:label ?investor . ?p rdfs:label ?project }"""
+    pairs = {(r["investor"], r["project"]) for r in rows(new, investments)}
+    pairs -= {(r["investor"], r["project"]) for r in rows(old, investments)}
+    assert pairs
+    assert {(i["investor"], i["project"]) for i in seed_diff["investments"]["added"]} == pairs
     assert seed_diff["entities"]["dropped"] == seed_diff["investments"]["dropped"] == []
 
 

@@ -144,7 +144,7 @@ def test_the_shipped_pipeline_reads_posts_and_places(shipped):
 def test_the_shipped_pipeline_reads_projects_and_industries(shipped):
     found = relations_of(
         shipped,
-        "总投资5亿元的年产10万吨新型建材项目在开发区开工建设,该项目由华兴建材有限公司投资建设。",
+        "由华兴建材有限公司投资5亿元建设的年产10万吨新型建材项目日前开工。",
     )
     assert ("invests_in", "华兴建材有限公司", None, "年产10万吨新型建材项目") in found
     found = relations_of(shipped, "近年来,河口镇大力发展茶叶、中药材等特色产业。")
