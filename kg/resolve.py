@@ -45,6 +45,8 @@ INDUSTRY_SUFFIX = re.compile(r"(?:产业集群|产业|行业)$")
 INDUSTRY_VARIANT = ("加工", "制造", "种植", "养殖", "产品")
 PLACE_ALIASES = read_pairs("place_aliases.txt")
 INDUSTRY_ALIASES = read_pairs("industry_aliases.txt")
+PROJECT_SHORT_FORM = 4
+"""The shortest project name taken for the end of a longer one (not 项目 or 基地 alone)."""
 GOV_ABBREVIATIONS = read_pairs("gov_abbreviations.txt")
 DEPARTMENT = re.compile(r"^(.+?[省市县区])(.+?)(局|厅|委员会|委|办公室|办)$")
 
@@ -178,13 +180,14 @@ def abbreviates(name: str, short: str) -> bool:
 
 def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
     """Within one article, a company's short form joins the one full name that holds it
-    (华电) or, for a short form ending in 公司/集团, that it abbreviates (公交集团),
+    (华电) or, for a short form ending in 公司/集团, that it abbreviates (公交集团), a
+    project's short form the one full name that ends with it (烘干中心 of X公司烘干中心),
     and an industry variant (棉服加工) joins its core (棉服), where there is exactly one."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for (label, _), name in names.items():
         counts[label][name] += 1
     for (label, surface), name in list(names.items()):
-        if label not in ("COMPANY", "INDUSTRY"):
+        if label not in ("COMPANY", "INDUSTRY", "PROJECT"):
             continue
         others = [n for n, count in counts[label].items() if count and n != name]
         if label == "COMPANY":
@@ -193,6 +196,8 @@ def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
             found = [
                 o for o in others if len(stem) >= 2 and shortened(o, stem) and len(o) > len(name)
             ]
+        elif label == "PROJECT":
+            found = [o for o in others if len(name) >= PROJECT_SHORT_FORM and o.endswith(name)]
         else:
             found = [o for o in others if name.startswith(o) and name[len(o) :] in INDUSTRY_VARIANT]
         if len(found) == 1:

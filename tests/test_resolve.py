@@ -71,6 +71,23 @@ def test_aliases_merge_across_articles_and_short_company_forms():
     assert by_id["company/中国华电集团有限公司"].aliases == {"华电"}
 
 
+def test_a_projects_short_form_joins_the_one_full_name_ending_with_it():
+    mentions = [
+        m("青禾农业有限公司冷链物流中心", "PROJECT"),
+        m("冷链物流中心", "PROJECT"),
+        m("项目", "PROJECT"),
+        m("东城新区产业园", "PROJECT"),
+        m("西城新区产业园", "PROJECT"),
+        m("新区产业园", "PROJECT"),
+    ]
+    entities, _ = resolve([(mentions, [])], "聊城市")
+    by_name = {e.name: e for e in entities}
+    assert by_name["青禾农业有限公司冷链物流中心"].aliases == {"冷链物流中心"}
+    assert "冷链物流中心" not in by_name
+    assert "新区产业园" in by_name  # two full names end with it: no merge
+    assert "项目" in by_name  # too short to be taken for the end of a name
+
+
 def test_implicit_body_is_no_alias():
     from kg.records import Relation
 
