@@ -109,12 +109,19 @@ def _valid(
 
 
 @numba.njit(cache=True, nogil=True)
-def _scores(w: Weights, ids: numpy.ndarray, hidden: numpy.ndarray, out: numpy.ndarray) -> None:
+def _scores(
+    w: Weights,
+    ids: numpy.ndarray,
+    unmaxed: numpy.ndarray,
+    hidden: numpy.ndarray,
+    out: numpy.ndarray,
+) -> None:
     """The output layer's scores for one state from its three feature tokens (``ids`` are
-    rows of ``w.features``), summed in spaCy's order, maxout taking the first maximum."""
+    rows of ``w.features``), summed in spaCy's order, maxout taking the first maximum;
+    ``unmaxed`` and ``hidden`` are the caller's buffers, reused from token to token."""
     width = w.bias.shape[0]
     pieces = width // hidden.shape[0]
-    unmaxed = numpy.zeros(width, dtype=numpy.float32)
+    unmaxed[:] = 0.0
     for f in range(ids.shape[0]):
         row = w.features[ids[f], f]
         for i in range(width):
@@ -142,6 +149,7 @@ def decode(
     (doc, start, end, class) of the entities, offsets within the doc."""
     found = numpy.empty((tok.iob.shape[0], 4), dtype=numpy.int64)
     n = 0
+    unmaxed = numpy.empty(w.bias.shape[0], dtype=numpy.float32)
     hidden = numpy.empty(w.output.shape[1], dtype=numpy.float32)
     scores = numpy.empty(w.output.shape[0], dtype=numpy.float32)
     ids = numpy.empty(3, dtype=numpy.int64)
@@ -152,7 +160,7 @@ def decode(
             ids[0] = b + 1
             ids[1] = open_start + 1 if is_open else 0
             ids[2] = b if is_open else 0
-            _scores(w, ids, hidden, scores)
+            _scores(w, ids, unmaxed, hidden, scores)
             guess = -1
             for c in range(scores.shape[0]):
                 if (guess == -1 or scores[c] > scores[guess]) and _valid(
