@@ -659,3 +659,45 @@ def agreement_command(corpus_dir: Path | None) -> None:
     if not second:
         raise click.ClickException(f"{corpus_dir / 'agreement'}: no second annotations")
     click.echo(format_report(agreement(first, second)), nl=False)
+
+
+@corpus.command("breaks")
+@click.option(
+    "--corpora",
+    "corpora_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("../shared/corpora"),
+    show_default=True,
+    help="The public corpora (CLUENER2020, MSRA, Resume, People's Daily).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where the list goes (default: the rules' lexicon kg/lexicons/name_breaks.txt).",
+)
+def breaks_command(corpora_dir: Path, output: Path | None) -> None:
+    """Write the name breaks: the character pairs that the training splits of the public
+    corpora and of data/localnews write at least 100 times and never inside a name
+    (COMPANY, PROJECT, ORG, GOV). The entity rules cut a name they find by its ending after
+    the last of them it holds (…协会签订X产业园项目 -> X产业园项目).
+
+    \b
+    Example:
+      kg corpus breaks
+    """
+    from kg.corpora import BREAK_MIN_COUNT, corpus_name_breaks
+    from kg.ner import LEXICONS
+
+    if not corpora_dir.is_dir():
+        raise click.ClickException(f"{corpora_dir}: no such folder (the public corpora)")
+    pairs = corpus_name_breaks(corpora_dir)
+    path = output or LEXICONS / "name_breaks.txt"
+    header = (
+        "# Character pairs the training corpora write at least "
+        f"{BREAK_MIN_COUNT} times and never inside a\n"
+        "# name: written by `kg corpus breaks`, read by the entity rules.\n"
+    )
+    path.write_text(header + "".join(f"{pair}\n" for pair in pairs), encoding="utf-8")
+    click.echo(f"wrote {len(pairs)} pairs to {path}")

@@ -296,6 +296,38 @@ def read_corpus(corpora_dir: Path, corpus: str, split: str) -> Iterator[Sentence
     return read_tagged(path, corpus)
 
 
+NAME_LABELS = frozenset({"COMPANY", "PROJECT", "ORG", "GOV"})
+BREAK_SOURCES = ("cluener", "resume", "msra", "peoples_daily_1998", "localnews")
+"""The training splits whose names decide the name breaks (:func:`corpus_name_breaks`)."""
+BREAK_MIN_COUNT = 100
+CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def name_breaks(sentences: Iterable[Sentence], min_count: int = BREAK_MIN_COUNT) -> list[str]:
+    """Pairs of Chinese characters written at least ``min_count`` times in the sentences and
+    never inside a name (COMPANY, PROJECT, ORG, GOV): a name cannot begin before one (签订
+    in ...协会签订X产业园项目)."""
+    total: Counter[str] = Counter()
+    inside: Counter[str] = Counter()
+    for sentence in sentences:
+        text = sentence.text
+        total.update(text[i : i + 2] for i in range(len(text) - 1))
+        for start, end, label in sentence.entities:
+            if label in NAME_LABELS:
+                inside.update(text[i : i + 2] for i in range(start, end - 1))
+    return sorted(
+        pair
+        for pair, count in total.items()
+        if count >= min_count and not inside[pair] and CJK_PAIR.fullmatch(pair)
+    )
+
+
+def corpus_name_breaks(corpora_dir: Path) -> list[str]:
+    """The name breaks of the training splits of :data:`BREAK_SOURCES`."""
+    splits = (read_corpus(corpora_dir, corpus, "train") for corpus in BREAK_SOURCES)
+    return name_breaks(sentence for split in splits for sentence in split)
+
+
 LOCALNEWS_DEV_SHARE = 10
 """One article in this many (by a hash of its file name) is the local news dev split."""
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")

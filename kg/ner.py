@@ -183,6 +183,8 @@ class Lexicons:
     """County full name -> its short names."""
     home_county_shorts: frozenset[str]
     weak_org_suffixes: frozenset[str]
+    name_breaks: frozenset[str]
+    """Character pairs the training corpora never write inside a name (name_breaks.txt)."""
 
 
 @cache
@@ -231,6 +233,7 @@ def load_lexicons(home_city: str = "") -> Lexicons:
         department=department,
         shorts_of_county=inverse(county_shorts),
         home_county_shorts=frozenset(home_counties),
+        name_breaks=frozenset(read_lexicon("name_breaks.txt")),
     )
 
 
@@ -294,11 +297,33 @@ class EntityRules:
         sites = self.facilities(text, names, places)
         ends = {site.end for site in sites}
         names = [n for n in names if n.end not in ends or n.label == "PLACE"] + sites
+        words = [*((p.start, p.end) for p in places), *self.lex.industries.finditer(text)]
+        placed = {i for start, end in words for i in range(start, end)}
+        names = [c for n in names if (c := self.after_break(text, n, placed)) is not None]
         names += self.industries(text)
         persons = self.persons(text, roles)
         chosen = choose([*names, *persons])
         chosen += self.repeat(text, chosen)
         return sorted(choose(chosen), key=lambda c: c.start)
+
+    def after_break(self, text: str, c: Candidate, placed: set[int]) -> Candidate | None:
+        """``c`` cut after the last character pair in it that the training corpora never
+        write inside a name (签订, 位于) and that no place or industry name overlaps
+        (``placed``: their characters; 韩国首尔 is no break at 国首, 华兴建材 none at 兴建):
+        None when under two characters remain."""
+        if c.label not in BREAKABLE:
+            return c
+        cut = next(
+            (
+                i + 2
+                for i in range(c.end - 2, c.start - 1, -1)
+                if text[i : i + 2] in self.lex.name_breaks and not {i, i + 1} & placed
+            ),
+            c.start,
+        )
+        if cut == c.start:
+            return c
+        return Candidate(cut, c.end, c.label, c.rank) if c.end - cut >= 2 else None
 
     def places(self, text: str) -> list[Candidate]:
         """Divisions, countries and landmarks; a county's short name only where the full
@@ -678,6 +703,8 @@ class EntityRules:
         return False
 
 
+BREAKABLE = frozenset({"COMPANY", "ORG", "PROJECT", "GOV"})
+"""Labels of the names that :meth:`EntityRules.after_breaks` cuts."""
 BODY_ENDINGS = frozenset("部局厅委办署处司")
 """Characters that end a body's name and start none (建设部: 建设 is no lead-in verb there)."""
 

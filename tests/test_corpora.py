@@ -17,9 +17,11 @@ from kg.corpora import (
     Sentence,
     augment,
     corpus_has_roles,
+    corpus_name_breaks,
     make_sentence,
     mark_missing_roles,
     mention_pool,
+    name_breaks,
     parse_peoples_daily_line,
     read_cluener,
     read_corpus,
@@ -228,3 +230,22 @@ def test_real_corpus_files_map_onto_our_labels(corpus: str, split: str) -> None:
     assert count > 400
     assert labels <= set(NER_LABELS)
     assert {"PERSON", "PLACE"} <= labels
+
+
+def test_name_breaks_are_pairs_often_written_and_never_inside_a_name() -> None:
+    text = "县政府与华兴公司签订合作协议。"
+    company = (text.index("华兴公司"), text.index("华兴公司") + 4, "COMPANY")
+    sentences = [Sentence(text, (company,))] * 3 + [Sentence("签订公司章程。")]
+    pairs = name_breaks(sentences, min_count=3)
+    assert "签订" in pairs
+    assert "华兴" not in pairs
+    assert "公司" not in pairs
+    assert "。" not in "".join(pairs)
+    assert "章程" not in pairs
+
+
+@pytest.mark.skipif(not CORPORA.exists(), reason="needs shared/corpora")
+def test_the_shipped_name_breaks_are_those_the_corpora_give() -> None:
+    from kg.ner import read_lexicon
+
+    assert read_lexicon("name_breaks.txt") == corpus_name_breaks(CORPORA)

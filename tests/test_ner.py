@@ -242,3 +242,23 @@ def test_the_text_kept_on_a_doc_is_the_text_spacy_rebuilds(nlp):
     text = "  本报讯(记者 林晨 黄振)\n\n11月8日 , 副市长王刚出席。 \u3000"
     doc = nlp(text)
     assert doc_text(doc) == doc.text == text
+
+
+def test_a_name_found_by_its_ending_begins_after_a_pair_no_name_holds():
+    """签订 is written in the corpora hundreds of times and never inside a name: the project
+    signed is not the association's name run on into it."""
+    from dataclasses import replace
+
+    from kg.ner import EntityRules, load_lexicons
+
+    text = "会上，县政府与山东华兴农业协会签订华兴智慧农业产业园项目。"
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    found = ents(rules(text))
+    assert ("华兴智慧农业产业园项目", "PROJECT") in found
+    assert not any("签订" in name for name, _ in found)
+    lexicons = load_lexicons("聊城市")
+    assert "签订" in lexicons.name_breaks
+    unbroken = EntityRules(replace(lexicons, name_breaks=frozenset()))
+    run_on = {c for c in unbroken.find(text, unbroken.places(text)) if c.label == "PROJECT"}
+    assert {text[c.start : c.end] for c in run_on} == {"山东华兴农业协会签订华兴智慧农业产业园项目"}
