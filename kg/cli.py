@@ -661,7 +661,7 @@ def agreement_command(corpus_dir: Path | None) -> None:
     click.echo(format_report(agreement(first, second)), nl=False)
 
 
-@corpus.command("breaks")
+@corpus.command("lexicons")
 @click.option(
     "--corpora",
     "corpora_dir",
@@ -672,32 +672,55 @@ def agreement_command(corpus_dir: Path | None) -> None:
 )
 @click.option(
     "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Where the list goes (default: the rules' lexicon kg/lexicons/name_breaks.txt).",
+    help="Where the two lists go (default: kg/lexicons/, whose rules unnamed.txt is made with).",
 )
-def breaks_command(corpora_dir: Path, output: Path | None) -> None:
-    """Write the name breaks: the character pairs that the training splits of the public
-    corpora and of data/localnews write at least 100 times and never inside a name
-    (COMPANY, PROJECT, ORG, GOV). The entity rules cut a name they find by its ending after
-    the last of them it holds (…协会签订X产业园项目 -> X产业园项目).
+def lexicons_command(corpora_dir: Path, output_dir: Path | None) -> None:
+    """Write the two lexicons the entity rules learn from the training data.
+
+    name_breaks.txt: the character pairs that the training splits of the public corpora
+    and of data/localnews write at least 100 times and never inside a name (COMPANY,
+    PROJECT, ORG, GOV); the rules cut a name they find by its ending after the last of them
+    it holds (…协会签订X产业园项目 -> X产业园项目). unnamed.txt: what the rules take for
+    a name at least twice in the local news training split that its annotators list as no
+    entity (重大项目, 医院); the rules drop it.
 
     \b
     Example:
-      kg corpus breaks
+      kg corpus lexicons
     """
-    from kg.corpora import BREAK_MIN_COUNT, corpus_name_breaks
-    from kg.ner import LEXICONS
+    from kg.corpora import (
+        BREAK_MIN_COUNT,
+        UNNAMED_MIN_COUNT,
+        corpus_name_breaks,
+        unnamed_strings,
+    )
+    from kg.ner import LEXICONS, load_lexicons
 
     if not corpora_dir.is_dir():
         raise click.ClickException(f"{corpora_dir}: no such folder (the public corpora)")
-    pairs = corpus_name_breaks(corpora_dir)
-    path = output or LEXICONS / "name_breaks.txt"
-    header = (
-        "# Character pairs the training corpora write at least "
-        f"{BREAK_MIN_COUNT} times and never inside a\n"
-        "# name: written by `kg corpus breaks`, read by the entity rules.\n"
+    folder = output_dir or LEXICONS
+    folder.mkdir(parents=True, exist_ok=True)
+    breaks = corpus_name_breaks(corpora_dir)
+    _write_list(
+        folder / "name_breaks.txt",
+        breaks,
+        f"Character pairs the training corpora write at least {BREAK_MIN_COUNT} times and "
+        "never inside a name",
     )
-    path.write_text(header + "".join(f"{pair}\n" for pair in pairs), encoding="utf-8")
-    click.echo(f"wrote {len(pairs)} pairs to {path}")
+    load_lexicons.cache_clear()
+    _write_list(
+        folder / "unnamed.txt",
+        unnamed_strings(),
+        f"What the entity rules take for a name at least {UNNAMED_MIN_COUNT} times in the "
+        "local news training split and no annotator lists",
+    )
+
+
+def _write_list(path: Path, lines: list[str], what: str) -> None:
+    """A generated lexicon: a two-line header, then one entry per line."""
+    header = f"# {what}:\n# written by `kg corpus lexicons`, read by the entity rules.\n"
+    path.write_text(header + "".join(f"{line}\n" for line in lines), encoding="utf-8")
+    click.echo(f"wrote {len(lines)} entries to {path}")

@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg import localnews
+from kg.ner import BREAKABLE, EntityRules, load_lexicons
 from kg.records import NER_LABELS
 
 MISSING = "-"
@@ -326,6 +327,27 @@ def corpus_name_breaks(corpora_dir: Path) -> list[str]:
     """The name breaks of the training splits of :data:`BREAK_SOURCES`."""
     splits = (read_corpus(corpora_dir, corpus, "train") for corpus in BREAK_SOURCES)
     return name_breaks(sentence for split in splits for sentence in split)
+
+
+UNNAMED_MIN_COUNT = 2
+
+
+def unnamed_strings(min_count: int = UNNAMED_MIN_COUNT) -> list[str]:
+    """What the entity rules take for a name (COMPANY, PROJECT, ORG, GOV) at least
+    ``min_count`` times in the training split of the local news corpus and its annotators
+    list as no entity's name or alias there (重大项目, 基础设施项目, 医院)."""
+    rules = EntityRules(replace(load_lexicons(""), unnamed=frozenset()))
+    found: Counter[str] = Counter()
+    named: set[str] = set()
+    for _, _, record in localnews.read_records():
+        if localnews_split(record["doc"]) != "train":
+            continue
+        text = (localnews.CORPUS_DIR / "texts" / record["doc"]).read_text(encoding="utf-8")
+        named.update(f for entity in record["entities"] for f in localnews.surface_forms(entity))
+        for c in rules.find(text, rules.places(text)):
+            if c.label in BREAKABLE:
+                found[text[c.start : c.end]] += 1
+    return sorted(name for name, count in found.items() if count >= min_count and name not in named)
 
 
 LOCALNEWS_DEV_SHARE = 10

@@ -185,6 +185,8 @@ class Lexicons:
     weak_org_suffixes: frozenset[str]
     name_breaks: frozenset[str]
     """Character pairs the training corpora never write inside a name (name_breaks.txt)."""
+    unnamed: frozenset[str]
+    """What the rules took for a name in the local news corpus but its annotators did not."""
 
 
 @cache
@@ -234,6 +236,7 @@ def load_lexicons(home_city: str = "") -> Lexicons:
         shorts_of_county=inverse(county_shorts),
         home_county_shorts=frozenset(home_counties),
         name_breaks=frozenset(read_lexicon("name_breaks.txt")),
+        unnamed=frozenset(read_lexicon("unnamed.txt")),
     )
 
 
@@ -300,6 +303,7 @@ class EntityRules:
         words = [*((p.start, p.end) for p in places), *self.lex.industries.finditer(text)]
         placed = {i for start, end in words for i in range(start, end)}
         names = [c for n in names if (c := self.after_break(text, n, placed)) is not None]
+        names = [n for n in names if text[n.start : n.end] not in self.lex.unnamed]
         names += self.industries(text)
         persons = self.persons(text, roles)
         chosen = choose([*names, *persons])

@@ -162,9 +162,9 @@ def test_evaluate_builds_each_home_city_from_texts(tmp_path):
     assert neither.exit_code == 2 and "--graph or --texts" in neither.output
 
 
-def test_corpus_breaks_without_the_corpora_is_a_one_line_error(tmp_path):
-    out = tmp_path / "breaks.txt"
-    result = run("corpus", "breaks", "--corpora", str(tmp_path / "none"), "-o", str(out))
+def test_corpus_lexicons_without_the_corpora_is_a_one_line_error(tmp_path):
+    out = tmp_path / "lexicons"
+    result = run("corpus", "lexicons", "--corpora", str(tmp_path / "none"), "-o", str(out))
     assert result.exit_code == 1
     missing = tmp_path / "none"
     assert result.output.strip() == f"Error: {missing}: no such folder (the public corpora)"

@@ -32,6 +32,7 @@ from kg.corpora import (
     split_org,
     tag_spans,
     to_doc,
+    unnamed_strings,
 )
 from kg.records import NER_LABELS
 
@@ -249,3 +250,11 @@ def test_the_shipped_name_breaks_are_those_the_corpora_give() -> None:
     from kg.ner import read_lexicon
 
     assert read_lexicon("name_breaks.txt") == corpus_name_breaks(CORPORA)
+
+
+def test_the_shipped_unnamed_strings_are_those_the_local_news_give() -> None:
+    from kg.ner import read_lexicon
+
+    unnamed = read_lexicon("unnamed.txt")
+    assert unnamed == unnamed_strings()
+    assert {"重大项目", "基础设施项目"} <= set(unnamed)

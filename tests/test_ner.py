@@ -262,3 +262,13 @@ def test_a_name_found_by_its_ending_begins_after_a_pair_no_name_holds():
     unbroken = EntityRules(replace(lexicons, name_breaks=frozenset()))
     run_on = {c for c in unbroken.find(text, unbroken.places(text)) if c.label == "PROJECT"}
     assert {text[c.start : c.end] for c in run_on} == {"山东华兴农业协会签订华兴智慧农业产业园项目"}
+
+
+def test_the_rules_take_no_generic_project_for_a_name():
+    """重大项目 and 基础设施项目 end like project names, but the local news annotators never
+    list them as names: the rules learned to drop them (unnamed.txt)."""
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    doc = rules("今年全县共实施重大项目120个，基础设施项目30个，华兴智慧农业产业园项目开工。")
+    projects = {e.text for e in doc.ents if e.label_ == "PROJECT"}
+    assert projects == {"华兴智慧农业产业园项目"}
