@@ -341,7 +341,7 @@ class Extractor:
             org_span = post.org
             if org_span is not None and org_span.label_ != "PLACE":
                 org = self.mention(org_span, sentence, context)
-            elif role in IMPLIED_ORGS:
+            elif role in IMPLIED_ORGS and self.paper_written(IMPLIED_ORGS[role]):
                 label = "ORG" if IMPLIED_ORGS[role] == "本报" else "GOV"
                 place = org_span.text if org_span is not None else context
                 org = self.implied(IMPLIED_ORGS[role], label, sentence, place)
@@ -359,6 +359,11 @@ class Extractor:
                 )
             )
         return found
+
+    def paper_written(self, org: str) -> bool:
+        """A reporter's body is 本报 only where the article writes 本报 (a site's story by
+        记者 X is no paper's); the other implied bodies always are."""
+        return org != "本报" or "本报" in self.text
 
     def places(self, sentence: Span, ents: list[Span]) -> list[Relation]:
         """part_of for places written in a row; located_in for names listed right after

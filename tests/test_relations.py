@@ -54,6 +54,15 @@ def test_company_post_and_byline(tag):
     assert {("张洁", "记者", "本报"), ("于继镔", "通讯员", "本报")} <= found
 
 
+def test_a_byline_names_no_paper_the_article_does_not_write(tag):
+    """A news site's story "记者 张洁" is no paper's: no post at 本报, no 本报 entity."""
+    _, mentions, relations = tag("云海制衣总经理任凤云告诉记者。\n记者 张洁 通讯员 于继镔")
+    found = {(p, r, o) for p, r, o, _ in posts(relations)}
+    assert ("任凤云", "总经理", "云海制衣") in found
+    assert not any(o == "本报" for _, _, o in found)
+    assert "本报" not in {m.text for m in mentions}
+
+
 def test_places_in_a_row_and_a_name_after_its_place(tag):
     _, _, relations = tag("云海制衣总经理任凤云说。深秋时节,走进东昌府区侯营镇云海制衣加工车间。")
     assert ("侯营镇", "东昌府区") in pairs(relations, "part_of")
