@@ -693,7 +693,8 @@ def lexicons_command(corpora_dir: Path, output_dir: Path | None) -> None:
     """
     from kg.corpora import (
         BREAK_MIN_COUNT,
-        UNNAMED_MIN_COUNT,
+        UNNAMED_MAX_SHARE,
+        UNNAMED_MIN_ARTICLES,
         corpus_name_breaks,
         unnamed_strings,
     )
@@ -714,8 +715,8 @@ def lexicons_command(corpora_dir: Path, output_dir: Path | None) -> None:
     _write_list(
         folder / "unnamed.txt",
         unnamed_strings(),
-        f"What the entity rules take for a name at least {UNNAMED_MIN_COUNT} times in the "
-        "local news training split and no annotator lists",
+        f"What the entity rules take for a name or place in {UNNAMED_MIN_ARTICLES}+ articles of "
+        f"the local news training split that annotators list in under {UNNAMED_MAX_SHARE:.0%}",
     )
 
 

@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg import localnews
-from kg.ner import BREAKABLE, EntityRules, load_lexicons
+from kg.ner import BREAKABLE, HOME_REGION, EntityRules, load_lexicons
 from kg.records import NER_LABELS
 
 MISSING = "-"
@@ -297,7 +297,6 @@ def read_corpus(corpora_dir: Path, corpus: str, split: str) -> Iterator[Sentence
     return read_tagged(path, corpus)
 
 
-NAME_LABELS = frozenset({"COMPANY", "PROJECT", "ORG", "GOV"})
 BREAK_SOURCES = ("cluener", "resume", "msra", "peoples_daily_1998", "localnews")
 """The training splits whose names decide the name breaks (:func:`corpus_name_breaks`)."""
 BREAK_MIN_COUNT = 100
@@ -314,7 +313,7 @@ def name_breaks(sentences: Iterable[Sentence], min_count: int = BREAK_MIN_COUNT)
         text = sentence.text
         total.update(text[i : i + 2] for i in range(len(text) - 1))
         for start, end, label in sentence.entities:
-            if label in NAME_LABELS:
+            if label in BREAKABLE:
                 inside.update(text[i : i + 2] for i in range(start, end - 1))
     return sorted(
         pair
@@ -329,25 +328,40 @@ def corpus_name_breaks(corpora_dir: Path) -> list[str]:
     return name_breaks(sentence for split in splits for sentence in split)
 
 
-UNNAMED_MIN_COUNT = 2
+UNNAMED_MIN_ARTICLES = 2
+UNNAMED_MAX_SHARE = 0.2
+UNNAMED_LABELS = BREAKABLE | {"PLACE"}
 
 
-def unnamed_strings(min_count: int = UNNAMED_MIN_COUNT) -> list[str]:
-    """What the entity rules take for a name (COMPANY, PROJECT, ORG, GOV) at least
-    ``min_count`` times in the training split of the local news corpus and its annotators
-    list as no entity's name or alias there (重大项目, 基础设施项目, 医院)."""
+def unnamed_strings(
+    min_articles: int = UNNAMED_MIN_ARTICLES, max_share: float = UNNAMED_MAX_SHARE
+) -> list[str]:
+    """What the entity rules take for a name or place in at least ``min_articles`` articles
+    of the local news training split but its annotators list (as any entity's name or
+    alias) in under ``max_share`` of them (重大项目, 基础设施项目, 中国 in 中国式现代化); the
+    home region's words (全市, 我县) stay, as the relation rules read them."""
     rules = EntityRules(replace(load_lexicons(""), unnamed=frozenset()))
     found: Counter[str] = Counter()
-    named: set[str] = set()
+    listed: Counter[str] = Counter()
     for _, _, record in localnews.read_records():
         if localnews_split(record["doc"]) != "train":
             continue
         text = (localnews.CORPUS_DIR / "texts" / record["doc"]).read_text(encoding="utf-8")
-        named.update(f for entity in record["entities"] for f in localnews.surface_forms(entity))
-        for c in rules.find(text, rules.places(text)):
-            if c.label in BREAKABLE:
-                found[text[c.start : c.end]] += 1
-    return sorted(name for name, count in found.items() if count >= min_count and name not in named)
+        forms = {f for entity in record["entities"] for f in localnews.surface_forms(entity)}
+        names = {
+            text[c.start : c.end]
+            for c in rules.find(text, rules.places(text))
+            if c.label in UNNAMED_LABELS
+        }
+        found.update(names)
+        listed.update(names & forms)
+    return sorted(
+        name
+        for name, count in found.items()
+        if count >= min_articles
+        and listed[name] < max_share * count
+        and not HOME_REGION.fullmatch(name)
+    )
 
 
 LOCALNEWS_DEV_SHARE = 10

@@ -757,6 +757,8 @@ LEGAL_WORDS = re.compile("股份有限公司|有限责任公司|有限公司")
 """Legal forms inside a longer name, which lead-in words (有) never cut."""
 LEGAL_FORM = re.compile(f"(?:{LEGAL_WORDS.pattern})$")
 HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")
+HOME_REGION = re.compile(r"(?:我|本|全)(?:市|县|区)")
+"""The words the relation rules read as the paper's home region (全省 is a province's)."""
 LEVELS = "省市县区"
 SUFFIX_NAMES = {
     "COMPANY": (25, NAME_CHAR),
