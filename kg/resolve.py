@@ -114,6 +114,21 @@ class Resolver:
             return (place,)
         return tuple(d.name for d in reversed([division, *division.ancestors()]))
 
+    def local_places(self, mentions: Iterable[Mention]) -> dict[str, str]:
+        """Level (县, 区, 市) -> the place of that level inside the home region that the
+        mentions name most often."""
+        counts = Counter(
+            name
+            for m in mentions
+            if m.label == "PLACE" and (name := self.place(re.sub(r"\s+", "", m.text)))
+        )
+        local: dict[str, str] = {}
+        for name, _ in counts.most_common():
+            division = self.division(name, set())
+            if division is not None and self.home in division.ancestors():
+                local.setdefault(name[-1], name)
+        return local
+
     def context_place(self, context: str) -> str | None:
         """The place a short body's context names: the place its body starts with (冠县委 ->
         冠县), or the place itself (冠县 县长 -> 冠县)."""
@@ -123,8 +138,10 @@ class Resolver:
         known = self.places.knows(parent)
         return self.place_prefix(parent) or (self.place(parent) if known else None)
 
-    def body(self, name: str, context: str) -> str | None:
-        """Full name of a body of the state, the party or another organisation."""
+    def body(self, name: str, context: str, local: Mapping[str, str] | None = None) -> str | None:
+        """Full name of a body of the state, the party or another organisation; a level the
+        home region lacks (县委 in a city paper) is the article's place of that level
+        (``local``: level -> the place of the home region the article names most)."""
         name = PARTY.sub("", name)
         if name in BARE_BODIES:
             return self.home.name + name
@@ -132,7 +149,7 @@ class Resolver:
         if level and not self.place_prefix(name):
             place = self.context_place(context) if context else None
             if place is None or not place.endswith(level.group(1)):
-                place = self.by_level[level.group(1)]
+                place = self.by_level[level.group(1)] or (local or {}).get(level.group(1))
             if place is None:
                 return None
             name = place[:-1] + name
@@ -142,13 +159,14 @@ class Resolver:
                 name = parent + name
         return expand_department(GOVERNMENT.sub(r"\1人民政府\2", name))
 
-    def canonical(self, mention: Mention) -> str | None:
-        """The canonical name of a mention, or None when the text does not say which."""
+    def canonical(self, mention: Mention, local: Mapping[str, str] | None = None) -> str | None:
+        """The canonical name of a mention, or None when the text does not say which;
+        ``local`` as for :meth:`body`."""
         text = re.sub(r"\s+", "", mention.text)
         if mention.label == "PLACE":
             return self.place(text)
         if mention.label in ("GOV", "ORG") and text != "本报":
-            return self.body(text, mention.context)
+            return self.body(text, mention.context, local)
         if mention.label == "INDUSTRY":
             core = INDUSTRY_SUFFIX.sub("", text) or text
             return INDUSTRY_ALIASES.get(core, core)
@@ -345,8 +363,9 @@ def _article_names(
     """(label, surface and context) -> canonical name, for one article."""
     names: dict[tuple[str, str], str] = {}
     every = [*mentions, *(m for r in relations for m in (r.head, r.tail))]
+    local = resolver.local_places(every)
     for mention in every:
-        name = resolver.canonical(mention)
+        name = resolver.canonical(mention, local)
         if name:
             names[(mention.label, _key(mention))] = name
     with_context = {

@@ -55,6 +55,23 @@ def test_county_shorthand_in_a_city_paper_without_context_is_dropped(liaocheng):
     assert liaocheng.canonical(m("县政府", "GOV")) is None
 
 
+def test_county_shorthand_in_a_city_paper_is_the_county_the_article_is_about():
+    """A 聊城 paper's story on 冠县: 县委 is 冠县委, not dropped; a county of another city
+    named once does not count."""
+    mentions = [
+        m("冠县", "PLACE"),
+        m("冠县", "PLACE"),
+        m("刚察县", "PLACE"),
+        m("县委", "GOV"),
+        m("县政协", "GOV"),
+    ]
+    entities, _ = resolve([(mentions, [])], "聊城市")
+    bodies = {e.name for e in entities if e.type == "GOV"}
+    assert bodies == {"冠县委", "冠县政协"}
+    alone, _ = resolve([([m("刚察县", "PLACE"), m("县委", "GOV")], [])], "聊城市")
+    assert {e.name for e in alone if e.type == "GOV"} == set()
+
+
 def test_aliases_merge_across_articles_and_short_company_forms():
     first = [
         m("市委", "GOV"),
