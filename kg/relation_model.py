@@ -386,7 +386,7 @@ def decode(
         if kind in PAIR_TYPES and kind not in ("role_of", "role_in") and kind not in rule_kinds:
             found.append(extractor.relate(kind, first, second, sentence_of(first)))
     if "holds_role" not in rule_kinds:
-        found += posts(extractor, chosen, sentence_of)
+        found += posts(extractor, chosen, sentence_of) + extractor.fused_posts()
     return found
 
 

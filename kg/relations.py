@@ -246,7 +246,7 @@ class Extractor:
                 found += self.clause_relations(sentence, clause, topic or home)
                 topic = topic or self.topic(clause)
             home = next((e for e in reversed(ents) if self.home_region(e)), home)
-        return found
+        return found + self.fused_posts()
 
     def starts_paragraph(self, start: int) -> bool:
         """Whether the text at ``start`` follows a line break (spaces aside)."""
@@ -358,6 +358,29 @@ class Extractor:
                     role=role,
                 )
             )
+        return found
+
+    def fused_posts(self) -> list[Relation]:
+        """部长 written into its department's name (县委组织部长张三, 组织部长张三 after 州委常委):
+        the department's 部 and 长 make the title, which no entity can hold beside the body;
+        the name right after holds 部长 there."""
+        found = []
+        for sentence in sentences(self.doc, self.text):
+            ents = self.index.within(sentence)
+            context = ""
+            for body, person in pairwise(ents):
+                if body.label_ == "GOV" and body.text.endswith("委"):
+                    context = body.text
+                if (
+                    body.label_ == "GOV"
+                    and body.text.endswith("部")
+                    and person.label_ == "PERSON"
+                    and self.text[body.end_char : person.start_char] == "长"
+                ):
+                    holder = self.mention(person, sentence)
+                    org = self.mention(body, sentence, context)
+                    evidence = self.said(sentence)
+                    found.append(Relation("holds_role", holder, org, evidence, role="部长"))
         return found
 
     def paper_written(self, org: str) -> bool:

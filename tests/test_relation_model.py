@@ -159,3 +159,10 @@ def test_a_title_right_after_a_place_implies_that_places_body(shipped):
     _, relations = extract(shipped(text), Article("p.txt", 0, "", text, 0, len(text)))
     posts = {(r.head.text, r.role, r.tail.text, r.tail.context) for r in relations}
     assert ("张华", "县长", "县政府", "阳谷县") in posts
+
+
+def test_a_title_fused_into_its_department_is_read_by_the_shipped_pipeline(shipped):
+    """组织部长: 部 ends the body and begins the title, which no pair of entities can hold."""
+    found = relations_of(shipped, "县委常委、县委组织部长张三，县委常委、宣传部长李明出席会议。")
+    assert ("holds_role", "张三", "部长", "县委组织部") in found
+    assert ("holds_role", "李明", "部长", "宣传部") in found

@@ -63,6 +63,11 @@ def test_a_byline_names_no_paper_the_article_does_not_write(tag):
     assert "本报" not in {m.text for m in mentions}
 
 
+def test_a_title_fused_into_its_department(tag):
+    _, _, relations = tag("市委常委、组织部长赵刚出席。")
+    assert ("赵刚", "部长", "组织部", "市委") in posts(relations)
+
+
 def test_places_in_a_row_and_a_name_after_its_place(tag):
     _, _, relations = tag("云海制衣总经理任凤云说。深秋时节,走进东昌府区侯营镇云海制衣加工车间。")
     assert ("侯营镇", "东昌府区") in pairs(relations, "part_of")
