@@ -45,7 +45,7 @@ from thinc.types import Floats1d, Floats2d
 from kg.gazetteer import gazetteer
 from kg.ner import doc_text
 from kg.records import NER_LABELS, Article, Relation
-from kg.relations import IMPLIED_ORGS, EntityIndex, Extractor, Post, sentences
+from kg.relations import CHAIN_GAP, IMPLIED_ORGS, EntityIndex, Extractor, Post, sentences
 
 HOLDERS = frozenset({"COMPANY", "GOV", "ORG", "PROJECT"})
 ORGS = frozenset({"GOV", "COMPANY", "ORG"})
@@ -405,14 +405,25 @@ def posts(extractor: Extractor, chosen, sentence_of) -> list[Relation]:
             people[(person.start, person.end)] = person
     found = []
     for at, roles in titles.items():
-        chain = [
-            Post(role, bodies.get(role.start) or place_before(extractor, role))
-            for role in sorted(roles, key=lambda r: r.start)
-            if role.start in bodies or role.text in IMPLIED_ORGS
-        ]
+        chain: list[Post] = []
+        for role in sorted(roles, key=lambda r: r.start):
+            body = bodies.get(role.start) or chain_body(extractor, chain, role)
+            if body is not None or role.text in IMPLIED_ORGS:
+                chain.append(Post(role, body or place_before(extractor, role)))
         if chain:
             found += extractor.holds(sentence_of(people[at]), people[at], chain)
     return found
+
+
+def chain_body(extractor: Extractor, chain: list[Post], role: Span) -> Span | None:
+    """The body of the title before, for a title written right after it with none of its
+    own (市委常委、秘书长: 秘书长 of 市委), as the rules read a chain."""
+    if not chain or role.text in IMPLIED_ORGS:
+        return None
+    last = chain[-1]
+    if last.org is None or last.org.label_ not in ORGS:
+        return None
+    return last.org if CHAIN_GAP.match(extractor.gap(last.role, role)) else None
 
 
 def place_before(extractor: Extractor, role: Span) -> Span | None:

@@ -166,3 +166,9 @@ def test_a_title_fused_into_its_department_is_read_by_the_shipped_pipeline(shipp
     found = relations_of(shipped, "县委常委、县委组织部长张三，县委常委、宣传部长李明出席会议。")
     assert ("holds_role", "张三", "部长", "县委组织部") in found
     assert ("holds_role", "李明", "部长", "宣传部") in found
+
+
+def test_a_title_with_no_body_of_its_own_takes_the_chains(shipped):
+    found = relations_of(shipped, "会议由市委常委、秘书长王强主持。")
+    assert ("holds_role", "王强", "常委", "市委") in found
+    assert ("holds_role", "王强", "秘书长", "市委") in found
