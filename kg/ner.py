@@ -874,16 +874,36 @@ def known_places(doc: Doc) -> Doc:
     return doc
 
 
+PARTY_GROUP = "党组"
+"""The leading party group of a body: the guidelines write it in the title (党组书记 of 市商务局)."""
+
+
 @Language.component("kg_join_titles")
 def join_titles(doc: Doc) -> Doc:
     """Join job titles written back to back into one (设计 总监 -> 设计总监, 总经理 助理):
-    the model tags the modifier before a title the rules found as a title of its own."""
+    the model tags the modifier before a title the rules found as a title of its own; a
+    body's 党组 before its title goes to the title (市商务局党组 书记 -> 市商务局 党组书记)."""
     joined: list[Span] = []
     for ent in doc.ents:
         last = joined[-1] if joined else None
         if last is not None and ent.label_ == last.label_ == "ROLE" and last.end == ent.start:
             joined[-1] = Span(doc, last.start, ent.end, "ROLE")
+        elif last is not None and ent.label_ == "ROLE" and party_group_before(last, ent):
+            group = len(PARTY_GROUP)
+            joined[-1] = Span(doc, last.start, last.end - group, last.label_)
+            joined.append(Span(doc, ent.start - group, ent.end, "ROLE"))
         else:
             joined.append(ent)
     doc.ents = joined
     return doc
+
+
+def party_group_before(body: Span, title: Span) -> bool:
+    """Whether ``body`` (a GOV longer than its 党组) ends in 党组 right before ``title``,
+    one token per character."""
+    return (
+        body.label_ == "GOV"
+        and body.end == title.start
+        and body.text.endswith(PARTY_GROUP)
+        and len(body) == len(body.text) > len(PARTY_GROUP) + 1
+    )

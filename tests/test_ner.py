@@ -272,3 +272,15 @@ def test_the_rules_take_no_generic_project_for_a_name():
     doc = rules("今年全县共实施重大项目120个，基础设施项目30个，华兴智慧农业产业园项目开工。")
     projects = {e.text for e in doc.ents if e.label_ == "PROJECT"}
     assert projects == {"华兴智慧农业产业园项目"}
+
+
+def test_a_bodys_party_group_goes_to_its_title():
+    """The model writes 市商务局党组 | 书记; the guidelines 市商务局 | 党组书记."""
+    from spacy.tokens import Span
+
+    doc = spacy.blank("zh")("市商务局党组书记王五")
+    doc.ents = [Span(doc, 0, 6, "GOV"), Span(doc, 6, 8, "ROLE"), Span(doc, 8, 10, "PERSON")]
+    assert ents(join_titles(doc)) == {("市商务局", "GOV"), ("党组书记", "ROLE"), ("王五", "PERSON")}
+    alone = spacy.blank("zh")("党组书记王五")
+    alone.ents = [Span(alone, 0, 2, "GOV"), Span(alone, 2, 4, "ROLE")]
+    assert ents(join_titles(alone)) == {("党组", "GOV"), ("书记", "ROLE")}
