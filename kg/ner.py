@@ -875,7 +875,7 @@ def known_places(doc: Doc) -> Doc:
 
 
 PARTY_GROUP = "党组"
-"""The leading party group of a body: the guidelines write it in the title (党组书记 of 市商务局)."""
+"""A body's leading party group: the guidelines write it in the title (党组书记 of 市商务局)."""
 
 
 @Language.component("kg_join_titles")
