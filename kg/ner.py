@@ -636,7 +636,7 @@ class EntityRules:
         start = end - len(stem)
         legal = [m.span() for m in LEGAL_WORDS.finditer(text, start, end)]
         for i in range(end - 1, start, -1):
-            if any(a < i < b for a, b in legal) or not self.lex.lead_words.endswith(text[start:i]):
+            if any(a <= i < b for a, b in legal) or not self.lex.lead_words.endswith(text[start:i]):
                 continue
             placed = any(True for _ in self.lex.places.finditer(text[start:i]))
             if placed or text[i] in LEVELS or self.lex.places.match_at(text, i):

@@ -284,3 +284,11 @@ def test_a_bodys_party_group_goes_to_its_title():
     alone = spacy.blank("zh")("党组书记王五")
     alone.ents = [Span(alone, 0, 2, "GOV"), Span(alone, 2, 4, "ROLE")]
     assert ents(join_titles(alone)) == {("党组", "GOV"), ("书记", "ROLE")}
+
+
+def test_no_name_begins_with_a_legal_form():
+    """发展 is a lead-in word (发展X产业), but 新发展 | 股份有限公司 is no place to begin."""
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    doc = rules("山东华信新发展股份有限公司年产10万吨饲料项目开工。")
+    assert ents(doc) == {("山东华信新发展股份有限公司年产10万吨饲料项目", "PROJECT")}
