@@ -23,6 +23,14 @@ model_option = click.option(
     default=None,
     help="A spaCy pipeline directory (default: models/zh_kg when present, else rules only).",
 )
+corpora_option = click.option(
+    "--corpora",
+    "corpora_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("../shared/corpora"),
+    show_default=True,
+    help="The public corpora (CLUENER2020, MSRA, Resume, People's Daily).",
+)
 shared_option = click.option(
     "--shared",
     type=click.Path(file_okay=False, path_type=Path),
@@ -395,14 +403,7 @@ def _evaluate_texts(gold: list[Path], texts: Path, model: Path | None) -> dict:
     show_default=True,
     help="Where the trained pipeline goes (replaced if it is a pipeline already).",
 )
-@click.option(
-    "--corpora",
-    "corpora_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("../shared/corpora"),
-    show_default=True,
-    help="The public corpora (CLUENER2020, MSRA, Resume, People's Daily).",
-)
+@corpora_option
 @click.option("--small", is_flag=True, help="Two epochs on a tiny slice: a check, not a model.")
 @click.option(
     "--max-minutes",
@@ -662,14 +663,7 @@ def agreement_command(corpus_dir: Path | None) -> None:
 
 
 @corpus.command("lexicons")
-@click.option(
-    "--corpora",
-    "corpora_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("../shared/corpora"),
-    show_default=True,
-    help="The public corpora (CLUENER2020, MSRA, Resume, People's Daily).",
-)
+@corpora_option
 @click.option(
     "-o",
     "--output-dir",
@@ -700,8 +694,6 @@ def lexicons_command(corpora_dir: Path, output_dir: Path | None) -> None:
     )
     from kg.ner import LEXICONS, load_lexicons
 
-    if not corpora_dir.is_dir():
-        raise click.ClickException(f"{corpora_dir}: no such folder (the public corpora)")
     folder = output_dir or LEXICONS
     folder.mkdir(parents=True, exist_ok=True)
     breaks = corpus_name_breaks(corpora_dir)

@@ -165,7 +165,7 @@ def test_evaluate_builds_each_home_city_from_texts(tmp_path):
 def test_corpus_lexicons_without_the_corpora_is_a_one_line_error(tmp_path):
     out = tmp_path / "lexicons"
     result = run("corpus", "lexicons", "--corpora", str(tmp_path / "none"), "-o", str(out))
-    assert result.exit_code == 1
-    missing = tmp_path / "none"
-    assert result.output.strip() == f"Error: {missing}: no such folder (the public corpora)"
+    assert result.exit_code == 2
+    assert "Invalid value for '--corpora'" in result.output
+    assert f"'{tmp_path / 'none'}' does not exist" in result.output
     assert not out.exists()
