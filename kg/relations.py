@@ -425,6 +425,12 @@ class Extractor:
         for ent in ents:
             if ent.label_ in LOCATABLE and (place := self.place_in_name(ent)) is not None:
                 found.append(self.located(ent, place, sentence))
+            if ent.label_ in LOCATABLE:
+                found += [
+                    self.relate("part_of", small, large, sentence)
+                    for large, small in pairwise(self.name_places(ent))
+                    if place_rank(large.text) < place_rank(small.text)
+                ]
         for i, ent in enumerate(ents):
             if ent.label_ in LOCATABLE and i and self.gap(ents[i - 1], ent) == "的":
                 run = self.run(ents[i - 1 :: -1], "PLACE", ADJACENT_OR_DE)[::-1]
@@ -443,22 +449,31 @@ class Extractor:
         """The smallest local place of the places a name begins with (东昌府区梁水镇X公司 ->
         梁水镇, 日本大阪X馆 -> 大阪); a branch is where its name says before the branch word
         (X有限公司聊城分公司 -> 聊城), not where the parent is."""
+        if branch := BRANCH.search(ent.text):
+            at = ent.start_char + branch.start()
+            return next((p for p in self.inner_places(ent) if p.end_char == at), None)
+        return next((p for p in reversed(self.name_places(ent)) if local_place(p.text)), None)
+
+    def inner_places(self, ent: Span) -> list[Span]:
+        """The place names written inside ``ent``, short of its end."""
         first = bisect_left(self.place_starts, ent.start_char)
         last = bisect_left(self.place_starts, ent.end_char)
-        inner = [
+        return [
             p
             for p in map(self.place_spans.__getitem__, sorted(self.place_order[first:last]))
             if p.end_char < ent.end_char
         ]
-        if branch := BRANCH.search(ent.text):
-            at = ent.start_char + branch.start()
-            return next((p for p in inner if p.end_char == at), None)
+
+    def name_places(self, ent: Span) -> list[Span]:
+        """The places a name begins with, one after another (东昌府区, 梁水镇 of
+        东昌府区梁水镇X公司), the longest at each step."""
+        inner = self.inner_places(ent)
         chain: list[Span] = []
         end = ent.start_char
         while nxt := max((p for p in inner if p.start_char == end), key=len, default=None):
             chain.append(nxt)
             end = nxt.end_char
-        return next((p for p in reversed(chain) if local_place(p.text)), None)
+        return chain
 
     def streets(self, sentence: Span, ents: list[Span]) -> list[Relation]:
         """A name next to a street address (柳园南路7号水务集团, 市机关事务管理局(东昌府区
