@@ -870,8 +870,16 @@ def known_places(doc: Doc) -> Doc:
     the model's other PLACE guesses are fragments of longer names more often than places
     (on the seed pages: 4 right, 16 wrong)."""
     found = {(span.start, span.end) for span in doc.spans.get(PLACES_KEY, [])}
-    doc.ents = [e for e in doc.ents if e.label_ != "PLACE" or (e.start, e.end) in found]
+    doc.ents = [
+        e
+        for e in doc.ents
+        if e.label_ != "PLACE" or (e.start, e.end) in found or SETTLEMENT.fullmatch(e.text)
+    ]
     return doc
+
+
+SETTLEMENT = re.compile(r"[\u3400-\u9fff]{2,6}(?:村|镇|乡)")
+"""A village's, town's or township's name, which no lexicon can list: the model's is kept."""
 
 
 PARTY_GROUP = "党组"

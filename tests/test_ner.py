@@ -292,3 +292,12 @@ def test_no_name_begins_with_a_legal_form():
     rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
     doc = rules("山东华信新发展股份有限公司年产10万吨饲料项目开工。")
     assert ents(doc) == {("山东华信新发展股份有限公司年产10万吨饲料项目", "PROJECT")}
+
+
+def test_a_village_no_lexicon_lists_is_kept_from_the_model():
+    """The division data lists the villages of the home city only (聊城): 黄龙村 of 房县 is
+    the model's, and a village's shape is enough to keep it."""
+    nlp = load_pipeline(home_city="聊城市")
+    doc = nlp("近日，记者来到湖北省房县土城镇黄龙村，村民正在采摘香菇。")
+    assert "黄龙村" not in {s.text for s in doc.spans["kg_places"]}
+    assert ("黄龙村", "PLACE") in ents(doc)
