@@ -67,6 +67,9 @@ LEVEL_NAME = re.compile(
 )
 HOLDERS = ("COMPANY", "GOV", "ORG", "PROJECT")
 LOCATABLE = ("COMPANY", "ORG", "PROJECT")
+FIRM_WORD = re.compile(r"(?<=[^\W\d_]{2})(?:集团(?:有限)?公司|集团|公司)(?!项目|$)")
+"""A firm's name ending without its legal form at the start of a project's name (中扩集团玩具
+项目, 隆基公司高效组件项目): two characters before it at least, the project's words after."""
 PLACE_RANK = (
     ("国", 0),
     ("省", 1),
@@ -671,7 +674,7 @@ class Extractor:
             default=None,
         )
         if owner is None:
-            legal = LEGAL_WORDS.search(project.text)
+            legal = LEGAL_WORDS.search(project.text) or FIRM_WORD.search(project.text)
             if legal is None:
                 return None
             owner = project.text[: legal.end()]

@@ -75,6 +75,13 @@ def test_places_a_name_begins_with_are_part_of_one_another(tag):
     assert ("山东省冠县华兴纺织有限公司", "冠县") in pairs(relations, "located_in")
 
 
+def test_a_project_named_after_a_firm_without_its_legal_form(tag):
+    _, _, relations = tag("华兴集团新型建材项目开工建设，隆基公司高效组件项目同日签约。")
+    found = pairs(relations, "invests_in")
+    assert ("华兴集团", "华兴集团新型建材项目") in found
+    assert ("隆基公司", "隆基公司高效组件项目") in found
+
+
 def test_places_in_a_row_and_a_name_after_its_place(tag):
     _, _, relations = tag("云海制衣总经理任凤云说。深秋时节,走进东昌府区侯营镇云海制衣加工车间。")
     assert ("侯营镇", "东昌府区") in pairs(relations, "part_of")
