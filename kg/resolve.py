@@ -35,9 +35,9 @@ FOLDERS = {
     "PROJECT": "project",
     "INDUSTRY": "industry",
 }
-HOME_WORDS = re.compile(r"^(?:我|本|全)([省市县区])$")
-LEVEL_PREFIX = re.compile(r"^([省市县区])(?!场|民|区|长)")
-GOVERNMENT = re.compile(r"^(.+?[省市县区])政府(.*)$")
+HOME_WORDS = re.compile(r"^(?:我|本|全)([省市县区州])$")
+LEVEL_PREFIX = re.compile(r"^([省市县区州])(?!场|民|区|长)")
+GOVERNMENT = re.compile(r"^(.+?[省市县区州])政府(.*)$")
 PARTY = re.compile(r"^中共(?=.)")
 BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委")
 """Bodies a local paper names without their level: the home region's."""
@@ -68,6 +68,7 @@ class Resolver:
             "市": city.name if city.level == "city" or city.name.endswith("市") else None,
             "县": self.home.name if self.home.name.endswith("县") else None,
             "区": self.home.name if self.home.name.endswith("区") else None,
+            "州": city.name if city.name.endswith("州") else None,
         }
 
     def place(self, name: str) -> str | None:
