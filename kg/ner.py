@@ -314,16 +314,18 @@ class EntityRules:
         """``c`` cut after the last character pair in it that the training corpora never
         write inside a name (签订, 位于) and that no place or industry name overlaps
         (``placed``: their characters; 韩国首尔 is no break at 国首, 华兴建材 none at 兴建):
-        None when under two characters remain."""
+        None when under two characters remain; nor does a name begin at the level character of
+        该县 or 我市."""
         if c.label not in BREAKABLE:
             return c
+        region_word = REGION_WORD.fullmatch(text[max(0, c.start - 1) : c.start + 1])
         cut = next(
             (
                 i + 2
                 for i in range(c.end - 2, c.start - 1, -1)
                 if text[i : i + 2] in self.lex.name_breaks and not {i, i + 1} & placed
             ),
-            c.start,
+            c.start + 1 if region_word else c.start,
         )
         if cut == c.start:
             return c
@@ -757,6 +759,8 @@ LEGAL_WORDS = re.compile("股份有限公司|有限责任公司|有限公司")
 """Legal forms inside a longer name, which lead-in words (有) never cut."""
 LEGAL_FORM = re.compile(f"(?:{LEGAL_WORDS.pattern})$")
 HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")
+REGION_WORD = re.compile("[该我本全][省市县区镇乡]")
+"""该县, 我市...: a name begins after it, never at its level character."""
 HOME_REGION = re.compile(r"(?:我|本|全)(?:市|县|区)")
 """The words the relation rules read as the paper's home region (全省 is a province's)."""
 LEVELS = "省市县区"

@@ -301,3 +301,11 @@ def test_a_village_no_lexicon_lists_is_kept_from_the_model():
     doc = nlp("近日，记者来到湖北省房县土城镇黄龙村，村民正在采摘香菇。")
     assert "黄龙村" not in {s.text for s in doc.spans["kg_places"]}
     assert ("黄龙村", "PLACE") in ents(doc)
+
+
+def test_a_name_begins_after_this_countys_word():
+    """该县X公司: 县 belongs to 该县, not to the firm's name."""
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    doc = rules("记者走访了该县华兴家具有限公司。")
+    assert ("华兴家具有限公司", "COMPANY") in ents(doc)
