@@ -249,7 +249,7 @@ class Extractor:
                 found += self.clause_relations(sentence, clause, topic or home)
                 topic = topic or self.topic(clause)
             home = next((e for e in reversed(ents) if self.home_region(e)), home)
-        return found + self.fused_posts()
+        return found
 
     def starts_paragraph(self, start: int) -> bool:
         """Whether the text at ``start`` follows a line break (spaces aside)."""
@@ -364,7 +364,8 @@ class Extractor:
         return found
 
     def fused_posts(self) -> list[Relation]:
-        """部长 written into its department's name (县委组织部长张三, 组织部长张三 after 州委常委):
+        """部长 written into its department's name (县委组织部长张三, 组织部长张三 after 州委常委),
+        read apart from :meth:`relations`, whose posts are candidates' features too:
         the department's 部 and 长 make the title, which no entity can hold beside the body;
         the name right after holds 部长 there."""
         found = []
@@ -796,7 +797,7 @@ def extract(doc: Doc, article: Article) -> tuple[list[Mention], list[Relation]]:
     extractor = Extractor(doc, article)
     learned = doc._.kg_relations if Doc.has_extension("kg_relations") else None
     if learned is None:
-        return extractor.mentions(), extractor.relations()
+        return extractor.mentions(), extractor.relations() + extractor.fused_posts()
     return extractor.mentions(), [relabel(relation, article) for relation in learned]
 
 
