@@ -710,7 +710,7 @@ class EntityRules:
 
 
 BREAKABLE = frozenset({"COMPANY", "ORG", "PROJECT", "GOV"})
-"""Labels of the names that :meth:`EntityRules.after_breaks` cuts."""
+"""Labels of the names that :meth:`EntityRules.after_break` cuts."""
 BODY_ENDINGS = frozenset("部局厅委办署处司")
 """Characters that end a body's name and start none (建设部: 建设 is no lead-in verb there)."""
 
@@ -868,6 +868,10 @@ def add_rules(nlp: Language, home_city: str) -> Language:
     return nlp
 
 
+SETTLEMENT = re.compile(r"[\u3400-\u9fff]{2,6}(?:村|镇|乡)")
+"""A village's, town's or township's name, which no lexicon can list: the model's is kept."""
+
+
 @Language.component("kg_known_places")
 def known_places(doc: Doc) -> Doc:
     """Keep a PLACE entity only where the rules found a place (division data, lexicons):
@@ -880,10 +884,6 @@ def known_places(doc: Doc) -> Doc:
         if e.label_ != "PLACE" or (e.start, e.end) in found or SETTLEMENT.fullmatch(e.text)
     ]
     return doc
-
-
-SETTLEMENT = re.compile(r"[\u3400-\u9fff]{2,6}(?:村|镇|乡)")
-"""A village's, town's or township's name, which no lexicon can list: the model's is kept."""
 
 
 PARTY_GROUP = "党组"
