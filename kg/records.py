@@ -16,6 +16,10 @@ NER_LABELS = (*ENTITY_TYPES, "ROLE")
 
 RELATION_TYPES = ("holds_role", "located_in", "part_of", "in_industry", "invests_in")
 
+HOME_REGION = "本地"
+"""The text of an implicit PLACE mention that stands for the home region of the build (the
+region whose industries an article lists without naming it); resolve reads it as that region."""
+
 
 @dataclass(frozen=True)
 class Article:

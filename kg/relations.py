@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kg.gazetteer import gazetteer
 from kg.ner import HOME_PLACE, LEGAL_FORM, LEGAL_WORDS, PLACES_KEY, doc_text, read_pairs
-from kg.records import Article, Mention, Relation
+from kg.records import HOME_REGION, Article, Mention, Relation
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 CLAUSE_BREAK = re.compile(r"[，,：:]")
@@ -418,6 +418,11 @@ class Extractor:
             kind, self.mention(head, sentence), self.mention(tail, sentence), self.said(sentence)
         )
 
+    def home_industry(self, industry: Span, sentence: Span) -> Relation:
+        """in_industry of the home region, which the sentence does not name."""
+        home = self.implied(HOME_REGION, "PLACE", sentence)
+        return Relation("in_industry", home, self.mention(industry, sentence), self.said(sentence))
+
     def located(self, holder: Span, place: Span, sentence: Span) -> Relation:
         return self.relate("located_in", holder, place, sentence)
 
@@ -631,11 +636,7 @@ class Extractor:
             not self.industry_subject(e) for e in within
         ):
             return []
-        home = self.implied("我市", "PLACE", sentence)
-        evidence = self.said(sentence)
-        return [
-            Relation("in_industry", home, self.mention(x, sentence), evidence) for x in industries
-        ]
+        return [self.home_industry(x, sentence) for x in industries]
 
     def builders(self, sentence: Span, ents: list[Span]) -> list[Relation]:
         """invests_in for a project named after its builder (信发集团新型环保建材产业园) and

@@ -24,7 +24,7 @@ from kg.gazetteer import (
 )
 from kg.ner import read_pairs
 from kg.persons import Region, split_persons
-from kg.records import Dataset, Entity, Fact, Mention, Relation, Source
+from kg.records import HOME_REGION, Dataset, Entity, Fact, Mention, Relation, Source
 
 FOLDERS = {
     "PERSON": "person",
@@ -73,6 +73,8 @@ class Resolver:
 
     def place(self, name: str) -> str | None:
         """Full name of a place: 我市 -> 聊城市, 聊城 -> 聊城市, 山东 -> 山东省."""
+        if name == HOME_REGION:
+            return self.home.name
         home = HOME_WORDS.match(name)
         if home:
             return self.by_level[home.group(1)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kg.records import HOME_REGION
+
 
 def posts(relations) -> set[tuple[str, str, str, str]]:
     return {
@@ -284,4 +286,4 @@ def test_key_industries_without_a_subject_are_the_home_regions(tag):
         "出台若干措施，指导纺织、食品、未来产业等重点行业扩大生产。全省推动化工、建材等重点行业转型。"
     )
     found = {(r.head.text, r.tail.text) for r in relations if r.kind == "in_industry"}
-    assert found == {("我市", "纺织"), ("我市", "食品"), ("我市", "未来产业")}
+    assert found == {(HOME_REGION, "纺织"), (HOME_REGION, "食品"), (HOME_REGION, "未来产业")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.records import Mention
+from kg.records import HOME_REGION, Mention
 from kg.resolve import Resolver, resolve
 
 
@@ -160,6 +160,13 @@ def test_a_county_name_found_in_two_provinces_is_the_one_the_article_places(tag)
 @pytest.mark.parametrize(("home", "code"), [("北京市", "1101"), ("长春市", "2201")])
 def test_a_repeated_county_name_with_no_context_is_the_one_in_the_home_region(home, code):
     assert Resolver(home).division("朝阳区", set()).code.startswith(code)
+
+
+@pytest.mark.parametrize(
+    ("home", "expected"), [("聊城市", "聊城市"), ("冠县", "冠县"), ("临清市", "临清市")]
+)
+def test_the_home_region_itself_is_the_build_home_not_its_city(home, expected):
+    assert Resolver(home).place(HOME_REGION) == expected
 
 
 @pytest.mark.parametrize(("home", "expected"), [("聊城市", "聊城市政协"), ("冠县", "冠县政协")])
