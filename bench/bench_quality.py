@@ -20,7 +20,7 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,22 +183,38 @@ def run(model: Path | None, shared: Path, work: Path) -> tuple[dict, Builds]:
     return found, builds
 
 
+def without_pipes(load: Callable, names: tuple[str, ...]) -> Callable:
+    """``load_pipeline`` that disables the named pipes of what it loads."""
+
+    def loader(model: Path | None = None, home_city: str = ""):
+        nlp = load(model, home_city)
+        for name in names:
+            if name in nlp.pipe_names:
+                nlp.disable_pipe(name)
+        return nlp
+
+    return loader
+
+
 def ablation(model: Path | None, shared: Path, work: Path) -> dict:
-    """Dev scores with every rule, without each in turn, with the entity rules after the
-    model instead of before it, and with no rule at all (the model alone)."""
+    """Dev scores with every rule, without each in turn, without the learned name filter,
+    with the entity rules after the model instead of before it, and with no rule at all
+    (the model alone)."""
     from kg import build, ner
     from kg.evaluate import Report
 
-    kept = ner.RULES
-    variants = {"all rules": (kept, False)}
+    kept, load = ner.RULES, build.load_pipeline
+    variants = {"all rules": (kept, False, ())}
     for left_out in kept:
         dropped = {left_out} | ({"kg_known_places"} if left_out == "kg_entity_rules" else set())
-        variants[f"without {left_out}"] = (tuple(r for r in kept if r not in dropped), False)
-    variants["entity rules after the model"] = (kept, True)
-    variants["no rules (the model alone)"] = ((), False)
+        variants[f"without {left_out}"] = (tuple(r for r in kept if r not in dropped), False, ())
+    variants["without kg_name_filter"] = (kept, False, ("kg_name_filter",))
+    variants["entity rules after the model"] = (kept, True, ())
+    variants["no rules (the model alone)"] = ((), False, ())
     found = {}
-    for name, (rules, after) in variants.items():
+    for name, (rules, after, disabled) in variants.items():
         ner.RULES, ner.RULES_AFTER_MODEL = rules, after
+        build.load_pipeline = without_pipes(load, disabled)
         build._pipeline.cache_clear()
         reports = Builds(model, work).dev(shared)
         dev = sum(reports.values(), Report.blank())
@@ -209,7 +225,7 @@ def ablation(model: Path | None, shared: Path, work: Path) -> dict:
             "relations": {k: round(c.f1, 4) for k, c in dev.relations.items()},
         }
         print(name, found[name]["entities_f1"], found[name]["relations_f1"], file=sys.stderr)
-    ner.RULES, ner.RULES_AFTER_MODEL = kept, False
+    ner.RULES, ner.RULES_AFTER_MODEL, build.load_pipeline = kept, False, load
     build._pipeline.cache_clear()
     return found
 

@@ -22,18 +22,21 @@ Registered names: architecture ``kg.CharBigramEmbed.v1``, component
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy
 from spacy.attrs import ORTH, SHAPE, SPACY
 from spacy.language import Language
+from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc, Span
+from spacy.training import Example
 from spacy.util import registry
 from thinc.api import (
     HashEmbed,
     Maxout,
     Model,
     NumpyOps,
+    Optimizer,
     chain,
     concatenate,
     get_ops,
@@ -140,6 +143,71 @@ def split_at_spaces(doc: Doc) -> Doc:
         if len(doc[start:end].text) >= MIN_ENTITY_CHARS
     ]
     return doc
+
+
+class RowClassifier(TrainablePipe):
+    """A component whose model scores rows of features with a softmax (``kg_relations``,
+    ``kg_name_filter``): the training loop they share. A subclass says how an example
+    becomes rows and one-hot targets (:meth:`rows_and_targets`)."""
+
+    def __init__(self, vocab, model: Model, name: str, *, threshold: float = 0.5) -> None:
+        self.vocab = vocab
+        self.model = model
+        self.name = name
+        self.threshold = threshold
+        self.cfg: dict = {}
+        """Settings live in the pipeline's config, not in the saved ``cfg``, so that the
+        config of a trained pipeline is what decides them."""
+
+    def rows_and_targets(self, example: Example) -> tuple[Floats2d, Floats2d]:
+        raise NotImplementedError
+
+    def examples_to_arrays(self, examples: Iterable[Example]) -> tuple[Floats2d, Floats2d]:
+        """The rows and targets of all the examples, one array each."""
+        pairs = [self.rows_and_targets(example) for example in examples]
+        if not pairs:
+            return numpy.zeros((0, 0), dtype="float32"), numpy.zeros((0, 0), dtype="float32")
+        return numpy.concatenate([r for r, _ in pairs]), numpy.concatenate([t for _, t in pairs])
+
+    def update(
+        self,
+        examples: Iterable[Example],
+        *,
+        drop: float = 0.0,
+        sgd: Optimizer | None = None,
+        losses: dict[str, float] | None = None,
+    ) -> dict[str, float]:
+        losses = {} if losses is None else losses
+        losses.setdefault(self.name, 0.0)
+        rows, truth = self.examples_to_arrays(examples)
+        if not len(rows):
+            return losses
+        scores, backprop = self.model.begin_update(rows)
+        loss, gradient = self.get_loss(examples, (scores, truth))
+        backprop(gradient)
+        if sgd is not None:
+            self.finish_update(sgd)
+        losses[self.name] += loss
+        return losses
+
+    def get_loss(self, examples, scores_truth) -> tuple[float, Floats2d]:
+        """Mean cross-entropy of the softmax scores against the one-hot targets, and its
+        gradient."""
+        scores, truth = scores_truth
+        gradient = (scores - truth) / max(1, len(scores))
+        loss = float(-(truth * numpy.log(numpy.clip(scores, 1e-9, 1))).sum() / max(1, len(scores)))
+        return loss, gradient
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp=None) -> None:
+        """Size the model from the rows of the first examples, their predicted Docs given
+        the token vectors of ``nlp``'s tok2vec."""
+        examples = list(get_examples())[:20]
+        tok2vec = nlp.get_pipe("tok2vec")
+        for example in examples:
+            if example.predicted.tensor is None or not example.predicted.tensor.size:
+                tok2vec.set_annotations([example.predicted], tok2vec.predict([example.predicted]))
+        rows, truth = self.examples_to_arrays(examples)
+        self.model.initialize(X=rows, Y=truth)
 
 
 @registry.ops("NumpyGemmOps")

@@ -859,7 +859,8 @@ def add_rules(nlp: Language, home_city: str) -> Language:
             last_model = "split_at_spaces" if "split_at_spaces" in nlp.pipe_names else "ner"
             nlp.add_pipe("kg_entity_rules", config=config, after=last_model)
         else:
-            nlp.add_pipe("kg_entity_rules", config=config, before="ner")
+            first = "kg_name_filter" if "kg_name_filter" in nlp.pipe_names else "ner"
+            nlp.add_pipe("kg_entity_rules", config=config, before=first)
     last = {"before": "kg_relations"} if "kg_relations" in nlp.pipe_names else {}
     for name in RULES:
         if name in nlp.pipe_names or (name in AFTER_MODEL and "ner" not in nlp.pipe_names):

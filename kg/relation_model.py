@@ -35,13 +35,13 @@ from typing import NamedTuple
 
 import numpy
 from spacy.language import Language
-from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Example
 from spacy.util import registry
-from thinc.api import Model, Optimizer, Relu, Softmax, chain
+from thinc.api import Model, Relu, Softmax, chain
 from thinc.types import Floats1d, Floats2d
 
+from kg.features import RowClassifier
 from kg.gazetteer import gazetteer
 from kg.ner import doc_text
 from kg.records import NER_LABELS, Article, Relation
@@ -227,7 +227,7 @@ def pair_classifier(hidden_width: int, dropout: float) -> Model[Floats2d, Floats
     return chain(Relu(nO=hidden_width, dropout=dropout), Softmax(nO=len(CLASSES)))
 
 
-class RelationScorer(TrainablePipe):
+class RelationScorer(RowClassifier):
     """spaCy component: score the candidate pairs of a Doc and set its relations."""
 
     def __init__(
@@ -239,14 +239,8 @@ class RelationScorer(TrainablePipe):
         threshold: float = 0.5,
         rule_kinds: list[str] | None = None,
     ) -> None:
-        self.vocab = vocab
-        self.model = model
-        self.name = name
-        self.threshold = threshold
+        super().__init__(vocab, model, name, threshold=threshold)
         self.rule_kinds = set(rule_kinds or ())
-        self.cfg: dict = {}
-        """Settings live in the pipeline's config, not in the saved ``cfg``, so that the
-        config of a trained pipeline is what decides them."""
 
     def features(self, doc: Doc) -> tuple[list[tuple[Span, Span]], Floats2d, Rules]:
         """The candidate pairs of a Doc, their features, and the rules with what they read."""
@@ -281,57 +275,14 @@ class RelationScorer(TrainablePipe):
                 doc, chosen, rules.relations, self.rule_kinds, rules.extractor
             )
 
-    def update(
-        self,
-        examples: Iterable[Example],
-        *,
-        drop: float = 0.0,
-        sgd: Optimizer | None = None,
-        losses: dict[str, float] | None = None,
-    ) -> dict[str, float]:
-        losses = {} if losses is None else losses
-        losses.setdefault(self.name, 0.0)
-        rows, truth = self.examples_to_arrays(examples)
-        if not len(rows):
-            return losses
-        scores, backprop = self.model.begin_update(rows)
-        loss, gradient = self.get_loss(examples, (scores, truth))
-        backprop(gradient)
-        if sgd is not None:
-            self.finish_update(sgd)
-        losses[self.name] += loss
-        return losses
-
-    def examples_to_arrays(self, examples: Iterable[Example]) -> tuple[Floats2d, Floats2d]:
-        """Features of the predicted Docs' candidates and one-hot gold classes."""
-        rows, truth = [], []
-        for example in examples:
-            pairs, features, _ = self.features(example.predicted)
-            gold = dict(gold_keys(example.reference))
-            target = numpy.zeros((len(pairs), len(CLASSES)), dtype="float32")
-            for i, (first, second) in enumerate(pairs):
-                target[i, CLASSES.index(gold.get(key(first, second), "NONE"))] = 1
-            rows.append(features)
-            truth.append(target)
-        if not rows:
-            return numpy.zeros((0, 0), dtype="float32"), numpy.zeros((0, 0), dtype="float32")
-        return numpy.concatenate(rows), numpy.concatenate(truth)
-
-    def get_loss(self, examples, scores_truth) -> tuple[float, Floats2d]:
-        scores, truth = scores_truth
-        gradient = (scores - truth) / max(1, len(scores))
-        loss = float(-(truth * numpy.log(numpy.clip(scores, 1e-9, 1))).sum() / max(1, len(scores)))
-        return loss, gradient
-
-    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp=None) -> None:
-        examples = list(get_examples())[:20]
-        for example in examples:
-            if example.predicted.tensor is None or not example.predicted.tensor.size:
-                nlp.get_pipe("tok2vec").set_annotations(
-                    [example.predicted], nlp.get_pipe("tok2vec").predict([example.predicted])
-                )
-        rows, truth = self.examples_to_arrays(examples)
-        self.model.initialize(X=rows, Y=truth)
+    def rows_and_targets(self, example: Example) -> tuple[Floats2d, Floats2d]:
+        """Features of the predicted Doc's candidates and one-hot gold classes."""
+        pairs, features, _ = self.features(example.predicted)
+        gold = dict(gold_keys(example.reference))
+        target = numpy.zeros((len(pairs), len(CLASSES)), dtype="float32")
+        for i, (first, second) in enumerate(pairs):
+            target[i, CLASSES.index(gold.get(key(first, second), "NONE"))] = 1
+        return features, target
 
     def score(self, examples: Iterable[Example], **kwargs) -> dict[str, float]:
         """Micro precision, recall and F1 of the predicted pairs (kinds and both ends)."""

@@ -1,12 +1,14 @@
 """Train the pipeline: corpora -> DocBin -> ``spacy train`` -> a pipeline directory.
 
-:func:`train` runs three stages, each one ``spacy train``: ``models/configs/ner.cfg`` trains
+:func:`train` runs four stages, each one ``spacy train``: ``models/configs/ner.cfg`` trains
 the NER on every public corpus converted with the label mapping of :mod:`kg.corpora`
 (:data:`FULL_MIX`); ``models/configs/ner-finetune.cfg`` fine-tunes it on CLUENER with
 mention-replaced copies and on the project's local news corpus ``data/localnews``
 (:data:`FINETUNE_MIX`, all eight labels); ``models/configs/relations.cfg`` trains the
-relation component on the local news over the fine-tuned model's token vectors. The best
-NER of the second stage with the best relation component goes to the output directory.
+relation component and ``models/configs/name_filter.cfg`` the judge of the entity rules'
+names (:mod:`kg.name_filter`) on the local news over the fine-tuned model's token vectors.
+The best NER of the second stage with the best name filter and relation component goes to
+the output directory.
 :func:`score_spans` and :func:`evaluate_cluener` give per-label exact-span precision,
 recall and F1 on CLUENER dev.
 """
@@ -43,6 +45,7 @@ from kg.corpora import (
     read_corpus,
     to_doc,
 )
+from kg.name_filter import write_name_docbin
 from kg.relation_model import write_relation_docbin
 from kg.segment import train_segmenter
 
@@ -53,6 +56,8 @@ FINETUNE_CONFIG = CONFIGS / "ner-finetune.cfg"
 """The second stage's: the first stage's pipeline fine-tuned."""
 RELATIONS_CONFIG = CONFIGS / "relations.cfg"
 """The third stage's: the relation component over the second stage's token vectors."""
+NAME_FILTER_CONFIG = CONFIGS / "name_filter.cfg"
+"""The fourth stage's: the judge of the rule names over the same token vectors."""
 SMALL_RELATION_ARTICLES = 30
 
 
@@ -230,16 +235,17 @@ def train(
     segmenter: str = "char",
     pkuseg_model: Path | None = None,
 ) -> Path:
-    """Train the pipeline in three stages and save it to ``output_dir``.
+    """Train the pipeline in four stages and save it to ``output_dir``.
 
     The first stage trains :data:`NER_CONFIG` on :data:`FULL_MIX`; the second fine-tunes
     its best model with :data:`FINETUNE_CONFIG` on :data:`FINETUNE_MIX`; the third trains
-    the relation component with :data:`RELATIONS_CONFIG` over the second's best model, and
-    the two are saved together. ``base_model`` skips the first stage and fine-tunes that
-    pipeline. ``small`` trains two epochs per
-    stage on a tiny slice (for tests); ``max_minutes`` ends each stage's training loop after
-    that long (the best model so far is kept). DocBins, the filled-in configs and the spaCy
-    runs go to ``work_dir`` (a temporary folder when None). ``segmenter="pkuseg"`` makes
+    the relation component with :data:`RELATIONS_CONFIG` over the second's best model, the
+    fourth the name filter with :data:`NAME_FILTER_CONFIG` over the same, and the three are
+    saved together. ``base_model`` skips the first stage and fine-tunes that pipeline.
+    ``small`` trains two epochs per stage on a tiny slice (for tests); ``max_minutes`` ends
+    each stage's training loop after that long (the best model so far is kept). DocBins,
+    the filled-in configs and the spaCy runs go to ``work_dir`` (a temporary folder when
+    None). ``segmenter="pkuseg"`` makes
     the tokens words from a pkuseg model instead of characters: ``pkuseg_model``, or one
     that :func:`kg.segment.train_segmenter` trains into the work folder first.
     """
@@ -271,7 +277,8 @@ def train(
             **settings,
         )
         relations = train_relations(best, work / "relations", **settings)
-        return drop_training_settings(with_relations(best, relations, Path(output_dir)))
+        names = train_name_filter(best, work / "name_filter", **settings)
+        return drop_training_settings(with_components(best, relations, names, Path(output_dir)))
 
 
 def run_stage(
@@ -308,28 +315,53 @@ def local_news_articles(split: str, limit: int | None = None) -> list[tuple[dict
     return found[:limit]
 
 
-def train_relations(ner_model: Path, stage_dir: Path, **settings: Any) -> Path:
-    """The relation stage: ``relations.cfg`` over ``ner_model``'s tok2vec; its best model."""
+DocBinWriter = Callable[[Language, Iterable[tuple[dict, str]], Path], int]
+
+
+def train_on_local_news(
+    config: Path, write: DocBinWriter, ner_model: Path, stage_dir: Path, **settings: Any
+) -> Path:
+    """A stage over ``ner_model``'s frozen tok2vec: ``config`` trained on the local news
+    corpus, whose DocBins ``write`` makes; its best model."""
     nlp = spacy.blank("zh")
     limit = SMALL_RELATION_ARTICLES if settings.get("small") else None
     train_path, dev_path = stage_dir / "train.spacy", stage_dir / "dev.spacy"
-    write_relation_docbin(nlp, local_news_articles("train", limit), train_path)
-    write_relation_docbin(nlp, local_news_articles("dev", limit), dev_path)
+    write(nlp, local_news_articles("train", limit), train_path)
+    write(nlp, local_news_articles("dev", limit), dev_path)
     paths = {
         "paths.train": str(train_path),
         "paths.dev": str(dev_path),
         "paths.base_model": str(ner_model),
     }
     settings = {**settings, "pkuseg_model": None}
-    filled = write_config(stage_dir / RELATIONS_CONFIG.name, RELATIONS_CONFIG, paths, **settings)
+    filled = write_config(stage_dir / config.name, config, paths, **settings)
     with contextlib.suppress(TrainingTimeUp), threadpool_limits(limits=1, user_api="blas"):
         spacy_train(filled, stage_dir / "run", use_gpu=-1)
     return stage_dir / "run" / "model-best"
 
 
-def with_relations(ner_model: Path, relation_model: Path, output_dir: Path) -> Path:
-    """Save the NER pipeline with the trained ``kg_relations`` component added last."""
+def train_relations(ner_model: Path, stage_dir: Path, **settings: Any) -> Path:
+    """The relation stage: ``relations.cfg`` over ``ner_model``'s tok2vec; its best model."""
+    return train_on_local_news(
+        RELATIONS_CONFIG, write_relation_docbin, ner_model, stage_dir, **settings
+    )
+
+
+def train_name_filter(ner_model: Path, stage_dir: Path, **settings: Any) -> Path:
+    """The name filter's stage: ``name_filter.cfg`` over ``ner_model``'s tok2vec; its best
+    model."""
+    return train_on_local_news(
+        NAME_FILTER_CONFIG, write_name_docbin, ner_model, stage_dir, **settings
+    )
+
+
+def with_components(
+    ner_model: Path, relation_model: Path, name_filter: Path, output_dir: Path
+) -> Path:
+    """Save the NER pipeline with the trained ``kg_name_filter`` before its ``ner`` and
+    ``kg_relations`` last."""
     nlp = spacy.load(ner_model)
+    nlp.add_pipe("kg_name_filter", source=spacy.load(name_filter), before="ner")
     nlp.add_pipe("kg_relations", source=spacy.load(relation_model))
     with tempfile.TemporaryDirectory(prefix="kg-model-") as temporary:
         nlp.to_disk(Path(temporary) / "model")

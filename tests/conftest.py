@@ -25,11 +25,14 @@ needs_shared = pytest.mark.skipif(
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The pipeline as kg build loads it, but for the learned relation component: the tests
-    that use it check the rules of kg.relations, which feed that component."""
+    """The pipeline as kg build loads it, but for the learned name filter and relation
+    component: the tests that use it check the entity rules and the rules of kg.relations,
+    which those two judge (tests/test_name_filter.py and tests/test_relation_model.py test
+    them)."""
     pipeline = load_pipeline(home_city="聊城市")
-    if "kg_relations" in pipeline.pipe_names:
-        pipeline.disable_pipe("kg_relations")
+    for learned in ("kg_name_filter", "kg_relations"):
+        if learned in pipeline.pipe_names:
+            pipeline.disable_pipe(learned)
     return pipeline
 
 

@@ -115,6 +115,7 @@ def test_shipped_model_runs_after_the_rules_and_keeps_their_entities():
     assert nlp.pipe_names == [
         "tok2vec",
         "kg_entity_rules",
+        "kg_name_filter",
         "ner",
         "split_at_spaces",
         "kg_known_places",

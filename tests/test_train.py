@@ -126,8 +126,9 @@ def test_config_is_in_the_repository() -> None:
 
 @pytest.mark.skipif(not CORPORA.exists(), reason="needs shared/corpora")
 def test_small_training_run(tmp_path: Path) -> None:
-    """All three stages, two epochs each on a tiny slice of every corpus and of the local
-    news: a pipeline that loads, with our eight labels and the relation component."""
+    """All four stages, two epochs each on a tiny slice of every corpus and of the local
+    news: a pipeline that loads, with our eight labels, the name filter and the relation
+    component."""
     before = get_current_ops()
     try:
         model_dir = train(
@@ -136,7 +137,13 @@ def test_small_training_run(tmp_path: Path) -> None:
     finally:
         set_current_ops(before)
     nlp = spacy.load(model_dir)
-    assert nlp.pipe_names == ["tok2vec", "ner", "split_at_spaces", "kg_relations"]
+    assert nlp.pipe_names == [
+        "tok2vec",
+        "kg_name_filter",
+        "ner",
+        "split_at_spaces",
+        "kg_relations",
+    ]
     assert nlp.config["training"]["before_update"] is None
     assert "base_model" not in nlp.config["paths"]
     assert (tmp_path / "work" / "first" / "run" / "model-best").exists()
@@ -151,6 +158,7 @@ def test_small_training_run(tmp_path: Path) -> None:
     assert isinstance(doc._.kg_relations, list)
     relations = tmp_path / "work" / "relations"
     assert (relations / "run" / "model-best" / "kg_relations").exists()
+    assert (tmp_path / "work" / "name_filter" / "run" / "model-best" / "kg_name_filter").exists()
     assert spacy.util.load_config(relations / "relations.cfg")["paths"]["base_model"] == str(
         tmp_path / "work" / "finetune" / "run" / "model-best"
     )

@@ -1,0 +1,110 @@
+"""The learned judge of the rule names: training Docs, targets, features, what it drops."""
+
+from __future__ import annotations
+
+import numpy
+import spacy
+from spacy.tokens import Span
+from spacy.training import Example
+
+from kg.name_filter import (
+    JUDGED,
+    RULES_KEY,
+    NameFilter,
+    extra_width,
+    gold_doc,
+    judged,
+    name_classifier,
+    name_features,
+)
+from kg.ner import EntityRules, load_lexicons, load_pipeline
+from kg.records import NER_LABELS
+
+from .test_localnews import RECORD, TEXT
+
+RULES = EntityRules(load_lexicons(""))
+GENERIC = "张三来到山东测试有限公司，战略性新兴产业项目开工。"
+GENERIC_RECORD = {
+    "doc": "t_002.txt",
+    "entities": [
+        {"name": "张三", "type": "PERSON", "aliases": []},
+        {"name": "山东测试有限公司", "type": "COMPANY", "aliases": []},
+    ],
+}
+
+
+def training_doc(record: dict = RECORD, text: str = TEXT):
+    return gold_doc(spacy.blank("zh"), RULES, record, text)
+
+
+def example(record: dict = RECORD, text: str = TEXT) -> Example:
+    reference = training_doc(record, text)
+    predicted = spacy.blank("zh").make_doc(text)
+    predicted.ents = [
+        Span(predicted, s.start, s.end, label=s.label_) for s in reference.spans[RULES_KEY]
+    ]
+    return Example(predicted, reference)
+
+
+def test_a_training_doc_carries_the_gold_entities_and_the_rules_names():
+    doc = training_doc(GENERIC_RECORD, GENERIC)
+    assert {(e.text, e.label_) for e in doc.ents} == {
+        ("张三", "PERSON"),
+        ("山东测试有限公司", "COMPANY"),
+    }
+    ruled = {(s.text, s.label_) for s in doc.spans[RULES_KEY]}
+    assert ("战略性新兴产业项目", "PROJECT") in ruled
+    assert ("山东测试有限公司", "COMPANY") in ruled
+
+
+def test_a_rule_name_is_right_where_the_annotators_wrote_the_same_name_and_type():
+    filter_ = NameFilter(spacy.blank("zh").vocab, name_classifier(8, 0.0), "kg_name_filter")
+    eg = example(GENERIC_RECORD, GENERIC)
+    rows, truth = filter_.examples_to_arrays([eg])
+    names = [e.text for e in judged(eg.predicted)]
+    assert names == ["山东测试有限公司", "战略性新兴产业项目"]
+    assert len(rows) == 2
+    assert truth.tolist() == [[0, 1], [1, 0]]
+
+
+def test_the_model_learns_from_every_rule_name_but_persons_and_titles():
+    assert {e.label_ for e in judged(example().predicted)} == {"GOV", "COMPANY", "PLACE"}
+    assert {e.label_ for e in judged(example().predicted, JUDGED)} == {"GOV", "COMPANY"}
+
+
+def test_features_carry_the_type_and_the_length():
+    doc = training_doc()
+    spans = [s for s in doc.spans[RULES_KEY] if s.text == "山东测试有限公司"]
+    row = name_features(doc, spans)[0]
+    assert row.shape == (extra_width(),)
+    assert row[NER_LABELS.index("COMPANY")] == 1
+    assert row.sum() == 2  # the type and one length bucket
+
+
+def test_names_under_the_threshold_are_dropped_and_the_rest_kept():
+    filter_ = NameFilter(
+        spacy.blank("zh").vocab, name_classifier(8, 0.0), "kg_name_filter", threshold=0.5
+    )
+    doc = example(GENERIC_RECORD, GENERIC).predicted
+    before = {(e.text, e.label_) for e in doc.ents}
+    filter_.set_annotations([doc], [numpy.array([0.9, 0.2])])
+    assert before - {(e.text, e.label_) for e in doc.ents} == {("战略性新兴产业项目", "PROJECT")}
+
+
+def test_the_shipped_pipeline_drops_a_rule_name_cut_short_and_the_model_reads_it_whole():
+    """A seed page's sentence: the rules take 市政府 for the body and stop; the filter drops
+    it and the model reads the whole name."""
+    nlp = load_pipeline(home_city="聊城市")
+    names = nlp.pipe_names
+    assert names.index("kg_entity_rules") + 1 == names.index("kg_name_filter")
+    assert names.index("kg_name_filter") < names.index("ner")
+    text = (
+        "12月27日,市政府新闻办公室召开新闻发布会,"
+        "市统战部部长、市工商联党组书记刘志刚介绍大会筹备情况。"
+    )
+    with nlp.select_pipes(enable=["tok2vec", "kg_entity_rules"]):
+        ruled = {(e.text, e.label_) for e in nlp(text).ents}
+    found = {(e.text, e.label_) for e in nlp(text).ents}
+    assert ("市政府", "GOV") in ruled and ("市政府", "GOV") not in found
+    assert ("市政府新闻办公室", "GOV") in found
+    assert {("市工商联", "ORG"), ("刘志刚", "PERSON"), ("党组书记", "ROLE")} <= found
