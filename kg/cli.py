@@ -17,10 +17,19 @@ EXIT_SKIPPED = 1
 THREADS = "Requests kg serve answers at once (they share the store); others wait in line."
 """The help of ``kg serve --threads``."""
 
+
+def _pipeline_dir(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A --model folder must be a saved spaCy pipeline, not a folder that merely exists."""
+    if value is not None and not (value / "config.cfg").is_file():
+        raise click.BadParameter(f"{value} is no spaCy pipeline (it has no config.cfg)")
+    return value
+
+
 model_option = click.option(
     "--model",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
+    callback=_pipeline_dir,
     help="A spaCy pipeline directory (default: models/zh_kg when present, else rules only).",
 )
 corpora_option = click.option(

@@ -169,3 +169,13 @@ def test_corpus_lexicons_without_the_corpora_is_a_one_line_error(tmp_path):
     assert "Invalid value for '--corpora'" in result.output
     assert f"'{tmp_path / 'none'}' does not exist" in result.output
     assert not out.exists()
+
+
+def test_a_model_folder_that_is_no_pipeline_is_a_one_line_error(tmp_path):
+    (tmp_path / "page.txt").write_text("市委书记李长萍到信发集团调研。", encoding="utf-8")
+    empty = tmp_path / "models"
+    empty.mkdir()
+    result = run("build", str(tmp_path / "page.txt"), "--model", str(empty), "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"{empty} is no spaCy pipeline (it has no config.cfg)" in result.output
+    assert not (tmp_path / "graph.ttl").exists()
