@@ -9,6 +9,10 @@ no bigram strings added to the vocabulary.
 :func:`split_at_spaces` (component ``kg_split_at_spaces``) cuts predicted entities at
 spaces: the training corpora have none, news pages have bylines such as "张洁 吴兆旭".
 
+:class:`RowClassifier` is the training loop of the pipeline's two small learned judges,
+``kg_relations`` (:mod:`kg.relation_model`) and ``kg_name_filter`` (:mod:`kg.name_filter`):
+rows of features from the frozen token vectors, a softmax over classes, cross-entropy.
+
 :class:`NumpyGemmOps` routes thinc's matrix products to ``numpy.matmul`` (OpenBLAS), with
 identical predictions; the callback ``kg.use_ops.v1`` (``[nlp] before_creation``) makes it
 the current backend before the pipeline's models are built, at training and load time.

@@ -12,7 +12,7 @@ projects and industries (:data:`LEARNED`) and drops names of the types its confi
 
 Trained by ``spacy train`` with ``models/configs/name_filter.cfg`` on the local news corpus
 (data/localnews): the NER pipeline's ``tok2vec`` frozen and annotating, the rules run on each
-article as ``kg build`` runs them (:func:`name_corpus`), and a name is right when the
+article as ``kg build`` runs them (:func:`write_name_docbin`), and a name is right when the
 annotators wrote an entity of the same type at the same place.
 """
 
@@ -127,10 +127,10 @@ class NameFilter(RowClassifier):
         return found
 
     def set_annotations(self, docs: Iterable[Doc], scores: list[Floats2d]) -> None:
-        for doc, right in zip(docs, scores, strict=True):
+        for doc, chances in zip(docs, scores, strict=True):
             dropped = {
                 (s.start, s.end)
-                for s, p in zip(judged(doc, self.types), right, strict=True)
+                for s, p in zip(judged(doc, self.types), chances, strict=True)
                 if p < self.threshold
             }
             doc.ents = [e for e in doc.ents if (e.start, e.end) not in dropped]
@@ -145,7 +145,8 @@ class NameFilter(RowClassifier):
         return name_features(example.predicted, spans), target
 
     def score(self, examples: Iterable[Example], **kwargs) -> dict[str, float]:
-        """Precision, recall and F1 of the judged names kept, against the right ones."""
+        """Precision of the judged names kept, the share of the gold entities of the judged
+        types they are (recall), and F1."""
         tp = kept = gold = 0
         for example in examples:
             truth = {t for t in right(example.reference) if t[2] in self.types}

@@ -58,7 +58,8 @@ RELATIONS_CONFIG = CONFIGS / "relations.cfg"
 """The third stage's: the relation component over the second stage's token vectors."""
 NAME_FILTER_CONFIG = CONFIGS / "name_filter.cfg"
 """The fourth stage's: the judge of the rule names over the same token vectors."""
-SMALL_RELATION_ARTICLES = 30
+SMALL_LOCAL_NEWS_ARTICLES = 30
+"""Articles of each local news split that ``small`` stages over the token vectors train on."""
 
 
 class Source(NamedTuple):
@@ -245,9 +246,9 @@ def train(
     ``small`` trains two epochs per stage on a tiny slice (for tests); ``max_minutes`` ends
     each stage's training loop after that long (the best model so far is kept). DocBins,
     the filled-in configs and the spaCy runs go to ``work_dir`` (a temporary folder when
-    None). ``segmenter="pkuseg"`` makes
-    the tokens words from a pkuseg model instead of characters: ``pkuseg_model``, or one
-    that :func:`kg.segment.train_segmenter` trains into the work folder first.
+    None). ``segmenter="pkuseg"`` makes the tokens words from a pkuseg model instead of
+    characters: ``pkuseg_model``, or one that :func:`kg.segment.train_segmenter` trains
+    into the work folder first.
     """
     with tempfile.TemporaryDirectory(prefix="kg-train-") as temporary:
         work = Path(work_dir) if work_dir is not None else Path(temporary)
@@ -324,7 +325,7 @@ def train_on_local_news(
     """A stage over ``ner_model``'s frozen tok2vec: ``config`` trained on the local news
     corpus, whose DocBins ``write`` makes; its best model."""
     nlp = spacy.blank("zh")
-    limit = SMALL_RELATION_ARTICLES if settings.get("small") else None
+    limit = SMALL_LOCAL_NEWS_ARTICLES if settings.get("small") else None
     train_path, dev_path = stage_dir / "train.spacy", stage_dir / "dev.spacy"
     write(nlp, local_news_articles("train", limit), train_path)
     write(nlp, local_news_articles("dev", limit), dev_path)
