@@ -11,7 +11,8 @@ spaces: the training corpora have none, news pages have bylines such as "张洁 
 
 :class:`RowClassifier` is the training loop of the pipeline's two small learned judges,
 ``kg_relations`` (:mod:`kg.relation_model`) and ``kg_name_filter`` (:mod:`kg.name_filter`):
-rows of features from the frozen token vectors, a softmax over classes, cross-entropy.
+rows of features from the frozen token vectors, a softmax over classes, cross-entropy;
+:func:`save_docbin` and :func:`example_with` write and read back their training Docs.
 
 :class:`NumpyGemmOps` routes thinc's matrix products to ``numpy.matmul`` (OpenBLAS), with
 identical predictions; the callback ``kg.use_ops.v1`` (``[nlp] before_creation``) makes it
@@ -27,12 +28,13 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import numpy
 from spacy.attrs import ORTH, SHAPE, SPACY
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Example
 from spacy.util import registry
 from thinc.api import (
@@ -202,6 +204,23 @@ class RowClassifier(TrainablePipe):
         loss = float(-(truth * numpy.log(numpy.clip(scores, 1e-9, 1))).sum() / max(1, len(scores)))
         return loss, gradient
 
+    @staticmethod
+    def micro_scores(prefix: str, found_and_truth: Iterable[tuple[set, set]]) -> dict[str, float]:
+        """Micro precision, recall and F1 (``prefix_p``, ``_r``, ``_f``) of what each example's
+        predicted Doc holds against what it should."""
+        tp = predicted = gold = 0
+        for found, truth in found_and_truth:
+            tp += len(found & truth)
+            predicted += len(found)
+            gold += len(truth)
+        p = tp / predicted if predicted else 0.0
+        r = tp / gold if gold else 0.0
+        return {
+            f"{prefix}_p": p,
+            f"{prefix}_r": r,
+            f"{prefix}_f": 2 * p * r / (p + r) if p + r else 0.0,
+        }
+
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp=None) -> None:
         """Size the model from the rows of the first examples, their predicted Docs given
         the token vectors of ``nlp``'s tok2vec."""
@@ -212,6 +231,24 @@ class RowClassifier(TrainablePipe):
                 tok2vec.set_annotations([example.predicted], tok2vec.predict([example.predicted]))
         rows, truth = self.examples_to_arrays(examples)
         self.model.initialize(X=rows, Y=truth)
+
+
+def example_with(nlp: Language, reference: Doc, spans: Iterable[Span]) -> Example:
+    """An Example of a training Doc whose predicted Doc carries ``spans`` of the reference as
+    its entities (and nothing else): what the component trained on it reads."""
+    predicted = nlp.make_doc(reference.text)
+    predicted.ents = [Span(predicted, s.start, s.end, label=s.label_) for s in spans]
+    return Example(predicted, reference)
+
+
+def save_docbin(docs: Iterable[Doc], path: Path) -> int:
+    """Save training Docs with their entities and ``user_data``; the number of Docs."""
+    docbin = DocBin(attrs=["ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    for doc in docs:
+        docbin.add(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    docbin.to_disk(path)
+    return len(docbin)
 
 
 @registry.ops("NumpyGemmOps")

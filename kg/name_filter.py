@@ -30,7 +30,7 @@ from spacy.util import registry
 from thinc.api import Model, Relu, Softmax, chain
 from thinc.types import Floats2d
 
-from kg.features import RowClassifier
+from kg.features import RowClassifier, example_with, save_docbin
 from kg.ner import EntityRules, load_lexicons
 from kg.records import NER_LABELS
 from kg.relation_model import bucket
@@ -147,16 +147,16 @@ class NameFilter(RowClassifier):
     def score(self, examples: Iterable[Example], **kwargs) -> dict[str, float]:
         """Precision of the judged names kept, the share of the gold entities of the judged
         types they are (recall), and F1."""
-        tp = kept = gold = 0
-        for example in examples:
-            truth = {t for t in right(example.reference) if t[2] in self.types}
-            found = {(e.start, e.end, e.label_) for e in judged(example.predicted, self.types)}
-            tp += len(found & truth)
-            kept += len(found)
-            gold += len(truth)
-        p = tp / kept if kept else 0.0
-        r = tp / gold if gold else 0.0
-        return {"names_p": p, "names_r": r, "names_f": 2 * p * r / (p + r) if p + r else 0.0}
+        return self.micro_scores(
+            "names",
+            (
+                (
+                    {(e.start, e.end, e.label_) for e in judged(example.predicted, self.types)},
+                    {t for t in right(example.reference) if t[2] in self.types},
+                )
+                for example in examples
+            ),
+        )
 
 
 @Language.factory(
@@ -196,15 +196,17 @@ def gold_doc(nlp: Language, rules: EntityRules, record: dict, text: str) -> Doc:
 def write_name_docbin(nlp: Language, articles: Iterable[tuple[dict, str]], path: Path) -> int:
     """Save the gold Docs of (record, text) pairs, the rules run with the lexicons of each
     article's home city; the number of Docs."""
-    docbin = DocBin(attrs=["ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    return save_docbin(gold_docs(nlp, articles), path)
+
+
+def gold_docs(nlp: Language, articles: Iterable[tuple[dict, str]]) -> Iterator[Doc]:
+    """:func:`gold_doc` of each article, grouped by home city so that each city's lexicons
+    are read once."""
     by_home = sorted(articles, key=lambda article: article[0].get("home_city", ""))
     for home, group in groupby(by_home, key=lambda article: article[0].get("home_city", "")):
         rules = EntityRules(load_lexicons(home))
         for record, text in group:
-            docbin.add(gold_doc(nlp, rules, record, text))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    docbin.to_disk(path)
-    return len(docbin)
+            yield gold_doc(nlp, rules, record, text)
 
 
 @registry.readers("kg.NameCorpus.v1")
@@ -213,10 +215,6 @@ def name_corpus(path: Path) -> Callable[[Language], Iterator[Example]]:
 
     def read(nlp: Language) -> Iterator[Example]:
         for reference in DocBin().from_disk(path).get_docs(nlp.vocab):
-            predicted = nlp.make_doc(reference.text)
-            predicted.ents = [
-                Span(predicted, s.start, s.end, label=s.label_) for s in reference.spans[RULES_KEY]
-            ]
-            yield Example(predicted, reference)
+            yield example_with(nlp, reference, reference.spans[RULES_KEY])
 
     return read

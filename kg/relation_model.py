@@ -41,7 +41,7 @@ from spacy.util import registry
 from thinc.api import Model, Relu, Softmax, chain
 from thinc.types import Floats1d, Floats2d
 
-from kg.features import RowClassifier
+from kg.features import RowClassifier, example_with, save_docbin
 from kg.gazetteer import gazetteer
 from kg.ner import doc_text
 from kg.records import NER_LABELS, Article, Relation
@@ -286,16 +286,16 @@ class RelationScorer(RowClassifier):
 
     def score(self, examples: Iterable[Example], **kwargs) -> dict[str, float]:
         """Micro precision, recall and F1 of the predicted pairs (kinds and both ends)."""
-        tp = predicted = gold = 0
-        for example in examples:
-            found = set(example.predicted._.kg_pairs or [])
-            truth = {(kind, k) for k, kind in gold_keys(example.reference)}
-            tp += len(found & truth)
-            predicted += len(found)
-            gold += len(truth)
-        p = tp / predicted if predicted else 0.0
-        r = tp / gold if gold else 0.0
-        return {"rel_p": p, "rel_r": r, "rel_f": 2 * p * r / (p + r) if p + r else 0.0}
+        return self.micro_scores(
+            "rel",
+            (
+                (
+                    set(example.predicted._.kg_pairs or []),
+                    {(kind, k) for k, kind in gold_keys(example.reference)},
+                )
+                for example in examples
+            ),
+        )
 
 
 def allowed_kind(kind: str, first: Span, second: Span) -> bool:
@@ -476,12 +476,7 @@ def gold_doc(nlp: Language, record: dict, text: str) -> Doc:
 
 def write_relation_docbin(nlp: Language, articles: Iterable[tuple[dict, str]], path: Path) -> int:
     """Save the gold Docs of (record, text) pairs with their pairs; the number of Docs."""
-    docbin = DocBin(attrs=["ENT_IOB", "ENT_TYPE"], store_user_data=True)
-    for record, text in articles:
-        docbin.add(gold_doc(nlp, record, text))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    docbin.to_disk(path)
-    return len(docbin)
+    return save_docbin((gold_doc(nlp, record, text) for record, text in articles), path)
 
 
 @registry.readers("kg.RelationCorpus.v1")
@@ -490,10 +485,6 @@ def relation_corpus(path: Path) -> Callable[[Language], Iterator[Example]]:
 
     def read(nlp: Language) -> Iterator[Example]:
         for reference in DocBin().from_disk(path).get_docs(nlp.vocab):
-            predicted = nlp.make_doc(reference.text)
-            predicted.ents = [
-                Span(predicted, e.start, e.end, label=e.label_) for e in reference.ents
-            ]
-            yield Example(predicted, reference)
+            yield example_with(nlp, reference, reference.ents)
 
     return read

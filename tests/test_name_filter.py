@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy
 import spacy
-from spacy.tokens import Span
 from spacy.training import Example
 
+from kg.features import example_with
 from kg.name_filter import (
     JUDGED,
     RULES_KEY,
@@ -39,11 +39,7 @@ def training_doc(record: dict = RECORD, text: str = TEXT):
 
 def example(record: dict = RECORD, text: str = TEXT) -> Example:
     reference = training_doc(record, text)
-    predicted = spacy.blank("zh").make_doc(text)
-    predicted.ents = [
-        Span(predicted, s.start, s.end, label=s.label_) for s in reference.spans[RULES_KEY]
-    ]
-    return Example(predicted, reference)
+    return example_with(spacy.blank("zh"), reference, reference.spans[RULES_KEY])
 
 
 def test_a_training_doc_carries_the_gold_entities_and_the_rules_names():
