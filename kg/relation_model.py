@@ -4,9 +4,11 @@ Every ordered pair of entities within a sentence whose types can be related is a
 candidate: located_in (a firm, body or project and a place), part_of (two places),
 in_industry (a firm, place or project and an industry), invests_in (a firm or body and a
 project), and the two halves of a post: role_of (a title and the person holding it) and
-role_in (a title and the body it is in). A small network scores each candidate from the
-token vectors of the pipeline's ``tok2vec`` (the two entities and the text between them),
-the entity types, the distance, a few punctuation cues, what the rules of
+role_in (a title and the body it is in); a firm, body or project is also a located_in
+candidate with each place of the sentence before its own (X县集中开工项目20个。其中，A项目…).
+A small network scores each candidate from the token vectors of the pipeline's ``tok2vec``
+(the two entities and the text between them), the entity types, the distance, a few
+punctuation cues (a sentence or paragraph break among them), what the rules of
 :mod:`kg.relations` say of the pair and, for two places, what the division data says.
 The rules are candidates' features, not the final word.
 
@@ -65,6 +67,7 @@ MAX_ENTITY_GAP = 10
 DISTANCE_BUCKETS = (0, 1, 2, 5, 10, 20, 40)
 CUES = (re.compile(r"[，,]"), re.compile("、"), re.compile(r"[：:]"), re.compile("的"))
 CUES += (re.compile(r"在|位于|落户|地处|坐落"), re.compile(r"建|投资|实施|开工|签约|运营"))
+CUES += (re.compile(r"[。！？；!?;]"), re.compile("\n"))
 GOLD_KEY = "kg_gold_pairs"
 
 Doc.set_extension("kg_pairs", default=None, force=True)
@@ -88,16 +91,23 @@ def allowed(first: str, second: str) -> bool:
 def candidates(
     doc: Doc, text: str | None = None, index: EntityIndex | None = None
 ) -> list[tuple[Span, Span]]:
-    """Ordered pairs of entities within a sentence that some kind can relate; ``index`` is
-    the Doc's entities where the caller has read them already."""
+    """Ordered pairs of entities within a sentence that some kind can relate, and each firm,
+    body or project with each place of the sentence before its own (a place stated for a
+    group of projects, the place of a visit; three sentences back or the same paragraph
+    only were measured, not kept); ``index`` is the Doc's entities where the caller has
+    read them already."""
     index = index or EntityIndex(doc)
     pairs = []
+    before: list[Span] = []
     for sentence in sentences(doc, text):
         ents = index.within(sentence)
         for i, first in enumerate(ents):
             for j in range(max(0, i - MAX_ENTITY_GAP), min(len(ents), i + MAX_ENTITY_GAP + 1)):
                 if j != i and allowed(first.label_, ents[j].label_):
                     pairs.append((first, ents[j]))
+        places = [e for e in before if e.label_ == "PLACE"]
+        pairs += [(held, place) for held in ents if held.label_ in HOLDERS for place in places]
+        before = ents
     return pairs
 
 
@@ -333,9 +343,14 @@ def decode(
     def sentence_of(span: Span) -> Span:
         return by_sentence[starts[bisect_right(starts, span.start) - 1]]
 
+    def evidence(first: Span, second: Span) -> Span:
+        """The sentence of a pair, or the two sentences where its ends are in two."""
+        one, other = sorted((sentence_of(first), sentence_of(second)), key=lambda s: s.start)
+        return one if one.start == other.start else doc[one.start : other.end]
+
     for kind, first, second in chosen:
         if kind in PAIR_TYPES and kind not in ("role_of", "role_in") and kind not in rule_kinds:
-            found.append(extractor.relate(kind, first, second, sentence_of(first)))
+            found.append(extractor.relate(kind, first, second, evidence(first, second)))
     if "holds_role" not in rule_kinds:
         found += posts(extractor, chosen, sentence_of) + extractor.fused_posts()
     return found
@@ -392,7 +407,7 @@ def place_before(extractor: Extractor, role: Span) -> Span | None:
 @Language.factory(
     "kg_relations",
     default_config={
-        "model": {"@architectures": "kg.PairClassifier.v1", "hidden_width": 128, "dropout": 0.1},
+        "model": {"@architectures": "kg.PairClassifier.v1", "hidden_width": 256, "dropout": 0.1},
         "threshold": 0.5,
         "rule_kinds": [],
     },

@@ -42,6 +42,35 @@ def test_candidates_pair_only_types_a_relation_can_join_within_a_sentence():
     assert ("县长", "张三") not in pairs
 
 
+GROUP = "临河县昨日集中开工项目20个。其中，金山新材料项目投资50亿元。\n华为公司参与建设。"
+
+
+def group_doc():
+    """A place stated for a group of projects in one sentence, a project in the next."""
+    doc = spacy.blank("zh")(GROUP)
+    names = (("临河县", "PLACE"), ("金山新材料项目", "PROJECT"), ("华为公司", "COMPANY"))
+    doc.ents = [
+        doc.char_span(GROUP.index(name), GROUP.index(name) + len(name), label=label)
+        for name, label in names
+    ]
+    return doc
+
+
+def test_a_project_is_a_candidate_with_the_places_of_the_sentence_before():
+    doc = group_doc()
+    pairs = {(a.text, b.text) for a, b in candidates(doc)}
+    assert ("金山新材料项目", "临河县") in pairs
+    assert ("华为公司", "临河县") not in pairs
+    assert ("临河县", "金山新材料项目") not in pairs
+
+
+def test_a_relation_across_two_sentences_has_both_as_its_evidence():
+    doc = group_doc()
+    chosen = [("located_in", named(doc, "金山新材料项目"), named(doc, "临河县"))]
+    (relation,) = decode(doc, chosen, [], set())
+    assert relation.evidence == "临河县昨日集中开工项目20个。其中，金山新材料项目投资50亿元。"
+
+
 def test_gold_pairs_follow_the_relations_and_their_evidence():
     doc = tagged()
     found = {
