@@ -201,3 +201,11 @@ def test_a_title_with_no_body_of_its_own_takes_the_chains(shipped):
     found = relations_of(shipped, "会议由市委常委、秘书长王强主持。")
     assert ("holds_role", "王强", "常委", "市委") in found
     assert ("holds_role", "王强", "秘书长", "市委") in found
+
+
+def test_the_shipped_pipeline_places_a_project_in_the_place_of_the_visit(shipped):
+    found = relations_of(
+        shipped,
+        "副县长王强来到冠县经济开发区调研。他先后察看了华源纺织有限公司和光明食品产业园项目。",
+    )
+    assert ("located_in", "光明食品产业园项目", None, "冠县经济开发区") in found
