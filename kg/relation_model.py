@@ -93,9 +93,8 @@ def candidates(
 ) -> list[tuple[Span, Span]]:
     """Ordered pairs of entities within a sentence that some kind can relate, and each firm,
     body or project with each place of the sentence before its own (a place stated for a
-    group of projects, the place of a visit; three sentences back or the same paragraph
-    only were measured, not kept); ``index`` is the Doc's entities where the caller has
-    read them already."""
+    group of projects, the place of a visit); ``index`` is the Doc's entities where the
+    caller has read them already."""
     index = index or EntityIndex(doc)
     pairs = []
     before: list[Span] = []
