@@ -360,13 +360,14 @@ class EntityRules:
 
     def zones(self, text: str, places: list[Candidate]) -> list[Candidate]:
         """Development zones, places of their own: 高新区, 聊城经济技术开发区 (from the place
-        the name begins with)."""
+        the name begins with), 市经济开发区 (the home region's, from its level)."""
         found = []
         for m in ZONE.finditer(text):
+            if ZONE_BODY.match(text, m.end()):
+                continue
             reach = self.run_start(text, m.start(), 8, NAME_CHAR)
-            start = min(
-                (p.start for p in places if reach <= p.start < m.start()), default=m.start()
-            )
+            own = reach if reach == m.start() - 1 and text[reach] in LEVELS else m.start()
+            start = min((p.start for p in places if reach <= p.start < m.start()), default=own)
             found.append(Candidate(start, m.end(), "PLACE", 1))
         return found
 
@@ -728,6 +729,8 @@ STREET = re.compile(
 """The end of a street's name (the name is read back from it): a lookbehind, not a name
 matched from its first character, which took time quadratic in a run of CJK characters."""
 ZONE = re.compile("经济技术开发区|高新技术产业开发区|经济开发区|高新区|经开区|开发区|保税区")
+ZONE_BODY = re.compile("党工委|管委会|管理委员会|工委|党委")
+"""A zone's bodies: the zone before them is part of a body's name, left to the model."""
 HOUSE_NUMBER = re.compile(r"[0-9]+号")
 """An address's house number: a name found by its ending starts after it (15号山东XX公司)."""
 QUANTITY = re.compile(r"[0-9一二三四五六七八九十几多]+[个名项家批条座处]")
@@ -869,8 +872,12 @@ def add_rules(nlp: Language, home_city: str) -> Language:
     return nlp
 
 
-SETTLEMENT = re.compile(r"[\u3400-\u9fff]{2,6}(?:村|镇|乡)")
-"""A village's, town's or township's name, which no lexicon can list: the model's is kept."""
+SETTLEMENT = re.compile(
+    r"[\u3400-\u9fff]{2,6}(?:村|镇|乡)"
+    r"|[\u3400-\u9fff]{1,8}(?:河|湖|山|江|湾|溪|岛|海|峡|公园|景区|园区|工业区|新区)"
+)
+"""A village's, town's or township's name, a river's, lake's, mountain's, park's or zone's,
+which no lexicon can list: the model's is kept."""
 
 
 @Language.component("kg_known_places")

@@ -17,6 +17,7 @@ from functools import cache
 from kg.gazetteer import (
     Division,
     FormerDivision,
+    Gazetteer,
     division_dataset,
     former_dataset,
     former_divisions,
@@ -70,6 +71,7 @@ class Resolver:
             "区": self.home.name if self.home.name.endswith("区") else None,
             "州": city.name if city.name.endswith("州") else None,
         }
+        self.home_short = former_short_names(self.home, self.places)
 
     def place(self, name: str) -> str | None:
         """Full name of a place: 我市 -> 聊城市, 聊城 -> 聊城市, 山东 -> 山东省."""
@@ -78,8 +80,18 @@ class Resolver:
         home = HOME_WORDS.match(name)
         if home:
             return self.by_level[home.group(1)]
+        if name in self.home_short:
+            return self.home.name
         name = PLACE_ALIASES.get(name, name)
         found = [d for d in self.places.find(name) if d.level != "village"]
+        level = LEVEL_PREFIX.match(name)
+        if (
+            level
+            and len(name) > 1
+            and self.by_level[level.group(1)]
+            and not self.places.knows(name)
+        ):
+            return self.by_level[level.group(1)][:-1] + name
         if not found or any(d.name == name for d in found):
             return name
         near = [d for d in found if self.home.province in (d, *d.ancestors())]
@@ -174,6 +186,20 @@ class Resolver:
             core = INDUSTRY_SUFFIX.sub("", text) or text
             return INDUSTRY_ALIASES.get(core, core)
         return text
+
+
+def former_short_names(home: Division, places: Gazetteer) -> frozenset[str]:
+    """Short names that in the paper of a former division are that division: its
+    successor's (子长 of 子长市 in a 子长县 paper) and its own where no data knows it (胶南)."""
+    if not isinstance(home, FormerDivision):
+        return frozenset()
+    names = set()
+    if home.successor is not None and home.successor.short != home.successor.name:
+        names.add(home.successor.short)
+    own = home.name[:-1]
+    if len(own) >= 2 and not places.knows(own):
+        names.add(own)
+    return frozenset(names)
 
 
 def expand_department(name: str) -> str:

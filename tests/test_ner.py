@@ -145,6 +145,25 @@ def test_model_places_are_kept_only_where_the_rules_know_a_place():
     assert places <= {s.text for s in doc.spans["kg_places"]}
 
 
+def test_a_zone_written_with_its_level_keeps_it_and_a_zones_body_is_left_to_the_model(nlp):
+    """市经济开发区 is the home city's zone (the resolver expands it); in 市高新区党工委 the
+    zone is part of a body's name, which the rules leave to the model."""
+    doc = nlp("市委书记王建国到市经济开发区调研。市高新区党工委书记李明陪同。")
+    found = ents(doc)
+    assert ("市经济开发区", "PLACE") in found
+    assert ("经济开发区", "PLACE") not in found
+    assert not any(text == "市高新区" for text, _ in found)
+
+
+def test_the_models_rivers_lakes_and_parks_are_kept_as_places():
+    """Names no lexicon lists, that the model tags and their ending says are places."""
+    nlp = load_pipeline(home_city="聊城市")
+    doc = nlp("游客沿着永定河骑行，来到文瀛湖生态公园。")
+    places = {e.text for e in doc.ents if e.label_ == "PLACE"}
+    assert {"永定河", "文瀛湖生态公园"} <= places
+    assert not places & {s.text for s in doc.spans["kg_places"]}
+
+
 def test_development_zones_and_streets_at_a_crossing_are_places(nlp):
     doc = nlp("会议在高新区举行，聊城经济技术开发区位于东昌东路与会展东路交叉口以东。")
     assert {

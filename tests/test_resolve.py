@@ -174,6 +174,33 @@ def test_a_bare_zhengxie_is_the_home_regions(home, expected):
     assert Resolver(home).body("政协", "") == expected
 
 
+@pytest.mark.parametrize(
+    ("home", "short"), [("子长县", "子长"), ("济阳县", "济阳"), ("胶南市", "胶南")]
+)
+def test_a_former_divisions_paper_reads_its_short_name_as_itself(home, short):
+    """子长县 became 子长市 (子长): in a 子长县 paper 子长 is 子长县; 胶南 no data knows."""
+    assert Resolver(home).place(short) == home
+
+
+def test_a_cities_short_name_in_a_county_paper_stays_the_city():
+    assert Resolver("宜宾县").place("宜宾") == "宜宾市"
+
+
+@pytest.mark.parametrize(
+    ("home", "text", "name"),
+    [
+        ("聊城市", "市经济开发区", "聊城市经济开发区"),
+        ("冠县", "县经济开发区", "冠县经济开发区"),
+        ("聊城市", "市北区", "市北区"),
+        ("聊城市", "县经济开发区", "县经济开发区"),
+    ],
+)
+def test_a_zone_written_with_its_level_is_the_home_regions(home, text, name):
+    """Like 市委: 市经济开发区 is the home city's; a real district (市北区) stays itself, and
+    a level the home region lacks is left as written."""
+    assert Resolver(home).canonical(m(text, "PLACE")) == name
+
+
 def test_industry_short_form_and_full_name_are_one_industry():
     resolver = Resolver("聊城市")
     names = {
