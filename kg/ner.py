@@ -53,6 +53,8 @@ LIST_OF_INDUSTRIES = re.compile(
     rf"((?:{LIST_ITEM}[、和])+{LIST_ITEM})"
     rf"(?:等{COUNT}|等|{COUNT})(?:重点|主导|传统|新兴)?(?:产业类别|产业|行业|业态|领域)"
 )
+FIRM_AFTER = re.compile(r"(?:加工|生产|制造)?(?:产品|企业|基地|产业|行业)")
+"""Product or firm words after an industry (棉服加工企业, 艾草产品): the industry ends there."""
 INDUSTRY_SHAPE = re.compile(rf"[{CJK}]{{2,6}}(?:产业|行业)")
 TRADE_AFTER = re.compile(r"产业|行业|企业|园区|基地|项目|等|、|和|及")
 WEEKDAY_OR_TIME = re.compile(r"^(?:今年|去年|明年|近年|当天|目前|现在|同时)")
@@ -304,7 +306,7 @@ class EntityRules:
         placed = {i for start, end in words for i in range(start, end)}
         names = [c for n in names if (c := self.after_break(text, n, placed)) is not None]
         names = [n for n in names if text[n.start : n.end] not in self.lex.unnamed]
-        names += self.industries(text)
+        names += self.industries(text, {p.end for p in places})
         persons = self.persons(text, roles)
         chosen = choose([*names, *persons])
         chosen += self.repeat(text, chosen)
@@ -524,12 +526,16 @@ class EntityRules:
                 found.append(Candidate(start, role.start, "COMPANY", 2))
         return found
 
-    def industries(self, text: str) -> list[Candidate]:
-        """Industries from the lexicon, from "X产业" where X stands alone, and from lists
-        "X、Y等产业"; the span keeps a following 产业/行业 (resolve strips it)."""
+    def industries(self, text: str, place_ends: set[int]) -> list[Candidate]:
+        """Industries from the lexicon where the word stands alone or after a place (a word
+        that runs on into a longer term is left to the model), from "X产业" where X stands
+        alone, and from lists "X、Y等产业"; the span keeps a following 产业/行业 (resolve
+        strips it)."""
         found = []
         for start, end in self.lex.industries.finditer(text):
             end += 2 if text[end : end + 2] in ("产业", "行业") else 0
+            if start not in place_ends and self.inside_word(text, start, end):
+                continue
             found.append(Candidate(start, end, "INDUSTRY", 0))
         for m in INDUSTRY_SHAPE.finditer(text):
             stem_end = m.end() - 2
@@ -551,6 +557,19 @@ class EntityRules:
                 if self.specific(name):
                     found.append(Candidate(start, offset + item.end(), "INDUSTRY", 0))
         return found
+
+    def inside_word(self, text: str, start: int, end: int) -> bool:
+        """Whether the word at start:end runs on into a longer term (汽车零配件, 绿色食品):
+        a name character after it (not after 产业) or before it (not after a lead-in word such
+        as 推进)."""
+
+        def goes_on(char: str) -> bool:
+            return is_cjk(char) and char not in BOUNDARY and char != "、"
+
+        industry = text[end - 2 : end] in ("产业", "行业") or FIRM_AFTER.match(text, end)
+        after = end < len(text) and goes_on(text[end]) and not industry
+        lead = self.lex.lead_words.endswith(text[max(0, start - 4) : start])
+        return after or (start > 0 and goes_on(text[start - 1]) and not lead)
 
     def persons(self, text: str, roles: list[Candidate]) -> list[Candidate]:
         """Names after a title (市委书记李长萍) and in bylines and credits (记者 林晨 黄振)."""

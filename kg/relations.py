@@ -19,7 +19,15 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span
 
 from kg.gazetteer import gazetteer
-from kg.ner import HOME_PLACE, LEGAL_FORM, LEGAL_WORDS, PLACES_KEY, doc_text, read_pairs
+from kg.ner import (
+    FIRM_AFTER,
+    HOME_PLACE,
+    LEGAL_FORM,
+    LEGAL_WORDS,
+    PLACES_KEY,
+    doc_text,
+    read_pairs,
+)
 from kg.records import HOME_REGION, Article, Mention, Relation
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -42,8 +50,7 @@ INDUSTRY_VERB = re.compile(
 )
 OWNS = re.compile(r"的|(?:就|共|现|已)?(?:拥)?有")
 """Between a place and its industry (艾山村的艾草产品, 侯营镇就有棉服加工企业), when a product
-or firm word follows the industry."""
-FIRM_AFTER = re.compile(r"(?:加工|生产|制造)?(?:产品|企业|基地|产业|行业)")
+or firm word follows the industry (``FIRM_AFTER``)."""
 ALL_IN_ONE = re.compile(r"集([^。；;]{2,60}?)于一体")
 AMOUNT = re.compile(r"(?:总投资|投资|投资额)(?:约|达|超|近)?([0-9]+(?:\.[0-9]+)?)(万|亿)元")
 ORG_LABELS = ("GOV", "ORG", "COMPANY")

@@ -93,6 +93,19 @@ def test_named_project_and_industries(nlp):
     assert {("医疗健康", "INDUSTRY"), ("康养文旅", "INDUSTRY"), ("中医药", "INDUSTRY")} <= ents(doc)
 
 
+def test_a_lexicon_industry_inside_a_longer_term_is_left_to_the_model():
+    """汽车 in 汽车零配件 and 食品 in 绿色食品 are no industries of their own; 棉服 after
+    推进 and after a place is."""
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    found = ents(
+        rules("该企业生产汽车零配件和绿色食品。我们要推进棉服产业发展，东昌府区棉服远销各地。")
+    )
+    industries = {text for text, label in found if label == "INDUSTRY"}
+    assert not industries & {"汽车", "食品"}
+    assert {"棉服产业", "棉服"} <= industries
+
+
 def test_rules_add_to_a_model_and_never_override_it(nlp):
     doc = nlp.make_doc("副市长王刚出席会议。")
     doc.ents = [doc.char_span(3, 5, label="ORG")]
