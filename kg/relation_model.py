@@ -18,8 +18,9 @@ as the rules do. A relation the rules read inside a name (渠县粮油产业园 
 in 食品), where one end is no entity of its own, is kept as the rules give it: no candidate
 pair holds it. The relations go to ``doc._.kg_relations`` (records of :mod:`kg.records`,
 with an empty article id that :func:`kg.relations.extract` fills in); ``rule_kinds`` names
-the kinds left to the rules (in the shipped pipeline: in_industry, where the rules score
-better on the dev set).
+the kinds the rules give, to which the component adds only its pairs scoring at least
+``rule_threshold`` (in the shipped pipeline: in_industry, where the rules score better on the
+dev set and the component's surest pairs add to them).
 
 Trained by ``spacy train`` with ``models/configs/relations.cfg``: the NER pipeline's
 ``tok2vec`` frozen and annotating, gold entities on the predicted Docs
@@ -247,9 +248,11 @@ class RelationScorer(RowClassifier):
         *,
         threshold: float = 0.5,
         rule_kinds: list[str] | None = None,
+        rule_threshold: float = 0.5,
     ) -> None:
         super().__init__(vocab, model, name, threshold=threshold)
         self.rule_kinds = set(rule_kinds or ())
+        self.rule_threshold = rule_threshold
 
     def features(self, doc: Doc) -> tuple[list[tuple[Span, Span]], Floats2d, Rules]:
         """The candidate pairs of a Doc, their features, and the rules with what they read."""
@@ -270,19 +273,24 @@ class RelationScorer(RowClassifier):
         return found
 
     def set_annotations(self, docs: Iterable[Doc], found) -> None:
-        threshold = self.threshold
         for doc, (pairs, scores, rules) in zip(docs, found, strict=True):
             chosen = [
-                (CLASSES[int(best)], first, second)
+                (kind, first, second)
                 for (first, second), row in zip(pairs, scores, strict=True)
                 if (best := row.argmax())
-                and row[best] >= threshold
-                and allowed_kind(CLASSES[int(best)], first, second)
+                and row[best] >= self.threshold_of(kind := CLASSES[int(best)])
+                and allowed_kind(kind, first, second)
             ]
             doc._.kg_pairs = [(kind, key(a, b)) for kind, a, b in chosen]
             doc._.kg_relations = decode(
                 doc, chosen, rules.relations, self.rule_kinds, rules.extractor
             )
+
+    def threshold_of(self, kind: str) -> float:
+        """The score a pair of ``kind`` needs: higher where the rules give that kind too."""
+        return (
+            max(self.threshold, self.rule_threshold) if kind in self.rule_kinds else self.threshold
+        )
 
     def rows_and_targets(self, example: Example) -> tuple[Floats2d, Floats2d]:
         """Features of the predicted Doc's candidates and one-hot gold classes."""
@@ -324,7 +332,7 @@ def decode(
     extractor: Extractor | None = None,
 ) -> list[Relation]:
     """Relations from the chosen pairs, posts put together from their halves; the kinds in
-    ``rule_kinds`` from the rules instead."""
+    ``rule_kinds`` from the rules as well."""
     extractor = extractor or Extractor(doc, PLACEHOLDER)
     spans = {(e.start_char, e.end_char) for e in extractor.ents}
     found = [
@@ -348,7 +356,7 @@ def decode(
         return one if one.start == other.start else doc[one.start : other.end]
 
     for kind, first, second in chosen:
-        if kind in PAIR_TYPES and kind not in ("role_of", "role_in") and kind not in rule_kinds:
+        if kind in PAIR_TYPES and kind not in ("role_of", "role_in"):
             found.append(extractor.relate(kind, first, second, evidence(first, second)))
     if "holds_role" not in rule_kinds:
         found += posts(extractor, chosen, sentence_of) + extractor.fused_posts()
@@ -409,13 +417,26 @@ def place_before(extractor: Extractor, role: Span) -> Span | None:
         "model": {"@architectures": "kg.PairClassifier.v1", "hidden_width": 256, "dropout": 0.1},
         "threshold": 0.5,
         "rule_kinds": [],
+        "rule_threshold": 0.5,
     },
 )
 def make_relation_scorer(
-    nlp: Language, name: str, model: Model, threshold: float, rule_kinds: list[str]
+    nlp: Language,
+    name: str,
+    model: Model,
+    threshold: float,
+    rule_kinds: list[str],
+    rule_threshold: float,
 ) -> RelationScorer:
     """spaCy factory of the relation component."""
-    return RelationScorer(nlp.vocab, model, name, threshold=threshold, rule_kinds=rule_kinds)
+    return RelationScorer(
+        nlp.vocab,
+        model,
+        name,
+        threshold=threshold,
+        rule_kinds=rule_kinds,
+        rule_threshold=rule_threshold,
+    )
 
 
 # Training data

@@ -125,6 +125,21 @@ def test_the_rules_keep_the_kinds_left_to_them():
     assert {r.kind for r in kept} == {"holds_role"}
 
 
+def test_a_kind_the_rules_give_takes_the_components_pairs_as_well():
+    doc = tagged()
+    firm = named(doc, "山东测试有限公司")
+    rules = decode(doc, [("located_in", firm, named(doc, "城关镇"))], [], {"holds_role"})
+    chosen = [("located_in", firm, named(doc, "开发区"))]
+    kept = decode(doc, chosen, rules, {"located_in"})
+    assert {r.tail.text for r in kept if r.kind == "located_in"} == {"城关镇", "开发区"}
+
+
+def test_the_shipped_component_takes_only_its_surest_pairs_of_the_rules_kinds(shipped):
+    scorer = shipped.get_pipe("kg_relations")
+    assert scorer.rule_kinds == {"in_industry"}
+    assert scorer.threshold_of("in_industry") > scorer.threshold_of("located_in")
+
+
 def test_extract_takes_the_components_relations_with_the_article_id():
     doc = tagged()
     doc._.kg_relations = decode(doc, [], rule_relations(doc), {"holds_role", "located_in"})
