@@ -40,6 +40,7 @@ HOME_WORDS = re.compile(r"^(?:我|本|全)([省市县区州])$")
 LEVEL_PREFIX = re.compile(r"^([省市县区州])(?!场|民|区|长)")
 GOVERNMENT = re.compile(r"^(.+?[省市县区州])政府(.*)$")
 PARTY = re.compile(r"^中共(?=.)")
+AUTONOMOUS_REGION = "自治区"
 BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委")
 """Bodies a local paper names without their level: the home region's."""
 INDUSTRY_SUFFIX = re.compile(r"(?:产业集群|产业|行业)$")
@@ -82,6 +83,7 @@ class Resolver:
             return self.by_level[home.group(1)]
         if name in self.home_short:
             return self.home.name
+        name = self.own_region(name)
         name = PLACE_ALIASES.get(name, name)
         found = [d for d in self.places.find(name) if d.level != "village"]
         level = LEVEL_PREFIX.match(name)
@@ -96,6 +98,14 @@ class Resolver:
             return name
         near = [d for d in found if self.home.province in (d, *d.ancestors())]
         return (near or found)[0].name
+
+    def own_region(self, name: str) -> str:
+        """自治区 at the start of a name in a paper of an autonomous region is that region
+        (自治区政府 -> 内蒙古自治区政府), as 市 is the home city."""
+        province = self.by_level["省"]
+        if name.startswith(AUTONOMOUS_REGION) and province and province.endswith(AUTONOMOUS_REGION):
+            return province + name[len(AUTONOMOUS_REGION) :]
+        return name
 
     def division(self, name: str, mentioned: set[str]) -> Division | None:
         """The division a place's full name is, where names repeat across provinces the one
@@ -157,7 +167,7 @@ class Resolver:
         """Full name of a body of the state, the party or another organisation; a level the
         home region lacks (县委 in a city paper) is the article's place of that level
         (``local``: level -> the place of the home region the article names most)."""
-        name = PARTY.sub("", name)
+        name = self.own_region(PARTY.sub("", name))
         if name in BARE_BODIES:
             return self.home.name + name
         level = LEVEL_PREFIX.match(name)

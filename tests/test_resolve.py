@@ -201,6 +201,15 @@ def test_a_zone_written_with_its_level_is_the_home_regions(home, text, name):
     assert Resolver(home).canonical(m(text, "PLACE")) == name
 
 
+def test_an_autonomous_regions_paper_expands_its_own_shorthand():
+    """自治区政府 in a 包头 paper is 内蒙古自治区人民政府, as 市政府 is 包头市人民政府."""
+    baotou = Resolver("包头市")
+    assert baotou.canonical(m("自治区政府", "GOV")) == "内蒙古自治区人民政府"
+    assert baotou.canonical(m("自治区党委", "GOV")) == "内蒙古自治区党委"
+    assert baotou.canonical(m("自治区", "PLACE")) == "内蒙古自治区"
+    assert Resolver("聊城市").canonical(m("自治区政府", "GOV")) == "自治区人民政府"
+
+
 def test_industry_short_form_and_full_name_are_one_industry():
     resolver = Resolver("聊城市")
     names = {
