@@ -697,8 +697,12 @@ class EntityRules:
         return WEEKDAY_OR_TIME.sub("", name)
 
     def after_lead(self, name: str) -> str:
-        """What follows the last lead-in word in ``name`` (县分别在轴承整装 -> 轴承整装)."""
-        cut = max((end for _, end in self.lex.lead_words.finditer(name)), default=0)
+        """What follows the last lead-in word or function character in ``name``
+        (县分别在轴承整装 -> 轴承整装, 盖了半导体新材料 -> 半导体新材料)."""
+        words = (end for _, end in self.lex.lead_words.finditer(name))
+        marks = (i + 1 for i, char in enumerate(name) if char in BOUNDARY)
+        cut = max(words, default=0)
+        cut = max(cut, max(marks, default=0))
         return name[cut:] if len(name) - cut >= 2 else name
 
     def strip_generic(self, stem: str) -> str:

@@ -106,6 +106,14 @@ def test_a_lexicon_industry_inside_a_longer_term_is_left_to_the_model():
     assert {"棉服产业", "棉服"} <= industries
 
 
+def test_a_list_of_industries_begins_after_a_function_character():
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    found = ents(rules("园区引进了半导体材料、锂电池等产业。"))
+    assert {("半导体材料", "INDUSTRY"), ("锂电池", "INDUSTRY")} <= found
+    assert ("了半导体材料", "INDUSTRY") not in found
+
+
 def test_rules_add_to_a_model_and_never_override_it(nlp):
     doc = nlp.make_doc("副市长王刚出席会议。")
     doc.ents = [doc.char_span(3, 5, label="ORG")]
