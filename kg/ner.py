@@ -935,10 +935,25 @@ def join_titles(doc: Doc) -> Doc:
             group = len(PARTY_GROUP)
             joined[-1] = Span(doc, last.start, last.end - group, last.label_)
             joined.append(Span(doc, ent.start - group, ent.end, "ROLE"))
+        elif last is not None and fused_department(last, ent):
+            joined[-1] = Span(doc, last.start, ent.start + 1, last.label_)
         else:
             joined.append(ent)
     doc.ents = joined
     return doc
+
+
+def fused_department(body: Span, title: Span) -> bool:
+    """Whether ``title`` is the 部长 fused into the department ``body`` names without its
+    部 (州委组织 部长 of 州委组织部长): the body takes the 部, and the 长 left after it makes
+    the post :meth:`kg.relations.Extractor.fused_posts` reads."""
+    return (
+        body.label_ == "GOV"
+        and title.text == "部长"
+        and len(title) == 2
+        and body.end == title.start
+        and body.text[-1] not in BODY_ENDINGS
+    )
 
 
 def party_group_before(body: Span, title: Span) -> bool:

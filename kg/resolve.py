@@ -67,7 +67,7 @@ class Resolver:
         province = self.home.province
         self.by_level = {
             "省": province.name if province.level == "province" else None,
-            "市": city.name if city.level == "city" or city.name.endswith("市") else None,
+            "市": city.name if city.name.endswith("市") else None,
             "县": self.home.name if self.home.name.endswith("县") else None,
             "区": self.home.name if self.home.name.endswith("区") else None,
             "州": city.name if city.name.endswith("州") else None,

@@ -114,6 +114,14 @@ def test_a_list_of_industries_begins_after_a_function_character():
     assert ("了半导体材料", "INDUSTRY") not in found
 
 
+def test_a_department_with_its_head_fused_keeps_its_bu():
+    """州委组织部长郑艺: the title 部长 is fused into 州委组织部, which keeps its 部."""
+    nlp = load_pipeline(home_city="迪庆藏族自治州")
+    found = ents(nlp("州委常委、州委组织部长郑艺出席。"))
+    assert ("州委组织部", "GOV") in found
+    assert ("州委组织", "GOV") not in found
+
+
 def test_rules_add_to_a_model_and_never_override_it(nlp):
     doc = nlp.make_doc("副市长王刚出席会议。")
     doc.ents = [doc.char_span(3, 5, label="ORG")]

@@ -52,11 +52,14 @@ def test_county_paper_resolves_county_shorthand():
 
 
 def test_an_autonomous_prefectures_paper_resolves_its_own_shorthand(tag):
-    """州委, 州政府 and a bare 州长 in a 迪庆州 paper are the prefecture's."""
+    """州委, 州政府 and a bare 州长 in a 迪庆州 paper are the prefecture's; its 市政府 is
+    a city's of the prefecture, not the prefecture's."""
     diqing = Resolver("迪庆藏族自治州")
     assert diqing.canonical(m("州委", "GOV")) == "迪庆藏族自治州委"
     assert diqing.canonical(m("州政府", "GOV")) == "迪庆藏族自治州人民政府"
     assert diqing.canonical(m("我州", "PLACE")) == "迪庆藏族自治州"
+    assert diqing.canonical(m("市政府", "GOV")) is None
+    assert diqing.canonical(m("市政府", "GOV"), {"市": "香格里拉市"}) == "香格里拉市人民政府"
     _, _, relations = tag("州委副书记、州长张华主持会议。")
     posts = {(r.head.text, r.role, r.tail.text) for r in relations if r.kind == "holds_role"}
     assert ("张华", "州长", "州政府") in posts
