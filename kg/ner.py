@@ -53,6 +53,8 @@ LIST_OF_INDUSTRIES = re.compile(
     rf"((?:{LIST_ITEM}[、和])+{LIST_ITEM})"
     rf"(?:等{COUNT}|等|{COUNT})(?:重点|主导|传统|新兴)?(?:产业类别|产业|行业|业态|领域)"
 )
+ACTING = re.compile("(?:代理|代)$")
+"""代 or 代理 right before a title: the title of an acting holder (代县长), as the corpus writes it."""
 FIRM_AFTER = re.compile(r"(?:加工|生产|制造)?(?:产品|企业|基地|产业|行业)")
 """Product or firm words after an industry (棉服加工企业, 艾草产品): the industry ends there."""
 INDUSTRY_SHAPE = re.compile(rf"[{CJK}]{{2,6}}(?:产业|行业)")
@@ -374,7 +376,12 @@ class EntityRules:
         return found
 
     def roles(self, text: str) -> list[Candidate]:
-        return [Candidate(s, e, "ROLE", 2) for s, e in self.lex.titles.finditer(text)]
+        """Titles from the lexicon, with 代 or 代理 (acting) before them: 代县长, 代理区长."""
+        found = []
+        for start, end in self.lex.titles.finditer(text):
+            acting = ACTING.search(text, max(0, start - 2), start)
+            found.append(Candidate(acting.start() if acting else start, end, "ROLE", 2))
+        return found
 
     def bodies(self, text: str, places: list[Candidate]) -> list[Candidate]:
         """State and party bodies: 市委, 聊城市人民政府, 省工信厅, 宣传部, 党中央, and service

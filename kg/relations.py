@@ -94,7 +94,12 @@ PLACE_RANK = (
     ("街", 6),
     ("路", 6),
 )
-IMPLIED_ORGS = read_pairs("implied_orgs.txt")
+IMPLIED_ORGS = {
+    prefix + title: org
+    for title, org in read_pairs("implied_orgs.txt").items()
+    for prefix in ("", "代", "代理")
+}
+"""Title -> the body a bare title belongs to; an acting holder's title (代县长) the same."""
 
 
 def place_rank(name: str) -> int:

@@ -17,6 +17,14 @@ def pairs(relations, kind: str) -> set[tuple[str, str]]:
     return {(r.head.text, r.tail.text) for r in relations if r.kind == kind}
 
 
+def test_an_acting_holders_title_keeps_its_prefix_and_implied_body(tag):
+    """代县长 as the corpus writes it, at the county's government like 县长."""
+    _, _, relations = tag("县委副书记、代县长余国芳讲话。区委副书记、代理区长张三出席。")
+    found = {(p[0], p[1], p[2]) for p in posts(relations)}
+    assert ("余国芳", "代县长", "县政府") in found
+    assert ("张三", "代理区长", "区政府") in found
+
+
 def test_chain_of_titles_gives_one_post_per_title(tag):
     _, _, relations = tag("市委常委、宣传部部长、统战部部长柳庆发出席并致辞。")
     assert posts(relations) == {
