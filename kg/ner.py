@@ -54,7 +54,7 @@ LIST_OF_INDUSTRIES = re.compile(
     rf"(?:等{COUNT}|等|{COUNT})(?:重点|主导|传统|新兴)?(?:产业类别|产业|行业|业态|领域)"
 )
 ACTING = re.compile("(?:代理|代)$")
-"""代 or 代理 right before a title: the title of an acting holder (代县长), as the corpus writes it."""
+"""代 or 代理 right before a title: an acting holder's title (代县长), as the corpus writes it."""
 FIRM_AFTER = re.compile(r"(?:加工|生产|制造)?(?:产品|企业|基地|产业|行业)")
 """Product or firm words after an industry (棉服加工企业, 艾草产品): the industry ends there."""
 INDUSTRY_SHAPE = re.compile(rf"[{CJK}]{{2,6}}(?:产业|行业)")
