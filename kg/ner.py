@@ -341,14 +341,16 @@ class EntityRules:
         found = [Candidate(s, e, "PLACE", 1) for s, e in self.lex.places.finditer(text)]
         found += [Candidate(m.start(), m.end(), "PLACE", 1) for m in HOME_PLACE.finditer(text)]
         found += self.streets(text, found)
-        found += self.zones(text, found)
+        zones = self.zones(text, found)
+        found += [zone for zone, body in zones if not body]
         written = {text[c.start : c.end] for c in found}
         counties = self.lex.shorts_of_county
         shorts = self.lex.home_county_shorts.union(
             *(counties[name] for name in written if name in counties)
         )
         found += [Candidate(s, e, "PLACE", 1) for s, e in short_names(shorts).finditer(text)]
-        return found
+        bodies = [zone for zone, body in zones if body]
+        return [c for c in found if not any(b.start <= c.start and c.end <= b.end for b in bodies)]
 
     def streets(self, text: str, places: list[Candidate]) -> list[Candidate]:
         """Streets of an address, before a house number: 北关街7号, 古城楼西大街42号."""
@@ -362,17 +364,19 @@ class EntityRules:
                 found.append(Candidate(start, m.end(), "PLACE", 1))
         return found
 
-    def zones(self, text: str, places: list[Candidate]) -> list[Candidate]:
+    def zones(self, text: str, places: list[Candidate]) -> list[tuple[Candidate, bool]]:
         """Development zones, places of their own: 高新区, 聊城经济技术开发区 (from the place
-        the name begins with), 市经济开发区 (the home region's, from its level)."""
+        the name begins with), 市经济开发区 (the home region's, from its level); each with
+        whether its body follows (吉安高新区党工委), a body's name that is left to the
+        model, places and all."""
         found = []
         for m in ZONE.finditer(text):
-            if ZONE_BODY.match(text, m.end()):
-                continue
             reach = self.run_start(text, m.start(), 8, NAME_CHAR)
             own = reach if reach == m.start() - 1 and text[reach] in LEVELS else m.start()
             start = min((p.start for p in places if reach <= p.start < m.start()), default=own)
-            found.append(Candidate(start, m.end(), "PLACE", 1))
+            found.append(
+                (Candidate(start, m.end(), "PLACE", 1), bool(ZONE_BODY.match(text, m.end())))
+            )
         return found
 
     def roles(self, text: str) -> list[Candidate]:
