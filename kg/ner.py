@@ -607,7 +607,9 @@ class EntityRules:
         return names
 
     def name_at(self, text: str, i: int, confirmed: set[str]) -> str | None:
-        """The personal name that starts at ``i``, or None."""
+        """The personal name that starts at ``i``, or None; None too where only a character
+        that often follows a name (强 of 强调, 和) would tell two characters from three
+        (赵松强深入): the model reads that name."""
         head = 2 if text[i : i + 2] in self.lex.compound_surnames else 1
         if head == 1 and text[i : i + 1] not in self.lex.surnames:
             return None
@@ -624,8 +626,10 @@ class EntityRules:
                 return short
             if text[after : after + 2] in NAME_VERBS:
                 return long
-            if short in confirmed or long[-1] in self.lex.name_stops:
+            if short in confirmed:
                 return short
+            if long[-1] in self.lex.name_stops:
+                return None
             return long
         return short
 

@@ -122,6 +122,19 @@ def test_a_department_with_its_head_fused_keeps_its_bu():
     assert ("州委组织", "GOV") not in found
 
 
+def test_a_name_whose_length_only_a_stop_character_would_tell_is_left_to_the_model():
+    """刘志强深入: 强 often follows a name (强调), so the rules cannot tell 刘志 from 刘志强;
+    强调 right after the name they can (王建强调)."""
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    text = "县委书记刘志强深入园区调研。县长王建强调，要抓好安全生产。"
+    persons = {t for t, label in ents(rules(text)) if label == "PERSON"}
+    assert persons == {"王建"}
+    nlp = load_pipeline(home_city="聊城市")
+    persons = {t for t, label in ents(nlp(text)) if label == "PERSON"}
+    assert {"刘志强", "王建"} <= persons
+
+
 def test_rules_add_to_a_model_and_never_override_it(nlp):
     doc = nlp.make_doc("副市长王刚出席会议。")
     doc.ents = [doc.char_span(3, 5, label="ORG")]
