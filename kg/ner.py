@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
 
 import ahocorasick
@@ -53,8 +54,9 @@ LIST_OF_INDUSTRIES = re.compile(
     rf"((?:{LIST_ITEM}[、和])+{LIST_ITEM})"
     rf"(?:等{COUNT}|等|{COUNT})(?:重点|主导|传统|新兴)?(?:产业类别|产业|行业|业态|领域)"
 )
-ACTING = re.compile("(?:代理|代)$")
-"""代 or 代理 right before a title: an acting holder's title (代县长), as the corpus writes it."""
+ACTING_PREFIXES = ("代理", "代")
+"""Before a title, an acting holder's (代县长, 代理区长), as the corpus writes it."""
+ACTING = re.compile(f"(?:{'|'.join(ACTING_PREFIXES)})$")
 FIRM_AFTER = re.compile(r"(?:加工|生产|制造)?(?:产品|企业|基地|产业|行业)")
 """Product or firm words after an industry (棉服加工企业, 艾草产品): the industry ends there."""
 INDUSTRY_SHAPE = re.compile(rf"[{CJK}]{{2,6}}(?:产业|行业)")
@@ -260,6 +262,11 @@ def short_names(names: frozenset[str]) -> Lexicon:
 
 def is_cjk(char: str) -> bool:
     return bool(char) and "\u3400" <= char <= "\u9fff"
+
+
+def goes_on(char: str) -> bool:
+    """Whether a name could run on over ``char``: a CJK character that is no boundary."""
+    return is_cjk(char) and char not in BOUNDARY and char != "、"
 
 
 class EntityRules:
@@ -571,16 +578,16 @@ class EntityRules:
 
     def inside_word(self, text: str, start: int, end: int) -> bool:
         """Whether the word at start:end runs on into a longer term (汽车零配件, 绿色食品):
-        a name character after it (not after 产业) or before it (not after a lead-in word such
-        as 推进)."""
-
-        def goes_on(char: str) -> bool:
-            return is_cjk(char) and char not in BOUNDARY and char != "、"
-
-        industry = text[end - 2 : end] in ("产业", "行业") or FIRM_AFTER.match(text, end)
-        after = end < len(text) and goes_on(text[end]) and not industry
-        lead = self.lex.lead_words.endswith(text[max(0, start - 4) : start])
-        return after or (start > 0 and goes_on(text[start - 1]) and not lead)
+        a name character after it (not after 产业, nor before a product or firm word) or
+        before it (not after a lead-in word such as 推进)."""
+        bounded = text[end - 2 : end] in ("产业", "行业") or FIRM_AFTER.match(text, end)
+        if end < len(text) and goes_on(text[end]) and not bounded:
+            return True
+        return (
+            start > 0
+            and goes_on(text[start - 1])
+            and not self.lex.lead_words.endswith(text[max(0, start - 4) : start])
+        )
 
     def persons(self, text: str, roles: list[Candidate]) -> list[Candidate]:
         """Names after a title (市委书记李长萍) and in bylines and credits (记者 林晨 黄振)."""
@@ -716,8 +723,7 @@ class EntityRules:
         (县分别在轴承整装 -> 轴承整装, 盖了半导体新材料 -> 半导体新材料)."""
         words = (end for _, end in self.lex.lead_words.finditer(name))
         marks = (i + 1 for i, char in enumerate(name) if char in BOUNDARY)
-        cut = max(words, default=0)
-        cut = max(cut, max(marks, default=0))
+        cut = max(chain(words, marks), default=0)
         return name[cut:] if len(name) - cut >= 2 else name
 
     def strip_generic(self, stem: str) -> str:
@@ -910,7 +916,7 @@ def add_rules(nlp: Language, home_city: str) -> Language:
     return nlp
 
 
-SETTLEMENT = re.compile(
+PLACE_SHAPE = re.compile(
     r"[\u3400-\u9fff]{2,6}(?:村|镇|乡)"
     r"|[\u3400-\u9fff]{1,8}(?:河|湖|山|江|湾|溪|岛|海|峡|公园|景区|园区|工业区|新区)"
 )
@@ -927,7 +933,7 @@ def known_places(doc: Doc) -> Doc:
     doc.ents = [
         e
         for e in doc.ents
-        if e.label_ != "PLACE" or (e.start, e.end) in found or SETTLEMENT.fullmatch(e.text)
+        if e.label_ != "PLACE" or (e.start, e.end) in found or PLACE_SHAPE.fullmatch(e.text)
     ]
     return doc
 

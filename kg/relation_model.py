@@ -287,10 +287,9 @@ class RelationScorer(RowClassifier):
             )
 
     def threshold_of(self, kind: str) -> float:
-        """The score a pair of ``kind`` needs: higher where the rules give that kind too."""
-        return (
-            max(self.threshold, self.rule_threshold) if kind in self.rule_kinds else self.threshold
-        )
+        """The score a pair of ``kind`` needs: ``rule_threshold`` where the rules give that
+        kind too."""
+        return self.rule_threshold if kind in self.rule_kinds else self.threshold
 
     def rows_and_targets(self, example: Example) -> tuple[Floats2d, Floats2d]:
         """Features of the predicted Doc's candidates and one-hot gold classes."""
@@ -372,13 +371,13 @@ def listed_places(
     own where another item of the list has one: in the corpus's training articles two
     adjacent items share their places in 938 of 1,058 lists where one has a place."""
     placed = {(a.start_char, a.end_char) for kind, a, _ in chosen if kind == "located_in"}
-    at = {(e.start_char, e.end_char): i for i, e in enumerate(extractor.ents)}
+    ents = extractor.ents
+    at = {(e.start_char, e.end_char): i for i, e in enumerate(ents)}
     found = []
     for kind, head, place in chosen:
         if kind != "located_in" or (head.start_char, head.end_char) not in at:
             continue
         i = at[(head.start_char, head.end_char)]
-        ents = extractor.ents
         listed = extractor.run(ents[i:], head.label_, LIST_GAP)[1:]
         listed += extractor.run(ents[i::-1], head.label_, LIST_GAP)[1:]
         found += [

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kg.gazetteer import gazetteer
 from kg.ner import (
+    ACTING_PREFIXES,
     FIRM_AFTER,
     HOME_PLACE,
     LEGAL_FORM,
@@ -97,7 +98,7 @@ PLACE_RANK = (
 IMPLIED_ORGS = {
     prefix + title: org
     for title, org in read_pairs("implied_orgs.txt").items()
-    for prefix in ("", "代", "代理")
+    for prefix in ("", *ACTING_PREFIXES)
 }
 """Title -> the body a bare title belongs to; an acting holder's title (代县长) the same."""
 

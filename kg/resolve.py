@@ -85,7 +85,6 @@ class Resolver:
             return self.home.name
         name = self.own_region(name)
         name = PLACE_ALIASES.get(name, name)
-        found = [d for d in self.places.find(name) if d.level != "village"]
         level = LEVEL_PREFIX.match(name)
         if (
             level
@@ -94,6 +93,7 @@ class Resolver:
             and not self.places.knows(name)
         ):
             return self.by_level[level.group(1)][:-1] + name
+        found = [d for d in self.places.find(name) if d.level != "village"]
         if not found or any(d.name == name for d in found):
             return name
         near = [d for d in found if self.home.province in (d, *d.ancestors())]
