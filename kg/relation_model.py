@@ -6,11 +6,16 @@ in_industry (a firm, place or project and an industry), invests_in (a firm or bo
 project), and the two halves of a post: role_of (a title and the person holding it) and
 role_in (a title and the body it is in); a firm, body or project is also a located_in
 candidate with each place of the sentence before its own (X县集中开工项目20个。其中，A项目…).
+Pairs are also carried across sentences (:func:`carried_pairs`): an entity with the last
+place, firm or project written before its sentence and with the article's most written one,
+where a passage names a place once and its firms and projects later (located_in only).
 A small network scores each candidate from the token vectors of the pipeline's ``tok2vec``
-(the two entities and the text between them), the entity types, the distance, a few
-punctuation cues (a sentence or paragraph break among them), what the rules of
-:mod:`kg.relations` say of the pair and, for two places, what the division data says.
-The rules are candidates' features, not the final word.
+(the two entities and the text between them, or the sentence a carried pair is read in),
+the entity types, the distance, a few punctuation cues (a sentence or paragraph break
+among them), what the rules of :mod:`kg.relations` say of the pair, how a carried pair was
+carried and, for two places, what the division data says. The rules are candidates'
+features, not the final word. A pair takes its best kind other than none where that
+kind's score reaches ``threshold`` (``rule_threshold`` for the kinds in ``rule_kinds``).
 
 Posts are put together from the halves: each title's persons (role_of), its body (the best
 role_in, else the body the title implies, 副市长 -> 市政府), then :meth:`Extractor.holds`
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -78,13 +84,6 @@ Key = tuple[int, int, int, int]
 """A pair by token offsets: first entity start and end, second entity start and end."""
 
 
-class Rules(NamedTuple):
-    """The relation rules run on one Doc, and the relations they read."""
-
-    extractor: Extractor
-    relations: list[Relation]
-
-
 def allowed(first: str, second: str) -> bool:
     return any(first in a and second in b for a, b in PAIR_TYPES.values())
 
@@ -109,6 +108,125 @@ def candidates(
         pairs += [(held, place) for held in ents if held.label_ in HOLDERS for place in places]
         before = ents
     return pairs
+
+
+CARRIED_LABELS = frozenset({"PLACE", "COMPANY", "PROJECT"})
+"""The types of an entity that later sentences may not write again: the place a passage
+is about (X县集中开工项目20个……项目总投资……), the firm or project a place is then given for
+(该项目位于Y镇)."""
+CARRIED_KINDS = ("located_in",)
+"""The kinds a pair across sentences is a candidate for. Carried in_industry and
+invests_in pairs were tried and gained nothing on the dev set and the seed pages (README)."""
+CARRY_CUES = (
+    re.compile(r"[该本全我][省市县区镇乡村]"),
+    re.compile(r"[该本此](?:项目|公司|企业|园区|基地|厂)"),
+    re.compile(r"产业|行业|主导|特色|支柱|集群"),
+    re.compile(r"位于|落户|坐落|地处|入驻|在"),
+    re.compile(r"其中|分别|包括"),
+)
+"""What the anchor's sentence says of a pair carried into it: a home or referring region
+(全县, 该镇), a referring firm or project (该项目), industries, being somewhere, a list."""
+APART_BUCKETS = (1, 3, 10)
+SHARE_BUCKETS = (0.2, 0.4, 0.6)
+CARRY_WIDTH = 2 + len(APART_BUCKETS) + 1 + len(SHARE_BUCKETS) + 1 + len(CARRY_CUES)
+"""Feature columns of a carried pair: how, sentences apart, share, the anchor's cues."""
+
+
+class Carried(NamedTuple):
+    """A candidate pair whose one end (the anchor) is in a sentence and whose other end was
+    written in another: the last of its type before the sentence (``how`` 0) or the
+    article's most written one of its type (``how`` 1); ``apart`` sentences between them,
+    ``share`` of the mentions of its type that name the carried end."""
+
+    first: Span
+    second: Span
+    anchor: Span
+    how: int
+    apart: int
+    share: float
+
+
+class Rules(NamedTuple):
+    """The relation rules run on one Doc, the relations they read, and the Doc's pairs
+    carried across sentences."""
+
+    extractor: Extractor
+    relations: list[Relation]
+    carried: dict[Key, Carried]
+
+
+def carried_pairs(
+    doc: Doc, text: str | None = None, index: EntityIndex | None = None
+) -> dict[Key, Carried]:
+    """Each entity of a sentence with the firm, project or place of another sentence that a
+    kind can relate it to: the last one written before its sentence and the article's most
+    written one (its mention nearest before the sentence, else the first after), where its
+    sentence does not write that name itself. A pair two sentences give is carried from
+    the earlier of them to the later."""
+    index = index or EntityIndex(doc)
+    spans = list(sentences(doc, text))
+    starts = [s.start for s in spans]
+    counts = Counter((e.label_, e.text) for e in index.ents)
+    totals = Counter(e.label_ for e in index.ents)
+    top = {label: most_written(counts, label) for label in CARRIED_LABELS}
+    found: dict[Key, Carried] = {}
+    later: list[Carried] = []
+    for at, sentence in enumerate(spans):
+        ents = index.within(sentence)
+        written = {e.text for e in ents}
+        earlier = index.ents[: bisect_right(index.ends, sentence.start)]
+        for label in CARRIED_LABELS:
+            partners = [last_of(earlier, label), nearest(index.ents, top[label], sentence)]
+            for how, partner in enumerate(partners):
+                if partner is None or partner.text in written:
+                    continue
+                apart = abs(at - (bisect_right(starts, partner.start) - 1))
+                share = counts[(label, partner.text)] / totals[label]
+                for anchor in ents:
+                    for first, second in ((partner, anchor), (anchor, partner)):
+                        if carries(first, second):
+                            carry = Carried(first, second, anchor, how, apart, share)
+                            if partner.start < anchor.start:
+                                found.setdefault(key(first, second), carry)
+                            else:
+                                later.append(carry)
+    for carry in later:
+        found.setdefault(key(carry.first, carry.second), carry)
+    return found
+
+
+def all_candidates(
+    doc: Doc, text: str | None = None, index: EntityIndex | None = None
+) -> tuple[list[tuple[Span, Span]], dict[Key, Carried]]:
+    """The :func:`candidates` and then the pairs carried across sentences that they do not
+    hold already, with the carried ones by key."""
+    index = index or EntityIndex(doc)
+    pairs = candidates(doc, text, index)
+    seen = {key(a, b) for a, b in pairs}
+    carried = {k: c for k, c in carried_pairs(doc, text, index).items() if k not in seen}
+    return pairs + [(c.first, c.second) for c in carried.values()], carried
+
+
+def carries(first: Span, second: Span) -> bool:
+    return any(allowed_kind(kind, first, second) for kind in CARRIED_KINDS)
+
+
+def most_written(counts: Counter[tuple[str, str]], label: str) -> str | None:
+    """The name written most often with ``label`` (the first written among equals), from
+    the counts of (label, name)."""
+    names = [name for kind, name in counts if kind == label]
+    return max(names, key=lambda name: counts[(label, name)]) if names else None
+
+
+def last_of(ents: list[Span], label: str) -> Span | None:
+    return next((e for e in reversed(ents) if e.label_ == label), None)
+
+
+def nearest(ents: list[Span], name: str | None, sentence: Span) -> Span | None:
+    """The mention of ``name`` nearest before ``sentence``, else the first after it."""
+    before = [e for e in ents if e.text == name and e.end <= sentence.start]
+    after = (e for e in ents if e.text == name and e.start >= sentence.end)
+    return before[-1] if before else next(after, None)
 
 
 def key(first: Span, second: Span) -> Key:
@@ -168,10 +286,14 @@ def pair_features(
     rules: dict[Key, set[str]],
     text: str | None = None,
     ents: list[Span] | None = None,
+    carried: dict[Key, Carried] | None = None,
 ) -> Floats2d:
-    """One row per pair: token vectors of both entities and between them, then types,
-    order, distance, entities between, cues, the rules' kinds and, for two places, whether
-    the division data has the first inside the second."""
+    """One row per pair: token vectors of both entities and between them (for a pair
+    carried across sentences, of the anchor's sentence), then types, order, distance,
+    entities between, cues, the rules' kinds, how it was carried and, for two places,
+    whether the division data has the first inside the second."""
+    carried = carried or {}
+    context = sentence_finder(doc, text)
     tensor = doc.tensor
     text = doc_text(doc) if text is None else text
     width = tensor.shape[1] if tensor is not None and tensor.size else 0
@@ -186,13 +308,19 @@ def pair_features(
         return means[(start, end)]
 
     for row, (first, second) in enumerate(pairs):
+        pair = key(first, second)
         low, high = sorted((first, second), key=lambda s: s.start)
         gap = slice(low.end, high.start)
         parts = []
+        sentence = context(carried[pair].anchor) if pair in carried else None
         if width:
             parts = [mean(first.start, first.end), mean(second.start, second.end)]
-            parts.append(tensor[gap].mean(0) if high.start > low.end else numpy.zeros(width))
+            if sentence is not None:
+                parts.append(mean(sentence.start, sentence.end))
+            else:
+                parts.append(tensor[gap].mean(0) if high.start > low.end else numpy.zeros(width))
         between = text[low.end_char : high.start_char]
+        said = text[sentence.start_char : sentence.end_char] if sentence is not None else between
         flags = numpy.zeros(extra_width(), dtype="float32")
         flags[NER_LABELS.index(first.label_)] = 1
         flags[len(NER_LABELS) + NER_LABELS.index(second.label_)] = 1
@@ -206,9 +334,17 @@ def pair_features(
         for i, cue in enumerate(CUES):
             flags[at + i] = bool(cue.search(between))
         at += len(CUES)
-        for kind in rules.get(key(first, second), ()):
+        for kind in rules.get(pair, ()):
             flags[at + KINDS.index(kind)] = 1
         at += len(KINDS)
+        if sentence is not None:
+            carry = carried[pair]
+            flags[at + carry.how] = 1
+            flags[at + 2 + bucket(carry.apart, APART_BUCKETS)] = 1
+            flags[at + 6 + bucket(carry.share, SHARE_BUCKETS)] = 1
+            for i, cue in enumerate(CARRY_CUES):
+                flags[at + 10 + i] = bool(cue.search(said))
+        at += CARRY_WIDTH
         if first.label_ == second.label_ == "PLACE":
             flags[at] = inside_in_data(first.text, second.text)
         rows[row] = numpy.concatenate([*parts, flags])
@@ -216,7 +352,8 @@ def pair_features(
 
 
 def extra_width() -> int:
-    return 2 * len(NER_LABELS) + 2 + len(DISTANCE_BUCKETS) + 4 + len(CUES) + len(KINDS) + 1
+    pair = 2 * len(NER_LABELS) + 2 + len(DISTANCE_BUCKETS) + 4 + len(CUES) + len(KINDS)
+    return pair + CARRY_WIDTH + 1
 
 
 @lru_cache(maxsize=65536)
@@ -257,11 +394,11 @@ class RelationScorer(RowClassifier):
     def features(self, doc: Doc) -> tuple[list[tuple[Span, Span]], Floats2d, Rules]:
         """The candidate pairs of a Doc, their features, and the rules with what they read."""
         extractor = Extractor(doc, PLACEHOLDER)
-        rules = Rules(extractor, extractor.relations())
-        pairs = candidates(doc, extractor.text, extractor.index)
-        found = rule_pairs(doc, rules.relations, extractor.ents)
-        rows = pair_features(doc, pairs, found, extractor.text, extractor.ents)
-        return pairs, rows, rules
+        relations = extractor.relations()
+        pairs, carried = all_candidates(doc, extractor.text, extractor.index)
+        found = rule_pairs(doc, relations, extractor.ents)
+        rows = pair_features(doc, pairs, found, extractor.text, extractor.ents, carried)
+        return pairs, rows, Rules(extractor, relations, carried)
 
     def predict(self, docs: Iterable[Doc]) -> list[tuple[list, Floats2d, Rules]]:
         """Per Doc: its candidate pairs, their class probabilities and the rules."""
@@ -277,13 +414,13 @@ class RelationScorer(RowClassifier):
             chosen = [
                 (kind, first, second)
                 for (first, second), row in zip(pairs, scores, strict=True)
-                if (best := row.argmax())
-                and row[best] >= self.threshold_of(kind := CLASSES[int(best)])
+                if row[best := 1 + int(row[1:].argmax())]
+                >= self.threshold_of(kind := CLASSES[best])
                 and allowed_kind(kind, first, second)
             ]
             doc._.kg_pairs = [(kind, key(a, b)) for kind, a, b in chosen]
             doc._.kg_relations = decode(
-                doc, chosen, rules.relations, self.rule_kinds, rules.extractor
+                doc, chosen, rules.relations, self.rule_kinds, rules.extractor, rules.carried
             )
 
     def threshold_of(self, kind: str) -> float:
@@ -329,10 +466,13 @@ def decode(
     rules: list[Relation],
     rule_kinds: set[str],
     extractor: Extractor | None = None,
+    carried: dict[Key, Carried] | None = None,
 ) -> list[Relation]:
     """Relations from the chosen pairs, posts put together from their halves, a list's
-    place for each of its items; the kinds in ``rule_kinds`` from the rules as well."""
+    place for each of its items; the kinds in ``rule_kinds`` from the rules as well. A pair
+    carried across sentences has its anchor's sentence as evidence."""
     extractor = extractor or Extractor(doc, PLACEHOLDER)
+    carried = carried or {}
     spans = {(e.start_char, e.end_char) for e in extractor.ents}
     found = [
         r
@@ -343,14 +483,12 @@ def decode(
             and not {(r.head.start, r.head.end), (r.tail.start, r.tail.end)} <= spans
         )
     ]
-    by_sentence = {s.start: s for s in sentences(doc, extractor.text)}
-    starts = sorted(by_sentence)
-
-    def sentence_of(span: Span) -> Span:
-        return by_sentence[starts[bisect_right(starts, span.start) - 1]]
+    sentence_of = sentence_finder(doc, extractor.text)
 
     def evidence(first: Span, second: Span) -> Span:
         """The sentence of a pair, or the two sentences where its ends are in two."""
+        if (pair := key(first, second)) in carried:
+            return sentence_of(carried[pair].anchor)
         one, other = sorted((sentence_of(first), sentence_of(second)), key=lambda s: s.start)
         return one if one.start == other.start else doc[one.start : other.end]
 
@@ -362,6 +500,17 @@ def decode(
     if "holds_role" not in rule_kinds:
         found += posts(extractor, chosen, sentence_of) + extractor.fused_posts()
     return found
+
+
+def sentence_finder(doc: Doc, text: str | None = None) -> Callable[[Span], Span]:
+    """A function giving the sentence (:func:`kg.relations.sentences`) a span starts in."""
+    by_sentence = {s.start: s for s in sentences(doc, text)}
+    starts = sorted(by_sentence)
+
+    def sentence_of(span: Span) -> Span:
+        return by_sentence[starts[bisect_right(starts, span.start) - 1]]
+
+    return sentence_of
 
 
 def listed_places(
@@ -472,12 +621,15 @@ def gold_pairs(doc: Doc, record: dict, names: dict[tuple[int, int], str]) -> lis
     A pair is true when its entities' names are a relation's ends (a title by its text)
     and both lie inside one place where the relation's evidence is written."""
     text = doc_text(doc)
+    pairs, carried = all_candidates(doc, text)
     found = []
-    for first, second in candidates(doc):
+    for first, second in pairs:
+        pair = key(first, second)
+        said = (carried[pair].anchor,) * 2 if pair in carried else (first, second)
         for relation in record.get("relations", []):
             kind = relation_kind(relation, first, second, names)
-            if kind and inside_evidence(text, relation.get("evidence", ""), first, second):
-                found.append([kind, *key(first, second)])
+            if kind and inside_evidence(text, relation.get("evidence", ""), *said):
+                found.append([kind, *pair])
                 break
     return found
 

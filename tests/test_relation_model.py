@@ -10,17 +10,25 @@ from spacy.tokens import Span
 from kg.ner import load_pipeline
 from kg.records import Article
 from kg.relation_model import (
+    CARRY_WIDTH,
     CLASSES,
+    GOLD_KEY,
+    PLACEHOLDER,
+    RelationScorer,
+    Rules,
+    all_candidates,
     candidates,
+    carried_pairs,
     decode,
-    extra_width,
+    feature_width,
     gold_doc,
     inside_in_data,
+    pair_classifier,
     pair_features,
     rule_pairs,
     rule_relations,
 )
-from kg.relations import extract
+from kg.relations import Extractor, extract
 
 from .test_localnews import RECORD, TEXT
 
@@ -83,6 +91,74 @@ def test_a_relation_across_two_sentences_has_both_as_its_evidence():
     assert relation.evidence == "临河县昨日集中开工项目20个。其中，金山新材料项目投资50亿元。"
 
 
+PASSAGE = "临河县位于黄河岸边。\n今年经济运行平稳。\n全县开工金山新材料项目。\n该项目落户城关镇。"
+PASSAGE_RECORD = {
+    "doc": "t_003.txt",
+    "home_city": "临河县",
+    "entities": [
+        {"name": "临河县", "type": "PLACE", "aliases": ["全县"]},
+        {"name": "金山新材料项目", "type": "PROJECT", "aliases": []},
+        {"name": "城关镇", "type": "PLACE", "aliases": []},
+    ],
+    "relations": [
+        {
+            "type": "located_in",
+            "head": "金山新材料项目",
+            "tail": "临河县",
+            "evidence": "开工金山新材料项目",
+        },
+        {
+            "type": "located_in",
+            "head": "金山新材料项目",
+            "tail": "城关镇",
+            "evidence": "该项目落户城关镇",
+        },
+    ],
+}
+
+
+def passage_doc():
+    """A place named once, a project two sentences on, the project's town in the next."""
+    return gold_doc(spacy.blank("zh"), PASSAGE_RECORD, PASSAGE)
+
+
+def test_a_firm_or_project_is_paired_with_the_place_of_an_earlier_sentence_and_back():
+    doc = passage_doc()
+    carried = carried_pairs(doc).values()
+    found = {(c.first.text, c.second.text, c.anchor.text, c.how, c.apart) for c in carried}
+    assert ("金山新材料项目", "临河县", "金山新材料项目", 0, 2) in found
+    assert ("金山新材料项目", "城关镇", "城关镇", 0, 1) in found
+    assert all(c.first.label_ == "PROJECT" and c.second.label_ == "PLACE" for c in carried)
+
+
+def test_a_carried_pair_is_true_where_its_anchor_is_in_the_evidence_and_says_its_sentence():
+    doc = passage_doc()
+    gold = {(kind, doc[a:b].text, doc[c:d].text) for kind, a, b, c, d in doc.user_data[GOLD_KEY]}
+    assert gold == {
+        ("located_in", "金山新材料项目", "临河县"),
+        ("located_in", "金山新材料项目", "城关镇"),
+    }
+    _, carried = all_candidates(doc)
+    chosen = [("located_in", named(doc, "金山新材料项目"), named(doc, "城关镇"))]
+    (relation,) = decode(doc, chosen, [], set(), carried=carried)
+    assert relation.evidence == "该项目落户城关镇。"
+
+
+def test_a_pair_takes_its_best_kind_other_than_none_at_the_threshold():
+    doc = passage_doc()
+    pairs, carried = all_candidates(doc)
+    scorer = RelationScorer(doc.vocab, pair_classifier(8, 0.0), threshold=0.4)
+    scores = numpy.zeros((len(pairs), len(CLASSES)), dtype="float32")
+    scores[:, 0] = 1.0
+    town = pairs.index((named(doc, "金山新材料项目"), named(doc, "城关镇")))
+    scores[town, :2] = (0.55, 0.42)
+    rules = Rules(Extractor(doc, PLACEHOLDER), [], carried)
+    scorer.set_annotations([doc], [(pairs, scores, rules)])
+    assert [(r.kind, r.head.text, r.tail.text) for r in doc._.kg_relations] == [
+        ("located_in", "金山新材料项目", "城关镇")
+    ]
+
+
 def test_gold_pairs_follow_the_relations_and_their_evidence():
     doc = tagged()
     found = {
@@ -101,8 +177,8 @@ def test_features_carry_types_and_the_rules_verdict():
     pairs = candidates(doc)
     rules = rule_pairs(doc, rule_relations(doc))
     rows = pair_features(doc, pairs, rules)
-    assert rows.shape == (len(pairs), extra_width())
-    kinds = slice(-len(CLASSES), -1)
+    assert rows.shape == (len(pairs), feature_width(0))
+    kinds = slice(-len(CLASSES) - CARRY_WIDTH, -1 - CARRY_WIDTH)
     role = pairs.index((named(doc, "书记"), named(doc, "张三")))
     body = pairs.index((named(doc, "副书记"), named(doc, "县委", 1)))
     company = pairs.index((named(doc, "山东测试有限公司"), named(doc, "城关镇")))
@@ -180,7 +256,7 @@ def test_features_use_the_token_vectors_when_there_are_some():
     doc = tagged()
     doc.tensor = numpy.ones((len(doc), 4), dtype="float32")
     rows = pair_features(doc, candidates(doc), {})
-    assert rows.shape[1] == 3 * 4 + extra_width()
+    assert rows.shape[1] == feature_width(4)
     assert rows[:, :8].min() == 1.0
 
 
