@@ -115,8 +115,8 @@ CARRIED_LABELS = frozenset({"PLACE", "COMPANY", "PROJECT"})
 is about (X县集中开工项目20个……项目总投资……), the firm or project a place is then given for
 (该项目位于Y镇)."""
 CARRIED_KINDS = ("located_in",)
-"""The kinds a pair across sentences is a candidate for. Carried in_industry and
-invests_in pairs were tried and gained nothing on the dev set and the seed pages (README)."""
+"""The kinds a pair across sentences is a candidate for. Carried in_industry, invests_in
+and part_of pairs were tried and gained nothing on the dev set and the seed pages (README)."""
 CARRY_CUES = (
     re.compile(r"[该本全我][省市县区镇乡村]"),
     re.compile(r"[该本此](?:项目|公司|企业|园区|基地|厂)"),
@@ -128,8 +128,11 @@ CARRY_CUES = (
 (全县, 该镇), a referring firm or project (该项目), industries, being somewhere, a list."""
 APART_BUCKETS = (1, 3, 10)
 SHARE_BUCKETS = (0.2, 0.4, 0.6)
-CARRY_WIDTH = 2 + len(APART_BUCKETS) + 1 + len(SHARE_BUCKETS) + 1 + len(CARRY_CUES)
-"""Feature columns of a carried pair: how, sentences apart, share, the anchor's cues."""
+APART_AT = 2
+SHARE_AT = APART_AT + len(APART_BUCKETS) + 1
+CARRY_CUES_AT = SHARE_AT + len(SHARE_BUCKETS) + 1
+CARRY_WIDTH = CARRY_CUES_AT + len(CARRY_CUES)
+"""Feature columns of a carried pair: how (two), sentences apart, share, the anchor's cues."""
 
 
 class Carried(NamedTuple):
@@ -168,15 +171,19 @@ def carried_pairs(
     starts = [s.start for s in spans]
     counts = Counter((e.label_, e.text) for e in index.ents)
     totals = Counter(e.label_ for e in index.ents)
-    top = {label: most_written(counts, label) for label in CARRIED_LABELS}
+    tops = {label: most_written(counts, label) for label in CARRIED_LABELS}
+    of_label = {label: Mentions([e for e in index.ents if e.label_ == label]) for label in tops}
+    top = {
+        label: Mentions([e for e in of_label[label].spans if e.text == tops[label]])
+        for label in tops
+    }
     found: dict[Key, Carried] = {}
     later: list[Carried] = []
     for at, sentence in enumerate(spans):
         ents = index.within(sentence)
         written = {e.text for e in ents}
-        earlier = index.ents[: bisect_right(index.ends, sentence.start)]
         for label in CARRIED_LABELS:
-            partners = [last_of(earlier, label), nearest(index.ents, top[label], sentence)]
+            partners = [of_label[label].last_before(sentence), top[label].nearest(sentence)]
             for how, partner in enumerate(partners):
                 if partner is None or partner.text in written:
                     continue
@@ -218,15 +225,24 @@ def most_written(counts: Counter[tuple[str, str]], label: str) -> str | None:
     return max(names, key=lambda name: counts[(label, name)]) if names else None
 
 
-def last_of(ents: list[Span], label: str) -> Span | None:
-    return next((e for e in reversed(ents) if e.label_ == label), None)
+class Mentions:
+    """Entities in text order, found around a sentence by bisection."""
 
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self.starts = [e.start for e in spans]
+        self.ends = [e.end for e in spans]
 
-def nearest(ents: list[Span], name: str | None, sentence: Span) -> Span | None:
-    """The mention of ``name`` nearest before ``sentence``, else the first after it."""
-    before = [e for e in ents if e.text == name and e.end <= sentence.start]
-    after = (e for e in ents if e.text == name and e.start >= sentence.end)
-    return before[-1] if before else next(after, None)
+    def last_before(self, sentence: Span) -> Span | None:
+        """The last one that ends before ``sentence``."""
+        before = bisect_right(self.ends, sentence.start)
+        return self.spans[before - 1] if before else None
+
+    def nearest(self, sentence: Span) -> Span | None:
+        """The one nearest before ``sentence``, else the first after it."""
+        after = bisect_left(self.starts, sentence.end)
+        later = self.spans[after] if after < len(self.spans) else None
+        return self.last_before(sentence) or later
 
 
 def key(first: Span, second: Span) -> Key:
@@ -340,10 +356,10 @@ def pair_features(
         if sentence is not None:
             carry = carried[pair]
             flags[at + carry.how] = 1
-            flags[at + 2 + bucket(carry.apart, APART_BUCKETS)] = 1
-            flags[at + 6 + bucket(carry.share, SHARE_BUCKETS)] = 1
+            flags[at + APART_AT + bucket(carry.apart, APART_BUCKETS)] = 1
+            flags[at + SHARE_AT + bucket(carry.share, SHARE_BUCKETS)] = 1
             for i, cue in enumerate(CARRY_CUES):
-                flags[at + 10 + i] = bool(cue.search(said))
+                flags[at + CARRY_CUES_AT + i] = bool(cue.search(said))
         at += CARRY_WIDTH
         if first.label_ == second.label_ == "PLACE":
             flags[at] = inside_in_data(first.text, second.text)
