@@ -139,11 +139,13 @@ class Carried(NamedTuple):
     """A candidate pair whose one end (the anchor) is in a sentence and whose other end was
     written in another: the last of its type before the sentence (``how`` 0) or the
     article's most written one of its type (``how`` 1); ``apart`` sentences between them,
-    ``share`` of the mentions of its type that name the carried end."""
+    ``share`` of the mentions of its type that name the carried end; ``sentence`` the
+    anchor's, which the pair is read from."""
 
     first: Span
     second: Span
     anchor: Span
+    sentence: Span
     how: int
     apart: int
     share: float
@@ -192,7 +194,7 @@ def carried_pairs(
                 for anchor in ents:
                     for first, second in ((partner, anchor), (anchor, partner)):
                         if carries(first, second):
-                            carry = Carried(first, second, anchor, how, apart, share)
+                            carry = Carried(first, second, anchor, sentence, how, apart, share)
                             if partner.start < anchor.start:
                                 found.setdefault(key(first, second), carry)
                             else:
@@ -309,7 +311,6 @@ def pair_features(
     entities between, cues, the rules' kinds, how it was carried and, for two places,
     whether the division data has the first inside the second."""
     carried = carried or {}
-    context = sentence_finder(doc, text)
     tensor = doc.tensor
     text = doc_text(doc) if text is None else text
     width = tensor.shape[1] if tensor is not None and tensor.size else 0
@@ -328,7 +329,7 @@ def pair_features(
         low, high = sorted((first, second), key=lambda s: s.start)
         gap = slice(low.end, high.start)
         parts = []
-        sentence = context(carried[pair].anchor) if pair in carried else None
+        sentence = carried[pair].sentence if pair in carried else None
         if width:
             parts = [mean(first.start, first.end), mean(second.start, second.end)]
             if sentence is not None:
@@ -336,7 +337,6 @@ def pair_features(
             else:
                 parts.append(tensor[gap].mean(0) if high.start > low.end else numpy.zeros(width))
         between = text[low.end_char : high.start_char]
-        said = text[sentence.start_char : sentence.end_char] if sentence is not None else between
         flags = numpy.zeros(extra_width(), dtype="float32")
         flags[NER_LABELS.index(first.label_)] = 1
         flags[len(NER_LABELS) + NER_LABELS.index(second.label_)] = 1
@@ -358,6 +358,7 @@ def pair_features(
             flags[at + carry.how] = 1
             flags[at + APART_AT + bucket(carry.apart, APART_BUCKETS)] = 1
             flags[at + SHARE_AT + bucket(carry.share, SHARE_BUCKETS)] = 1
+            said = text[sentence.start_char : sentence.end_char]
             for i, cue in enumerate(CARRY_CUES):
                 flags[at + CARRY_CUES_AT + i] = bool(cue.search(said))
         at += CARRY_WIDTH
@@ -499,12 +500,16 @@ def decode(
             and not {(r.head.start, r.head.end), (r.tail.start, r.tail.end)} <= spans
         )
     ]
-    sentence_of = sentence_finder(doc, extractor.text)
+    by_sentence = {s.start: s for s in sentences(doc, extractor.text)}
+    starts = sorted(by_sentence)
+
+    def sentence_of(span: Span) -> Span:
+        return by_sentence[starts[bisect_right(starts, span.start) - 1]]
 
     def evidence(first: Span, second: Span) -> Span:
         """The sentence of a pair, or the two sentences where its ends are in two."""
         if (pair := key(first, second)) in carried:
-            return sentence_of(carried[pair].anchor)
+            return carried[pair].sentence
         one, other = sorted((sentence_of(first), sentence_of(second)), key=lambda s: s.start)
         return one if one.start == other.start else doc[one.start : other.end]
 
@@ -516,17 +521,6 @@ def decode(
     if "holds_role" not in rule_kinds:
         found += posts(extractor, chosen, sentence_of) + extractor.fused_posts()
     return found
-
-
-def sentence_finder(doc: Doc, text: str | None = None) -> Callable[[Span], Span]:
-    """A function giving the sentence (:func:`kg.relations.sentences`) a span starts in."""
-    by_sentence = {s.start: s for s in sentences(doc, text)}
-    starts = sorted(by_sentence)
-
-    def sentence_of(span: Span) -> Span:
-        return by_sentence[starts[bisect_right(starts, span.start) - 1]]
-
-    return sentence_of
 
 
 def listed_places(
