@@ -48,7 +48,9 @@ class Mention:
     ``context`` carries what the text says around a short form that a reader needs to
     expand it, e.g. the parent body "市委" for a bare "宣传部" in a chain of titles.
     ``implicit`` marks a mention the text does not spell out (the government implied
-    by the title 副市长); it never becomes an alias.
+    by the title 副市长); it never becomes an alias. ``held`` marks an industry that the
+    relation component scores something in, short of reading the relation: the graph keeps
+    it as an industry all the same.
     """
 
     text: str
@@ -59,6 +61,7 @@ class Mention:
     end: int = -1
     context: str = ""
     implicit: bool = False
+    held: bool = False
 
 
 @dataclass(frozen=True)

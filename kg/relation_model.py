@@ -25,7 +25,9 @@ pair holds it. The relations go to ``doc._.kg_relations`` (records of :mod:`kg.r
 with an empty article id that :func:`kg.relations.extract` fills in); ``rule_kinds`` names
 the kinds the rules give, to which the component adds only its pairs scoring at least
 ``rule_threshold`` (in the shipped pipeline: in_industry, where the rules score better on the
-dev set and the component's surest pairs add to them).
+dev set and the component's surest pairs add to them). An industry that some in_industry pair
+scores at least ``industry_threshold`` is held (``doc._.kg_held``): the graph keeps it as an
+industry even where no relation is read.
 
 Trained by ``spacy train`` with ``models/configs/relations.cfg``: the NER pipeline's
 ``tok2vec`` frozen and annotating, gold entities on the predicted Docs
@@ -79,6 +81,7 @@ GOLD_KEY = "kg_gold_pairs"
 
 Doc.set_extension("kg_pairs", default=None, force=True)
 Doc.set_extension("kg_relations", default=None, force=True)
+Doc.set_extension("kg_held", default=None, force=True)
 
 Key = tuple[int, int, int, int]
 """A pair by token offsets: first entity start and end, second entity start and end."""
@@ -403,10 +406,12 @@ class RelationScorer(RowClassifier):
         threshold: float = 0.5,
         rule_kinds: list[str] | None = None,
         rule_threshold: float = 0.5,
+        industry_threshold: float = 1.0,
     ) -> None:
         super().__init__(vocab, model, name, threshold=threshold)
         self.rule_kinds = set(rule_kinds or ())
         self.rule_threshold = rule_threshold
+        self.industry_threshold = industry_threshold
 
     def features(self, doc: Doc) -> tuple[list[tuple[Span, Span]], Floats2d, Rules]:
         """The candidate pairs of a Doc, their features, and the rules with what they read."""
@@ -436,9 +441,22 @@ class RelationScorer(RowClassifier):
                 and allowed_kind(kind, first, second)
             ]
             doc._.kg_pairs = [(kind, key(a, b)) for kind, a, b in chosen]
+            doc._.kg_held = self.held(pairs, scores)
             doc._.kg_relations = decode(
                 doc, chosen, rules.relations, self.rule_kinds, rules.extractor, rules.carried
             )
+
+    def held(self, pairs: list[tuple[Span, Span]], scores: Floats2d) -> list[tuple[int, int]]:
+        """The industries (character offsets) of the pairs whose in_industry score reaches
+        ``industry_threshold``, read as relations or not."""
+        column = CLASSES.index("in_industry")
+        return sorted(
+            {
+                (second.start_char, second.end_char)
+                for (_, second), row in zip(pairs, scores, strict=True)
+                if second.label_ == "INDUSTRY" and row[column] >= self.industry_threshold
+            }
+        )
 
     def threshold_of(self, kind: str) -> float:
         """The score a pair of ``kind`` needs: ``rule_threshold`` where the rules give that
@@ -600,6 +618,7 @@ def place_before(extractor: Extractor, role: Span) -> Span | None:
         "threshold": 0.5,
         "rule_kinds": [],
         "rule_threshold": 0.5,
+        "industry_threshold": 1.0,
     },
 )
 def make_relation_scorer(
@@ -609,6 +628,7 @@ def make_relation_scorer(
     threshold: float,
     rule_kinds: list[str],
     rule_threshold: float,
+    industry_threshold: float,
 ) -> RelationScorer:
     """spaCy factory of the relation component."""
     return RelationScorer(
@@ -618,6 +638,7 @@ def make_relation_scorer(
         threshold=threshold,
         rule_kinds=rule_kinds,
         rule_threshold=rule_threshold,
+        industry_threshold=industry_threshold,
     )
 
 

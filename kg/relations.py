@@ -812,7 +812,11 @@ def extract(doc: Doc, article: Article) -> tuple[list[Mention], list[Relation]]:
     learned = doc._.kg_relations if Doc.has_extension("kg_relations") else None
     if learned is None:
         return extractor.mentions(), extractor.relations() + extractor.fused_posts()
-    return extractor.mentions(), [relabel(relation, article) for relation in learned]
+    held = set(doc._.kg_held or ())
+    mentions = [
+        replace(m, held=True) if (m.start, m.end) in held else m for m in extractor.mentions()
+    ]
+    return mentions, [relabel(relation, article) for relation in learned]
 
 
 def relabel(relation: Relation, article: Article) -> Relation:

@@ -297,6 +297,7 @@ def resolve(
     entities: dict[str, Entity] = {}
     facts: dict[tuple[str, str, str, str], Fact] = {}
     sources = _Sources()
+    held: set[str] = set()
     for mentions, relations in per_article:
         names = _article_names(resolver, mentions, relations)
         sources.next_article()
@@ -313,7 +314,8 @@ def resolve(
             return eid
 
         for mention in mentions:
-            node(mention)
+            if (eid := node(mention)) and mention.held:
+                held.add(eid)
         for relation in relations:
             head, tail = node(relation.head), node(relation.tail)
             if head is None or tail is None or head == tail:
@@ -325,7 +327,7 @@ def resolve(
     _add_divisions(resolver, entities, facts)
     for entity in entities.values():
         entity.aliases.discard(entity.name)
-    return _related_industries(entities, facts), list(facts.values())
+    return _related_industries(entities, facts, held), list(facts.values())
 
 
 def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict) -> None:
@@ -385,10 +387,13 @@ def _data_place(
     return node
 
 
-def _related_industries(entities: dict[str, Entity], facts: dict) -> list[Entity]:
-    """The entities, with an industry kept only when something is said to be in it: a
-    sector named in passing (金融服务, 旅游) is not an industry of the graph."""
-    linked = {f.tail for f in facts.values() if f.kind == "in_industry"}
+def _related_industries(
+    entities: dict[str, Entity], facts: dict, held: set[str] = frozenset()
+) -> list[Entity]:
+    """The entities, with an industry kept only when something is said to be in it, or
+    is likely to be (``held``, the ids of industries with a held mention): a sector named
+    in passing (金融服务, 旅游) is not an industry of the graph."""
+    linked = held | {f.tail for f in facts.values() if f.kind == "in_industry"}
     return [e for e in entities.values() if e.type != "INDUSTRY" or e.id in linked]
 
 

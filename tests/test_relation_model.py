@@ -228,6 +228,43 @@ def test_the_shipped_component_takes_only_its_surest_pairs_of_the_rules_kinds(sh
     assert scorer.threshold_of("in_industry") > scorer.threshold_of("located_in")
 
 
+INDUSTRY_TEXT = "城关镇大力发展光伏产业。"
+INDUSTRY_RECORD = {
+    "doc": "t_004.txt",
+    "home_city": "临河县",
+    "entities": [
+        {"name": "城关镇", "type": "PLACE", "aliases": []},
+        {"name": "光伏", "type": "INDUSTRY", "aliases": []},
+    ],
+    "relations": [],
+}
+
+
+@pytest.mark.parametrize(("score", "held"), [(0.5, True), (0.4, False)])
+def test_an_industry_scored_short_of_a_relation_is_held_without_one(score, held):
+    doc = gold_doc(spacy.blank("zh"), INDUSTRY_RECORD, INDUSTRY_TEXT)
+    pairs, carried = all_candidates(doc)
+    scorer = RelationScorer(
+        doc.vocab,
+        pair_classifier(8, 0.0),
+        threshold=0.4,
+        rule_kinds=["in_industry"],
+        rule_threshold=0.6,
+        industry_threshold=0.45,
+    )
+    scores = numpy.zeros((len(pairs), len(CLASSES)), dtype="float32")
+    scores[:, 0] = 1.0
+    town = pairs.index((named(doc, "城关镇"), named(doc, "光伏")))
+    scores[town, 0] = 1 - score
+    scores[town, CLASSES.index("in_industry")] = score
+    scorer.set_annotations(
+        [doc], [(pairs, scores, Rules(Extractor(doc, PLACEHOLDER), [], carried))]
+    )
+    assert doc._.kg_relations == []
+    mentions, _ = extract(doc, Article("page.txt", 0, "", INDUSTRY_TEXT, 0, len(INDUSTRY_TEXT)))
+    assert {(m.text, m.held) for m in mentions} == {("城关镇", False), ("光伏", held)}
+
+
 def test_the_items_of_a_list_share_the_place_one_of_them_has():
     text = "在城关镇,山东甲有限公司、山东乙有限公司和丙项目建成投产。"
     doc = gold_doc(spacy.blank("zh"), LIST_RECORD, text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.records import HOME_REGION, Mention
+from kg.records import HOME_REGION, Mention, Relation
 from kg.resolve import Resolver, resolve
 
 
@@ -220,6 +220,19 @@ def test_industry_short_form_and_full_name_are_one_industry():
         for text in ("文旅", "文化旅游", "文旅产业")
     }
     assert names == {"文化旅游"}
+
+
+def test_an_industry_stays_where_something_is_in_it_or_it_is_held():
+    said = "全县围绕光伏、旅游、家纺三大产业招商。"
+    mentions = [
+        Mention("光伏", "INDUSTRY", "a#0", said, held=True),
+        Mention("旅游", "INDUSTRY", "a#0", said),
+        Mention("家纺", "INDUSTRY", "a#0", said),
+        Mention("城关镇", "PLACE", "a#0", said),
+    ]
+    relations = [Relation("in_industry", mentions[3], mentions[2], said)]
+    entities, _ = resolve([(mentions, relations)], "临清市")
+    assert {e.name for e in entities if e.type == "INDUSTRY"} == {"光伏", "家纺"}
 
 
 @pytest.mark.parametrize(
