@@ -387,9 +387,7 @@ def _data_place(
     return node
 
 
-def _related_industries(
-    entities: dict[str, Entity], facts: dict, held: set[str] = frozenset()
-) -> list[Entity]:
+def _related_industries(entities: dict[str, Entity], facts: dict, held: set[str]) -> list[Entity]:
     """The entities, with an industry kept only when something is said to be in it, or
     is likely to be (``held``, the ids of industries with a held mention): a sector named
     in passing (金融服务, 旅游) is not an industry of the graph."""
