@@ -59,7 +59,6 @@ ACTING_PREFIXES = ("代理", "代")
 ACTING = re.compile(f"(?:{'|'.join(ACTING_PREFIXES)})$")
 FIRM_AFTER = re.compile(r"(?:加工|生产|制造)?(?:产品|企业|基地|产业|行业)")
 """Product or firm words after an industry (棉服加工企业, 艾草产品): the industry ends there."""
-INDUSTRY_SHAPE = re.compile(rf"[{CJK}]{{2,6}}(?:产业|行业)")
 TRADE_AFTER = re.compile(r"产业|行业|企业|园区|基地|项目|等|、|和|及")
 WEEKDAY_OR_TIME = re.compile(r"^(?:今年|去年|明年|近年|当天|目前|现在|同时)")
 
@@ -546,24 +545,15 @@ class EntityRules:
 
     def industries(self, text: str, place_ends: set[int]) -> list[Candidate]:
         """Industries from the lexicon where the word stands alone or after a place (a word
-        that runs on into a longer term is left to the model), from "X产业" where X stands
-        alone, and from lists "X、Y等产业"; the span keeps a following 产业/行业 (resolve
-        strips it)."""
+        that runs on into a longer term is left to the model) and from lists "X、Y等产业";
+        the span keeps a following 产业/行业 (resolve strips it). Any other "X产业" is left to
+        the model."""
         found = []
         for start, end in self.lex.industries.finditer(text):
             end += 2 if text[end : end + 2] in ("产业", "行业") else 0
             if start not in place_ends and self.inside_word(text, start, end):
                 continue
             found.append(Candidate(start, end, "INDUSTRY", 0))
-        for m in INDUSTRY_SHAPE.finditer(text):
-            stem_end = m.end() - 2
-            if self.lex.industries.endswith(text[m.start() : stem_end]):
-                continue
-            start = self.run_start(text, stem_end, 7, NAME_CHAR)
-            stem = self.strip_lead(text[start:stem_end])
-            standalone = start == 0 or not is_cjk(text[start - 1]) or text[start - 1] in BOUNDARY
-            if standalone and 2 <= len(stem) <= 4 and self.noun(stem):
-                found.append(Candidate(stem_end - len(stem), m.end(), "INDUSTRY", 0))
         for m in LIST_OF_INDUSTRIES.finditer(text):
             offset = m.start(1)
             for item in re.finditer(r"[^、和]+", m.group(1)):
@@ -733,10 +723,6 @@ class EntityRules:
             if not n or len(stem) - n < 2:
                 return stem
             stem = stem[n:]
-
-    def noun(self, stem: str) -> bool:
-        """A specific stem that is not a verb phrase (推动产业, 提升产业)."""
-        return self.specific(stem) and not self.lex.lead_words.endswith(stem)
 
     def specific(self, stem: str) -> bool:
         """Whether a stem names something rather than saying "key" or "related"; a stem

@@ -349,9 +349,11 @@ class Extractor:
 
     def holds(self, sentence: Span, person: Span, chain: list[Post]) -> list[Relation]:
         """One holds_role per title in the chain; a body takes the chain's earlier body as
-        its context (市委 ... 宣传部 -> 市委宣传部; 东昌府区 区长 -> 东昌府区 区政府)."""
+        its context (市委 ... 宣传部 -> 市委宣传部; 东昌府区 区长 -> 东昌府区 区政府): the body
+        named with its place before the chain in the sentence, if any, then each body named
+        with its place; a bare one (市委) only while there is none."""
         found = []
-        context = ""
+        context = self.named_body_before(sentence, chain)
         for post in chain:
             role = post.role.text
             org_span = post.org
@@ -363,7 +365,8 @@ class Extractor:
                 org = self.implied(IMPLIED_ORGS[role], label, sentence, place)
             else:
                 continue
-            if not org.implicit and (org.text[:1] in "省市县区" or LEVEL_NAME.match(org.text)):
+            shorthand = org.text[:1] in "省市县区"
+            if not org.implicit and (not context if shorthand else LEVEL_NAME.match(org.text)):
                 context = org.text
             found.append(
                 Relation(
@@ -375,6 +378,27 @@ class Extractor:
                 )
             )
         return found
+
+    def named_body_before(self, sentence: Span, chain: list[Post]) -> str:
+        """The last body named with its place (嘉峪关市委) earlier in the sentence than the
+        chain: a later bare 市委 or 市长 of the sentence is that place's (嘉峪关市委书记马光明,
+        市委副书记、市长郑亚军 in another city's paper)."""
+        start = min(
+            min(
+                post.role.start_char,
+                post.org.start_char if post.org is not None else post.role.start_char,
+            )
+            for post in chain
+        )
+        named = [
+            e
+            for e in self.index.within(sentence)
+            if e.end_char <= start
+            and e.label_ == "GOV"
+            and e.text[:1] not in "省市县区"
+            and LEVEL_NAME.match(e.text)
+        ]
+        return named[-1].text if named else ""
 
     def fused_posts(self) -> list[Relation]:
         """部长 written into its department's name (县委组织部长张三, 组织部长张三 after 州委常委),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kg.records import HOME_REGION
+from kg.resolve import Resolver
 
 
 def posts(relations) -> set[tuple[str, str, str, str]]:
@@ -250,6 +251,23 @@ def test_chain_across_bodies_of_two_places_ends_in_a_working_group(tag):
         ("副县长", "县政府"),
         ("组长", "济宁市援青干部工作组"),
     }
+
+
+def test_a_bare_body_after_one_named_with_its_place_is_that_places(tag):
+    """Another city's officials in a 虎林市 paper: 市委 and 市长 after 鸡西市委 in the sentence
+    are 鸡西's, not the paper's home city's."""
+    _, _, relations = tag(
+        "鸡西市委书记鲁长友,市委副书记、市长孙成坤和鸡西市四个班子相关副市级以上领导参加活动。"
+    )
+    found = {p for p in posts(relations) if p[0] == "孙成坤"}
+    assert found == {
+        ("孙成坤", "副书记", "市委", "鸡西市委"),
+        ("孙成坤", "市长", "市政府", "鸡西市委"),
+    }
+    resolver = Resolver("虎林市")
+    assert resolver.body("市政府", "鸡西市委") == "鸡西市人民政府"
+    assert resolver.body("市委", "鸡西市委") == "鸡西市委"
+    assert resolver.body("市委", "") == "虎林市委"
 
 
 def test_industry_spread_over_places_and_firms_named_as_its_leaders(tag):
