@@ -70,6 +70,7 @@ LEAD_WINDOW = 8
 WHOLE_WIDE = ("全省", "全国")
 GENERIC_BODIES = {"公司": "COMPANY", "集团": "COMPANY", "学校": "ORG", "医院": "ORG", "学院": "ORG"}
 """Bodies written by their kind alone, and the label of the named body they stand for."""
+PARTY_COMMITTEE = re.compile("(?:党委|党工委)(?=.)")
 LEVEL_NAME = re.compile(
     r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡](?:委|政府|人民政府|人大|政协)"
 )
@@ -359,6 +360,7 @@ class Extractor:
             org_span = post.org
             if org_span is not None and org_span.label_ != "PLACE":
                 org = self.mention(org_span, sentence, context)
+                org, role = self.party_committee(org, org_span, post.role)
             elif role in IMPLIED_ORGS and self.paper_written(IMPLIED_ORGS[role]):
                 label = "ORG" if IMPLIED_ORGS[role] == "本报" else "GOV"
                 place = org_span.text if org_span is not None else context
@@ -378,6 +380,16 @@ class Extractor:
                 )
             )
         return found
+
+    def party_committee(self, org: Mention, org_span: Span, role: Span) -> tuple[Mention, str]:
+        """A state body's party committee written into the title (市国资委 党委书记): the
+        committee is the body (市国资委党委, 书记), as the corpus writes it; a firm's or a
+        school's keeps it in the title (华电山东公司 党委书记)."""
+        prefix = PARTY_COMMITTEE.match(role.text)
+        if org_span.label_ != "GOV" or prefix is None or org_span.end_char != role.start_char:
+            return org, role.text
+        end = org.end + prefix.end()
+        return replace(org, text=self.text[org.start : end], end=end), role.text[prefix.end() :]
 
     def named_body_before(self, sentence: Span, chain: list[Post]) -> str:
         """The last body named with its place (嘉峪关市委) earlier in the sentence than the

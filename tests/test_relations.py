@@ -270,6 +270,14 @@ def test_a_bare_body_after_one_named_with_its_place_is_that_places(tag):
     assert resolver.body("市委", "") == "虎林市委"
 
 
+def test_a_state_bodys_party_committee_is_the_body_a_firms_is_in_the_title(tag):
+    _, _, relations = tag("市国资委党委书记王万锟出席。华电山东公司党委书记、执行董事董凤亮讲话。")
+    found = {(p[0], p[1], p[2]) for p in posts(relations)}
+    assert ("王万锟", "书记", "市国资委党委") in found
+    assert ("董凤亮", "党委书记", "华电山东公司") in found
+    assert not [p for p in found if p[0] == "王万锟" and p[2] == "市国资委"]
+
+
 def test_industry_spread_over_places_and_firms_named_as_its_leaders(tag):
     _, _, relations = tag(
         "我市轴承产业主要分布在临清市、冠县，有以山东宏达机械有限公司、"
