@@ -57,9 +57,9 @@ _LIST_RE = re.compile(
 )
 _LABEL_RE = re.compile(f'[{_HAN}]{{2,8}}[:：](?![“"‘])')
 _NEWS_RE = re.compile(f"本报(?:讯|电|[{_HAN}]{{2,4}}电)(?:\\s*[（(][^（()）\\n]{{0,60}}[)）])?")
-_BYLINE_PAREN_RE = re.compile(
-    f"^(?:本报(?:讯|电|[{_HAN}]{{2,4}}电))?\\s*[（(][^（()）]{{0,60}}(?:记者|通讯员)[^（()）]{{0,60}}[)）]"
-)
+_BYLINE_PAREN_RE = re.compile("[（(][^（()）]{0,60}(?:记者|通讯员)[^（()）]{0,60}[)）]")
+"""A credit in brackets, wherever the line writes it (本报讯(记者 A B), 东南网漳州10月16日讯(通讯员
+A B 本网记者 C)): its spaces part names."""
 _ROLE_RE = re.compile("特约记者|记者|通讯员|实习生|摄影")
 _ROLE_PREFIX_RE = re.compile(f"[{_HAN}]{{0,6}}")
 _NEWS_PREFIX_RE = re.compile("^本报[^（(]*|[（()）]")
@@ -243,7 +243,7 @@ def _fix_spaces(line: str) -> str:
 def _drop_stray_spaces(line: str) -> str:
     """Drop spaces between CJK characters in running text, except in bylines and short quotes."""
     keep = set(range(len(line) - len(_inline_credit(line)), len(line)))
-    for match in [_BYLINE_PAREN_RE.match(line), *_QUOTED_RE.finditer(line)]:
+    for match in [*_BYLINE_PAREN_RE.finditer(line), *_QUOTED_RE.finditer(line)]:
         if match:
             keep.update(range(match.start(), match.end()))
     chars = list(line)

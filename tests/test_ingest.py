@@ -231,6 +231,8 @@ def test_names_in_bylines_stay_separate() -> None:
     assert clean_text(news) == news.replace("到 省", "到省")
     caption = "将时尚化落实到每一个产品细节上,提供更高级的家居 体验。 ■ 本报记者 赵宗锋"
     assert clean_text(caption) == caption.replace("家居 体验。 ■", "家居体验。■")
+    site = "东南网漳州10月16日讯(通讯员 黄水成 罗奇伟 赖思臻 本网记者 卢丽娟)又到金秋 收获季。"
+    assert clean_text(site) == site.replace("金秋 收获", "金秋收获")
 
 
 def test_spaces_in_headlines_and_quoted_titles_are_kept() -> None:
