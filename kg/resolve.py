@@ -94,7 +94,7 @@ class Resolver:
         ):
             return self.by_level[level.group(1)][:-1] + name
         found = [d for d in self.places.find(name) if d.level != "village"]
-        if not found or any(d.name == name for d in found):
+        if not found or any(d.name == name for d in found) or BARE_ZONE.fullmatch(name):
             return name
         near = [d for d in found if self.home.province in (d, *d.ancestors())]
         return (near or found)[0].name
@@ -235,16 +235,23 @@ def abbreviates(name: str, short: str) -> bool:
     return all(char in rest for char in short)
 
 
+BARE_ZONE = re.compile("(?:经济技术|经济|高新技术产业)?开发区|高新区|经开区|新区")
+"""A zone written without its name (开发区, 经开区)."""
+ZONE_END = re.compile("(?:开发区|高新区|经开区|新区)$")
+
+
 def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
     """Within one article, a company's short form joins the one full name that holds it
     (华电) or, for a short form ending in 公司/集团, that it abbreviates (公交集团), a
     project's short form the one full name that ends with it (烘干中心 of X公司烘干中心),
-    and an industry variant (棉服加工) joins its core (棉服), where there is exactly one."""
+    a zone written without its name (开发区, 经开区) the one named zone it shortens
+    (泰兴经济开发区), and an industry variant (棉服加工) joins its core (棉服), where there
+    is exactly one."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for (label, _), name in names.items():
         counts[label][name] += 1
     for (label, surface), name in list(names.items()):
-        if label not in ("COMPANY", "INDUSTRY", "PROJECT"):
+        if label not in ("COMPANY", "INDUSTRY", "PROJECT", "PLACE"):
             continue
         others = [n for n, count in counts[label].items() if count and n != name]
         if label == "COMPANY":
@@ -255,6 +262,9 @@ def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
             ]
         elif label == "PROJECT":
             found = [o for o in others if len(name) >= PROJECT_SHORT_FORM and o.endswith(name)]
+        elif label == "PLACE":
+            bare = BARE_ZONE.fullmatch(name)
+            found = [o for o in others if bare and ZONE_END.search(o) and abbreviates(o, name)]
         else:
             found = [o for o in others if name.startswith(o) and name[len(o) :] in INDUSTRY_VARIANT]
         if len(found) == 1:

@@ -119,6 +119,20 @@ def test_a_projects_short_form_joins_the_one_full_name_ending_with_it():
     assert "项目" in by_name  # too short to be taken for the end of a name
 
 
+def test_a_zone_written_without_its_name_joins_the_one_named_zone_it_shortens():
+    one = [m("沧州经济开发区", "PLACE"), m("开发区", "PLACE"), m("经开区", "PLACE")]
+    entities, _ = resolve([(one, [])], "沧州市")
+    by_name = {e.name: e for e in entities if e.type == "PLACE"}
+    assert "秦皇岛市经济技术开发区" not in by_name  # no division found by 经开区 alone
+    assert by_name["沧州经济开发区"].aliases >= {"开发区", "经开区"}
+    assert "开发区" not in by_name
+    two = [m("沧州经济开发区", "PLACE"), m("沧州高新技术产业开发区", "PLACE"), m("开发区", "PLACE")]
+    entities, _ = resolve([(two, [])], "沧州市")
+    assert "开发区" in {e.name for e in entities}  # it shortens both: no merge
+    entities, _ = resolve([([m("高新区", "PLACE")], [])], "聊城市")
+    assert "高新区" in {e.name for e in entities}  # no named zone: it stays
+
+
 def test_implicit_body_is_no_alias():
     from kg.records import Relation
 
