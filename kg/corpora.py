@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg import localnews
-from kg.ner import BREAKABLE, HOME_REGION, EntityRules, load_lexicons
+from kg.ner import BREAKABLE, HOME_REGION, REFERENCE, EntityRules, load_lexicons
 from kg.records import NER_LABELS
 
 MISSING = "-"
@@ -339,7 +339,8 @@ def unnamed_strings(
     """What the entity rules take for a name or place in at least ``min_articles`` articles
     of the local news training split but its annotators list (as any entity's name or
     alias) in under ``max_share`` of them (重大项目, 基础设施项目, 中国 in 中国式现代化); the
-    home region's words (全市, 我县) stay, as the relation rules read them."""
+    home region's words (全市, 我县) and the references to a place (该县, 全镇) stay, as the
+    relation rules and the resolver read them."""
     rules = EntityRules(replace(load_lexicons(""), unnamed=frozenset()))
     found: Counter[str] = Counter()
     listed: Counter[str] = Counter()
@@ -361,6 +362,7 @@ def unnamed_strings(
         if count >= min_articles
         and listed[name] < max_share * count
         and not HOME_REGION.fullmatch(name)
+        and not REFERENCE.fullmatch(name)
     )
 
 

@@ -324,18 +324,19 @@ class EntityRules:
         """``c`` cut after the last character pair in it that the training corpora never
         write inside a name (签订, 位于) and that no place or industry name overlaps
         (``placed``: their characters; 韩国首尔 is no break at 国首, 华兴建材 none at 兴建):
-        None when under two characters remain; nor does a name begin at the level character of
-        该县 or 我市."""
+        None when under two characters remain; nor does a name begin at 该县 or 我市, nor at
+        its level character."""
         if c.label not in BREAKABLE:
             return c
         region_word = REGION_WORD.fullmatch(text[max(0, c.start - 1) : c.start + 1])
+        after_region = c.start + 2 if REGION_WORD.match(text, c.start) else c.start
         cut = next(
             (
                 i + 2
                 for i in range(c.end - 2, c.start - 1, -1)
                 if text[i : i + 2] in self.lex.name_breaks and not {i, i + 1} & placed
             ),
-            c.start + 1 if region_word else c.start,
+            c.start + 1 if region_word else after_region,
         )
         if cut == c.start:
             return c
@@ -346,6 +347,7 @@ class EntityRules:
         name stands in the same text or the county lies in the home region."""
         found = [Candidate(s, e, "PLACE", 1) for s, e in self.lex.places.finditer(text)]
         found += [Candidate(m.start(), m.end(), "PLACE", 1) for m in HOME_PLACE.finditer(text)]
+        found += [Candidate(m.start(), m.end(), "PLACE", 1) for m in REFERENCE.finditer(text)]
         found += self.streets(text, found)
         zones = self.zones(text, found)
         found += [zone for zone, body in zones if not body]
@@ -792,6 +794,8 @@ LEGAL_WORDS = re.compile("股份有限公司|有限责任公司|有限公司")
 """Legal forms inside a longer name, which lead-in words (有) never cut."""
 LEGAL_FORM = re.compile(f"(?:{LEGAL_WORDS.pattern})$")
 HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")
+REFERENCE = re.compile("该[省市县区镇乡村]|[全本我][镇乡村]")
+"""A place named by its level alone (该县, 全镇): the last place of that level written before."""
 REGION_WORD = re.compile("[该我本全][省市县区镇乡]")
 """该县, 我市...: a name begins after it, never at its level character."""
 HOME_REGION = re.compile(r"(?:我|本|全)(?:市|县|区)")

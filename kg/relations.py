@@ -26,6 +26,7 @@ from kg.ner import (
     LEGAL_FORM,
     LEGAL_WORDS,
     PLACES_KEY,
+    REFERENCE,
     doc_text,
     read_pairs,
 )
@@ -213,6 +214,8 @@ class Extractor:
         return self.text[sentence.start_char : sentence.end_char]
 
     def mention(self, span: Span, sentence: Span, context: str = "") -> Mention:
+        if span.label_ == "PLACE" and REFERENCE.fullmatch(span.text):
+            context = self.referent(span)
         return Mention(
             text=span.text,
             label=span.label_,
@@ -222,6 +225,21 @@ class Extractor:
             end=span.end_char,
             context=context,
         )
+
+    def referent(self, reference: Span) -> str:
+        """The place a reference (该县, 全镇) stands for: the last place of its level written
+        before it (绥宁县 ... 该县), or "" where there is none."""
+        level = reference.text[-1]
+        before = self.ents[: bisect_right(self.ends, reference.start_char)]
+        named = [
+            e.text
+            for e in before
+            if e.label_ == "PLACE"
+            and e.text.endswith(level)
+            and not REFERENCE.fullmatch(e.text)
+            and not HOME_PLACE.fullmatch(e.text)
+        ]
+        return named[-1] if named else ""
 
     def implied(self, text: str, label: str, sentence: Span, context: str = "") -> Mention:
         return Mention(

@@ -23,7 +23,7 @@ from kg.gazetteer import (
     former_divisions,
     gazetteer,
 )
-from kg.ner import read_pairs
+from kg.ner import REFERENCE, read_pairs
 from kg.persons import Region, split_persons
 from kg.records import HOME_REGION, Dataset, Entity, Fact, Mention, Relation, Source
 
@@ -188,6 +188,8 @@ class Resolver:
         """The canonical name of a mention, or None when the text does not say which;
         ``local`` as for :meth:`body`."""
         text = re.sub(r"\s+", "", mention.text)
+        if mention.label == "PLACE" and REFERENCE.fullmatch(text):
+            return self.place(mention.context) if mention.context else None
         if mention.label == "PLACE":
             return self.place(text)
         if mention.label in ("GOV", "ORG") and text != "本报":

@@ -133,6 +133,24 @@ def test_a_zone_written_without_its_name_joins_the_one_named_zone_it_shortens():
     assert "高新区" in {e.name for e in entities}  # no named zone: it stays
 
 
+def test_a_place_named_by_its_level_alone_is_the_last_place_of_that_level(tag):
+    """该县 after 桃江县 is 桃江县, 全镇 after 临泽镇 is 临泽镇; with no place of its level
+    written before it, 该县 names none."""
+    county = (
+        "桃江县有竹林面积115万亩,竹资源总量居全省第一、全国第三。"
+        "该县出台了一系列支持竹产业发展的政策。"
+    )
+    town = "临泽镇大闸蟹养殖总面积约为28000亩。为实现全镇大闸蟹养殖户的“抱团”发展,协会成立。"
+    _, mentions, relations = tag(county + town)
+    entities, _ = resolve([(mentions, relations)], "高邮市")
+    by_name = {e.name: e for e in entities}
+    assert "该县" in by_name["桃江县"].aliases
+    assert "全镇" in by_name["临泽镇"].aliases
+    _, mentions, relations = tag("该县出台了一系列支持竹产业发展的政策。")
+    entities, _ = resolve([(mentions, relations)], "高邮市")
+    assert not [e for e in entities if "该县" in e.aliases]
+
+
 def test_implicit_body_is_no_alias():
     from kg.records import Relation
 
