@@ -794,8 +794,9 @@ LEGAL_WORDS = re.compile("股份有限公司|有限责任公司|有限公司")
 """Legal forms inside a longer name, which lead-in words (有) never cut."""
 LEGAL_FORM = re.compile(f"(?:{LEGAL_WORDS.pattern})$")
 HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")
-REFERENCE = re.compile("该[省市县区镇乡村]|[全本我][镇乡村]")
-"""A place named by its level alone (该县, 全镇): the last place of that level written before."""
+REFERENCE = re.compile("(?:该[省市县区镇乡村]|[全本我][镇乡村])(?![委政人场域民级长城里属直])")
+"""A place named by its level alone (该县, 全镇): the last place of that level written before;
+not where the level runs on into a word (该县委, 该市场, 该区域, 全村村民)."""
 REGION_WORD = re.compile("[该我本全][省市县区镇乡]")
 """该县, 我市...: a name begins after it, never at its level character."""
 HOME_REGION = re.compile(r"(?:我|本|全)(?:市|县|区)")

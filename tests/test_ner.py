@@ -375,3 +375,14 @@ def test_a_name_begins_after_this_countys_word():
     rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
     doc = rules("记者走访了该县华兴家具有限公司。")
     assert ("华兴家具有限公司", "COMPANY") in ents(doc)
+
+
+def test_a_level_that_runs_on_into_a_word_names_no_place():
+    """该县 and 全镇 stand for a place; 该市场, 该区域 and 该县委 do not."""
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    text = "该县积极发展纺织产业,全镇有企业20家。该市场年交易额10亿元,该区域内有企业。"
+    found = ents(rules(text))
+    assert {("该县", "PLACE"), ("全镇", "PLACE")} <= found
+    assert not {text for text, label in found if label == "PLACE"} & {"该市", "该区"}
+    assert ("该县", "PLACE") not in ents(rules("该县委书记张三出席。"))
