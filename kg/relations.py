@@ -25,6 +25,7 @@ from kg.ner import (
     HOME_PLACE,
     LEGAL_FORM,
     LEGAL_WORDS,
+    LEVELS,
     PLACES_KEY,
     REFERENCE,
     doc_text,
@@ -231,15 +232,15 @@ class Extractor:
         before it (绥宁县 ... 该县), or "" where there is none."""
         level = reference.text[-1]
         before = self.ents[: bisect_right(self.ends, reference.start_char)]
-        named = [
+        named = (
             e.text
-            for e in before
+            for e in reversed(before)
             if e.label_ == "PLACE"
             and e.text.endswith(level)
             and not REFERENCE.fullmatch(e.text)
             and not HOME_PLACE.fullmatch(e.text)
-        ]
-        return named[-1] if named else ""
+        )
+        return next(named, "")
 
     def implied(self, text: str, label: str, sentence: Span, context: str = "") -> Mention:
         return Mention(
@@ -385,7 +386,7 @@ class Extractor:
                 org = self.implied(IMPLIED_ORGS[role], label, sentence, place)
             else:
                 continue
-            shorthand = org.text[:1] in "省市县区"
+            shorthand = org.text[:1] in LEVELS
             if not org.implicit and (not context if shorthand else LEVEL_NAME.match(org.text)):
                 context = org.text
             found.append(
@@ -414,21 +415,17 @@ class Extractor:
         chain: a later bare 市委 or 市长 of the sentence is that place's (嘉峪关市委书记马光明,
         市委副书记、市长郑亚军 in another city's paper)."""
         start = min(
-            min(
-                post.role.start_char,
-                post.org.start_char if post.org is not None else post.role.start_char,
-            )
-            for post in chain
+            span.start_char for post in chain for span in (post.role, post.org) if span is not None
         )
-        named = [
-            e
-            for e in self.index.within(sentence)
+        named = (
+            e.text
+            for e in reversed(self.index.within(sentence))
             if e.end_char <= start
             and e.label_ == "GOV"
-            and e.text[:1] not in "省市县区"
+            and e.text[:1] not in LEVELS
             and LEVEL_NAME.match(e.text)
-        ]
-        return named[-1].text if named else ""
+        )
+        return next(named, "")
 
     def fused_posts(self) -> list[Relation]:
         """部长 written into its department's name (县委组织部长张三, 组织部长张三 after 州委常委),

@@ -239,7 +239,8 @@ def abbreviates(name: str, short: str) -> bool:
 
 BARE_ZONE = re.compile("(?:经济技术|经济|高新技术产业)?开发区|高新区|经开区|新区")
 """A zone written without its name (开发区, 经开区)."""
-ZONE_END = re.compile("(?:开发区|高新区|经开区|新区)$")
+ZONE_END = re.compile(f"(?:{BARE_ZONE.pattern})$")
+"""A zone's name ends in such a word (泰兴经济开发区)."""
 
 
 def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
@@ -265,8 +266,9 @@ def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
         elif label == "PROJECT":
             found = [o for o in others if len(name) >= PROJECT_SHORT_FORM and o.endswith(name)]
         elif label == "PLACE":
-            bare = BARE_ZONE.fullmatch(name)
-            found = [o for o in others if bare and ZONE_END.search(o) and abbreviates(o, name)]
+            found = []
+            if BARE_ZONE.fullmatch(name):
+                found = [o for o in others if ZONE_END.search(o) and abbreviates(o, name)]
         else:
             found = [o for o in others if name.startswith(o) and name[len(o) :] in INDUSTRY_VARIANT]
         if len(found) == 1:
