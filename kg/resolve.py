@@ -44,7 +44,7 @@ AUTONOMOUS_REGION = "自治区"
 BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委")
 """Bodies a local paper names without their level: the home region's."""
 INDUSTRY_SUFFIX = re.compile(r"(?:产业集群|产业|行业)$")
-INDUSTRY_VARIANT = ("加工", "制造", "种植", "养殖", "产品")
+INDUSTRY_VARIANT = ("加工", "制造", "种植", "养殖", "产品", "业")
 PLACE_ALIASES = read_pairs("place_aliases.txt")
 INDUSTRY_ALIASES = read_pairs("industry_aliases.txt")
 PROJECT_SHORT_FORM = 4
@@ -241,6 +241,10 @@ BARE_ZONE = re.compile("(?:经济技术|经济|高新技术产业)?开发区|高
 """A zone written without its name (开发区, 经开区)."""
 ZONE_END = re.compile(f"(?:{BARE_ZONE.pattern})$")
 """A zone's name ends in such a word (泰兴经济开发区)."""
+PLACE_LEVELS = ("镇", "乡", "村", "街道", "社区")
+"""What a town's, township's or village's name is written without (小北河 of 小北河镇)."""
+VILLAGE_BODY = re.compile("(?:村|社区)(?:党支部|党总支|委会|民委员会|居委会|居民委员会|党委)")
+"""A village's or community's body written without the village's name (村委会, 村党支部)."""
 
 
 def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
@@ -248,13 +252,15 @@ def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
     (华电) or, for a short form ending in 公司/集团, that it abbreviates (公交集团), a
     project's short form the one full name that ends with it (烘干中心 of X公司烘干中心),
     a zone written without its name (开发区, 经开区) the one named zone it shortens
-    (泰兴经济开发区), and an industry variant (棉服加工) joins its core (棉服), where there
-    is exactly one."""
+    (泰兴经济开发区), a town or village written without its level (小北河) the one name
+    that adds it (小北河镇), a village's body written without the village (村委会) the one
+    named body (良枧村委会), and an industry variant (棉服加工, 服装业) joins its core
+    (棉服, 服装), where there is exactly one."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for (label, _), name in names.items():
         counts[label][name] += 1
     for (label, surface), name in list(names.items()):
-        if label not in ("COMPANY", "INDUSTRY", "PROJECT", "PLACE"):
+        if label not in ("COMPANY", "GOV", "INDUSTRY", "PROJECT", "PLACE"):
             continue
         others = [n for n, count in counts[label].items() if count and n != name]
         if label == "COMPANY":
@@ -265,10 +271,15 @@ def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
             ]
         elif label == "PROJECT":
             found = [o for o in others if len(name) >= PROJECT_SHORT_FORM and o.endswith(name)]
-        elif label == "PLACE":
+        elif label == "GOV":
             found = []
+            if VILLAGE_BODY.fullmatch(name):
+                found = [o for o in others if o.endswith(name)]
+        elif label == "PLACE":
             if BARE_ZONE.fullmatch(name):
                 found = [o for o in others if ZONE_END.search(o) and abbreviates(o, name)]
+            else:
+                found = [o for o in others if o.startswith(name) and o[len(name) :] in PLACE_LEVELS]
         else:
             found = [o for o in others if name.startswith(o) and name[len(o) :] in INDUSTRY_VARIANT]
         if len(found) == 1:

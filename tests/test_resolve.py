@@ -245,6 +245,28 @@ def test_an_autonomous_regions_paper_expands_its_own_shorthand():
     assert Resolver("聊城市").canonical(m("自治区政府", "GOV")) == "自治区人民政府"
 
 
+def test_a_town_a_village_body_and_an_industry_written_short_join_the_one_full_name():
+    mentions = [
+        m("小北河镇", "PLACE"),
+        m("小北河", "PLACE"),
+        m("良枧村委会", "GOV"),
+        m("村委会", "GOV"),
+        m("村党支部", "GOV"),
+        Mention("服装业", "INDUSTRY", "p.txt#0", "句子。", held=True),
+        Mention("服装", "INDUSTRY", "p.txt#0", "句子。", held=True),
+    ]
+    entities, _ = resolve([(mentions, [])], "聊城市")
+    by_name = {e.name: e for e in entities}
+    assert by_name["小北河镇"].aliases == {"小北河"}
+    assert by_name["良枧村委会"].aliases == {"村委会"}
+    assert "村党支部" in by_name  # no named branch in the article: it stays
+    assert by_name["服装"].aliases == {"服装业"}
+    assert not {"小北河", "村委会", "服装业"} & set(by_name)
+    two = [m("小北河镇", "PLACE"), m("小北河村", "PLACE"), m("小北河", "PLACE")]
+    entities, _ = resolve([(two, [])], "聊城市")
+    assert "小北河" in {e.name for e in entities}  # a town and a village: no merge
+
+
 def test_industry_short_form_and_full_name_are_one_industry():
     resolver = Resolver("聊城市")
     names = {
