@@ -23,7 +23,7 @@ from kg.records import NER_LABELS
 from .test_localnews import RECORD, TEXT
 
 RULES = EntityRules(load_lexicons(""))
-GENERIC = "张三来到山东测试有限公司，战略性新兴产业项目开工。"
+GENERIC = "张三来到山东测试有限公司，高端装备制造产业园项目开工。"
 GENERIC_RECORD = {
     "doc": "t_002.txt",
     "entities": [
@@ -49,7 +49,7 @@ def test_a_training_doc_carries_the_gold_entities_and_the_rules_names():
         ("山东测试有限公司", "COMPANY"),
     }
     ruled = {(s.text, s.label_) for s in doc.spans[RULES_KEY]}
-    assert ("战略性新兴产业项目", "PROJECT") in ruled
+    assert ("高端装备制造产业园项目", "PROJECT") in ruled
     assert ("山东测试有限公司", "COMPANY") in ruled
 
 
@@ -58,7 +58,7 @@ def test_a_rule_name_is_right_where_the_annotators_wrote_the_same_name_and_type(
     eg = example(GENERIC_RECORD, GENERIC)
     rows, truth = filter_.examples_to_arrays([eg])
     names = [e.text for e in judged(eg.predicted)]
-    assert names == ["山东测试有限公司", "战略性新兴产业项目"]
+    assert names == ["山东测试有限公司", "高端装备制造产业园项目"]
     assert len(rows) == 2
     assert truth.tolist() == [[0, 1], [1, 0]]
 
@@ -84,7 +84,7 @@ def test_names_under_the_threshold_are_dropped_and_the_rest_kept():
     doc = example(GENERIC_RECORD, GENERIC).predicted
     before = {(e.text, e.label_) for e in doc.ents}
     filter_.set_annotations([doc], [numpy.array([0.9, 0.2])])
-    assert before - {(e.text, e.label_) for e in doc.ents} == {("战略性新兴产业项目", "PROJECT")}
+    assert before - {(e.text, e.label_) for e in doc.ents} == {("高端装备制造产业园项目", "PROJECT")}
 
 
 def test_the_shipped_pipeline_drops_a_rule_name_cut_short_and_the_model_reads_it_whole():
