@@ -44,7 +44,7 @@ AUTONOMOUS_REGION = "自治区"
 BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委")
 """Bodies a local paper names without their level: the home region's."""
 INDUSTRY_SUFFIX = re.compile(r"(?:产业集群|产业|行业)$")
-INDUSTRY_VARIANT = ("加工", "制造", "种植", "养殖", "产品", "业")
+INDUSTRY_VARIANT = ("加工", "制造", "种植", "养殖", "产品", "工业", "业")
 PLACE_ALIASES = read_pairs("place_aliases.txt")
 INDUSTRY_ALIASES = read_pairs("industry_aliases.txt")
 PROJECT_SHORT_FORM = 4
@@ -241,21 +241,29 @@ BARE_ZONE = re.compile("(?:经济技术|经济|高新技术产业)?开发区|高
 """A zone written without its name (开发区, 经开区)."""
 ZONE_END = re.compile(f"(?:{BARE_ZONE.pattern})$")
 """A zone's name ends in such a word (泰兴经济开发区)."""
+ZONE_SHORT = (("高新区", "高新技术产业开发区"), ("经开区", "经济技术开发区"))
+"""A named zone's short ending and the full one (昌吉国家高新区, 昌吉国家高新技术产业开发区)."""
 PLACE_LEVELS = ("镇", "乡", "村", "街道", "社区")
 """What a town's, township's or village's name is written without (小北河 of 小北河镇)."""
 VILLAGE_BODY = re.compile("(?:村|社区)(?:党支部|党总支|委会|民委员会|居委会|居民委员会|党委)")
 """A village's or community's body written without the village's name (村委会, 村党支部)."""
 
 
+def full_zone_names(name: str) -> list[str]:
+    """The name of a zone written with its full ending, where ``name`` has the short one."""
+    return [name.removesuffix(short) + full for short, full in ZONE_SHORT if name.endswith(short)]
+
+
 def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
     """Within one article, a company's short form joins the one full name that holds it
     (华电) or, for a short form ending in 公司/集团, that it abbreviates (公交集团), a
-    project's short form the one full name that ends with it (烘干中心 of X公司烘干中心),
-    a zone written without its name (开发区, 经开区) the one named zone it shortens
-    (泰兴经济开发区), a town or village written without its level (小北河) the one name
-    that adds it (小北河镇), a village's body written without the village (村委会) the one
-    named body (良枧村委会), and an industry variant (棉服加工, 服装业) joins its core
-    (棉服, 服装), where there is exactly one."""
+    project's short form the one full name that ends with it (烘干中心 of X公司烘干中心)
+    or adds 区 to it (X工业园 of X工业园区), a zone written without its name (开发区,
+    经开区) the one named zone it shortens (泰兴经济开发区), a named zone's short ending
+    its full one (X高新区 of X高新技术产业开发区), a town or village written without its
+    level (小北河) the one name that adds it (小北河镇), a village's body written without
+    the village (村委会) the one named body (良枧村委会), and an industry variant
+    (棉服加工, 服装业, 煤电工业) its core (棉服, 服装, 煤电), where there is exactly one."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for (label, _), name in names.items():
         counts[label][name] += 1
@@ -270,7 +278,11 @@ def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
                 o for o in others if len(stem) >= 2 and shortened(o, stem) and len(o) > len(name)
             ]
         elif label == "PROJECT":
-            found = [o for o in others if len(name) >= PROJECT_SHORT_FORM and o.endswith(name)]
+            found = [
+                o
+                for o in others
+                if len(name) >= PROJECT_SHORT_FORM and (o.endswith(name) or o == f"{name}区")
+            ]
         elif label == "GOV":
             found = []
             if VILLAGE_BODY.fullmatch(name):
@@ -280,6 +292,7 @@ def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
                 found = [o for o in others if ZONE_END.search(o) and abbreviates(o, name)]
             else:
                 found = [o for o in others if o.startswith(name) and o[len(name) :] in PLACE_LEVELS]
+                found += [o for o in others if o in full_zone_names(name)]
         else:
             found = [o for o in others if name.startswith(o) and name[len(o) :] in INDUSTRY_VARIANT]
         if len(found) == 1:

@@ -267,6 +267,24 @@ def test_a_town_a_village_body_and_an_industry_written_short_join_the_one_full_n
     assert "小北河" in {e.name for e in entities}  # a town and a village: no merge
 
 
+def test_a_park_without_its_qu_and_a_zone_with_its_short_ending_join_the_full_name():
+    mentions = [
+        m("凤阳硅工业园区", "PROJECT"),
+        m("凤阳硅工业园", "PROJECT"),
+        m("昌吉国家高新技术产业开发区", "PLACE"),
+        m("昌吉国家高新区", "PLACE"),
+        m("沧州经开区", "PLACE"),
+        Mention("煤电工业", "INDUSTRY", "p.txt#0", "句子。", held=True),
+        Mention("煤电", "INDUSTRY", "p.txt#0", "句子。", held=True),
+    ]
+    entities, _ = resolve([(mentions, [])], "聊城市")
+    by_name = {e.name: e for e in entities}
+    assert by_name["凤阳硅工业园区"].aliases == {"凤阳硅工业园"}
+    assert by_name["昌吉国家高新技术产业开发区"].aliases == {"昌吉国家高新区"}
+    assert "沧州经开区" in by_name  # its full name is not in the article: it stays
+    assert by_name["煤电"].aliases == {"煤电工业"}
+
+
 def test_industry_short_form_and_full_name_are_one_industry():
     resolver = Resolver("聊城市")
     names = {
