@@ -257,18 +257,20 @@ def full_zone_names(name: str) -> list[str]:
 def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
     """Within one article, a company's short form joins the one full name that holds it
     (华电) or, for a short form ending in 公司/集团, that it abbreviates (公交集团), a
-    project's short form the one full name that ends with it (烘干中心 of X公司烘干中心)
-    or adds 区 to it (X工业园 of X工业园区), a zone written without its name (开发区,
-    经开区) the one named zone it shortens (泰兴经济开发区), a named zone's short ending
-    its full one (X高新区 of X高新技术产业开发区), a town or village written without its
-    level (小北河) the one name that adds it (小北河镇), a village's body written without
-    the village (村委会) the one named body (良枧村委会), and an industry variant
-    (棉服加工, 服装业, 煤电工业) its core (棉服, 服装, 煤电), where there is exactly one."""
+    project's or an organisation's short form the one full name that ends with it
+    (烘干中心 of X公司烘干中心) or adds 区 or 项目 to it (X工业园 of X工业园区), a zone
+    written without its name (开发区, 经开区) the one named zone it shortens
+    (泰兴经济开发区), a named zone's short ending its full one (X高新区 of
+    X高新技术产业开发区), a town or village written without its level (小北河) the one name
+    that adds it (小北河镇), a village's body written without the village (村委会) or a
+    zone's body without the zone's name (新区党工委) the one named body (良枧村委会,
+    金普新区党工委), and an industry variant (棉服加工, 服装业, 煤电工业) its core (棉服,
+    服装, 煤电), where there is exactly one."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for (label, _), name in names.items():
         counts[label][name] += 1
     for (label, surface), name in list(names.items()):
-        if label not in ("COMPANY", "GOV", "INDUSTRY", "PROJECT", "PLACE"):
+        if label not in ("COMPANY", "GOV", "INDUSTRY", "ORG", "PROJECT", "PLACE"):
             continue
         others = [n for n, count in counts[label].items() if count and n != name]
         if label == "COMPANY":
@@ -277,15 +279,16 @@ def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
             found = [
                 o for o in others if len(stem) >= 2 and shortened(o, stem) and len(o) > len(name)
             ]
-        elif label == "PROJECT":
+        elif label in ("PROJECT", "ORG"):
             found = [
                 o
                 for o in others
-                if len(name) >= PROJECT_SHORT_FORM and (o.endswith(name) or o == f"{name}区")
+                if len(name) >= PROJECT_SHORT_FORM
+                and (o.endswith(name) or o in (f"{name}区", f"{name}项目"))
             ]
         elif label == "GOV":
             found = []
-            if VILLAGE_BODY.fullmatch(name):
+            if VILLAGE_BODY.fullmatch(name) or BARE_ZONE.match(name):
                 found = [o for o in others if o.endswith(name)]
         elif label == "PLACE":
             if BARE_ZONE.fullmatch(name):

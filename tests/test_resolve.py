@@ -285,6 +285,23 @@ def test_a_park_without_its_qu_and_a_zone_with_its_short_ending_join_the_full_na
     assert by_name["煤电"].aliases == {"煤电工业"}
 
 
+def test_an_organisation_a_project_and_a_zones_body_written_short_join_the_full_name():
+    mentions = [
+        m("福建农林大学(古田)菌业研究院", "ORG"),
+        m("菌业研究院", "ORG"),
+        m("鹰方瑞液压器项目", "PROJECT"),
+        m("鹰方瑞液压器", "PROJECT"),
+        m("金普新区党工委", "GOV"),
+        m("新区党工委", "GOV"),
+    ]
+    entities, _ = resolve([(mentions, [])], "大连市")
+    by_name = {e.name: e for e in entities}
+    assert by_name["福建农林大学(古田)菌业研究院"].aliases == {"菌业研究院"}
+    assert by_name["鹰方瑞液压器项目"].aliases == {"鹰方瑞液压器"}
+    assert by_name["金普新区党工委"].aliases == {"新区党工委"}
+    assert not {"菌业研究院", "鹰方瑞液压器", "新区党工委"} & set(by_name)
+
+
 def test_industry_short_form_and_full_name_are_one_industry():
     resolver = Resolver("聊城市")
     names = {
