@@ -5,8 +5,18 @@ from __future__ import annotations
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spacy.tokens import Span
 
-from kg.ner import DEFAULT_MODEL, Lexicon, doc_text, join_titles, load_pipeline, read_lexicon
+from kg.ner import (
+    DEFAULT_MODEL,
+    PLACE_SHAPE,
+    Lexicon,
+    doc_text,
+    join_titles,
+    known_places,
+    load_pipeline,
+    read_lexicon,
+)
 from kg.records import NER_LABELS
 
 
@@ -179,12 +189,17 @@ def test_model_finds_names_the_rules_cannot():
     assert ("张伟平", "PERSON") in ents(nlp(farmer))
 
 
-def test_model_places_are_kept_only_where_the_rules_know_a_place():
+def test_model_places_are_kept_only_where_the_rules_know_a_place_or_its_shape_says_place():
     nlp = load_pipeline(home_city="聊城市")
     doc = nlp("阿里巴巴与腾讯在杭州签署合作协议，双方将在西湖畔共建实验室。")
     places = {e.text for e in doc.ents if e.label_ == "PLACE"}
     assert "杭州" in places
-    assert places <= {s.text for s in doc.spans["kg_places"]}
+    known = {s.text for s in doc.spans["kg_places"]}
+    assert all(p in known or PLACE_SHAPE.fullmatch(p) for p in places)
+    doc = spacy.blank("zh")("杭州西湖阿里")
+    doc.spans["kg_places"] = [Span(doc, 0, 2, "PLACE")]
+    doc.ents = [Span(doc, 0, 2, "PLACE"), Span(doc, 2, 4, "PLACE"), Span(doc, 4, 6, "PLACE")]
+    assert [e.text for e in known_places(doc).ents] == ["杭州", "西湖"]
 
 
 def test_a_zone_written_with_its_level_keeps_it_and_a_zones_body_is_left_to_the_model(nlp):
