@@ -245,61 +245,40 @@ def test_an_autonomous_regions_paper_expands_its_own_shorthand():
     assert Resolver("聊城市").canonical(m("自治区政府", "GOV")) == "自治区人民政府"
 
 
-def test_a_town_a_village_body_and_an_industry_written_short_join_the_one_full_name():
-    mentions = [
-        m("小北河镇", "PLACE"),
-        m("小北河", "PLACE"),
-        m("良枧村委会", "GOV"),
-        m("村委会", "GOV"),
-        m("村党支部", "GOV"),
-        Mention("服装业", "INDUSTRY", "p.txt#0", "句子。", held=True),
-        Mention("服装", "INDUSTRY", "p.txt#0", "句子。", held=True),
-    ]
-    entities, _ = resolve([(mentions, [])], "聊城市")
-    by_name = {e.name: e for e in entities}
-    assert by_name["小北河镇"].aliases == {"小北河"}
-    assert by_name["良枧村委会"].aliases == {"村委会"}
-    assert "村党支部" in by_name  # no named branch in the article: it stays
-    assert by_name["服装"].aliases == {"服装业"}
-    assert not {"小北河", "村委会", "服装业"} & set(by_name)
-    two = [m("小北河镇", "PLACE"), m("小北河村", "PLACE"), m("小北河", "PLACE")]
-    entities, _ = resolve([(two, [])], "聊城市")
-    assert "小北河" in {e.name for e in entities}  # a town and a village: no merge
-
-
-def test_a_park_without_its_qu_and_a_zone_with_its_short_ending_join_the_full_name():
-    mentions = [
-        m("凤阳硅工业园区", "PROJECT"),
-        m("凤阳硅工业园", "PROJECT"),
-        m("昌吉国家高新技术产业开发区", "PLACE"),
-        m("昌吉国家高新区", "PLACE"),
-        m("沧州经开区", "PLACE"),
-        Mention("煤电工业", "INDUSTRY", "p.txt#0", "句子。", held=True),
-        Mention("煤电", "INDUSTRY", "p.txt#0", "句子。", held=True),
-    ]
-    entities, _ = resolve([(mentions, [])], "聊城市")
-    by_name = {e.name: e for e in entities}
-    assert by_name["凤阳硅工业园区"].aliases == {"凤阳硅工业园"}
-    assert by_name["昌吉国家高新技术产业开发区"].aliases == {"昌吉国家高新区"}
-    assert "沧州经开区" in by_name  # its full name is not in the article: it stays
-    assert by_name["煤电"].aliases == {"煤电工业"}
-
-
-def test_an_organisation_a_project_and_a_zones_body_written_short_join_the_full_name():
-    mentions = [
-        m("福建农林大学(古田)菌业研究院", "ORG"),
-        m("菌业研究院", "ORG"),
-        m("鹰方瑞液压器项目", "PROJECT"),
-        m("鹰方瑞液压器", "PROJECT"),
-        m("金普新区党工委", "GOV"),
-        m("新区党工委", "GOV"),
-    ]
+@pytest.mark.parametrize(
+    ("label", "full", "short"),
+    [
+        ("PLACE", "小北河镇", "小北河"),
+        ("PLACE", "昌吉国家高新技术产业开发区", "昌吉国家高新区"),
+        ("GOV", "良枧村委会", "村委会"),
+        ("GOV", "金普新区党工委", "新区党工委"),
+        ("PROJECT", "凤阳硅工业园区", "凤阳硅工业园"),
+        ("PROJECT", "鹰方瑞液压器项目", "鹰方瑞液压器"),
+        ("ORG", "福建农林大学(古田)菌业研究院", "菌业研究院"),
+        ("INDUSTRY", "服装", "服装业"),
+        ("INDUSTRY", "煤电", "煤电工业"),
+    ],
+)
+def test_a_short_form_joins_the_one_full_name_of_the_article(label, full, short):
+    mentions = [Mention(name, label, "p.txt#0", "句子。", held=True) for name in (full, short)]
     entities, _ = resolve([(mentions, [])], "大连市")
-    by_name = {e.name: e for e in entities}
-    assert by_name["福建农林大学(古田)菌业研究院"].aliases == {"菌业研究院"}
-    assert by_name["鹰方瑞液压器项目"].aliases == {"鹰方瑞液压器"}
-    assert by_name["金普新区党工委"].aliases == {"新区党工委"}
-    assert not {"菌业研究院", "鹰方瑞液压器", "新区党工委"} & set(by_name)
+    aliases = {e.name: e.aliases for e in entities}
+    assert aliases[full] == {short}
+    assert short not in aliases
+
+
+@pytest.mark.parametrize(
+    ("label", "names", "short"),
+    [
+        ("PLACE", ("小北河镇", "小北河村"), "小北河"),  # a town and a village
+        ("GOV", (), "村党支部"),  # no named branch in the article
+        ("PLACE", (), "沧州经开区"),  # its full name is not in the article
+    ],
+)
+def test_a_short_form_stays_where_the_article_has_no_one_full_name(label, names, short):
+    mentions = [m(name, label) for name in (*names, short)]
+    entities, _ = resolve([(mentions, [])], "大连市")
+    assert short in {e.name for e in entities}
 
 
 def test_industry_short_form_and_full_name_are_one_industry():
