@@ -254,50 +254,45 @@ def full_zone_names(name: str) -> list[str]:
     return [name.removesuffix(short) + full for short, full in ZONE_SHORT if name.endswith(short)]
 
 
+def _shortens(label: str, short: str, full: str) -> bool:
+    """Whether, within one article, ``short`` is a short form of ``full``, both of ``label``:
+    a company's name that the full one holds (华电) or, ending in 公司/集团, abbreviates
+    (公交集团); a project's or an organisation's that ends the full one (烘干中心 of
+    X公司烘干中心) or lacks its 区 or 项目 (X工业园 of X工业园区); a village's body without
+    the village (村委会 of 良枧村委会) or a zone's body without the zone's name (新区党工委);
+    a zone without its name (开发区, 经开区 of 泰兴经济开发区) or with its short ending
+    (X高新区 of X高新技术产业开发区); a town or village without its level (小北河 of
+    小北河镇); an industry variant (棉服加工, 服装业, 煤电工业) of its core (棉服, 服装, 煤电)."""
+    if label == "COMPANY":
+        stem = re.sub(r"(?:公司|集团)$", "", short)
+        shortened = abbreviates if stem != short else str.__contains__
+        return len(stem) >= 2 and shortened(full, stem) and len(full) > len(short)
+    if label in ("PROJECT", "ORG"):
+        return len(short) >= PROJECT_SHORT_FORM and (
+            full.endswith(short) or full in (f"{short}区", f"{short}项目")
+        )
+    if label == "GOV":
+        bare = VILLAGE_BODY.fullmatch(short) or BARE_ZONE.match(short)
+        return bare is not None and full.endswith(short)
+    if label == "PLACE":
+        if BARE_ZONE.fullmatch(short):
+            return bool(ZONE_END.search(full)) and abbreviates(full, short)
+        level = full.startswith(short) and full[len(short) :] in PLACE_LEVELS
+        return level or full in full_zone_names(short)
+    return label == "INDUSTRY" and short.startswith(full) and short[len(full) :] in INDUSTRY_VARIANT
+
+
 def _merge_short_forms(names: dict[tuple[str, str], str]) -> None:
-    """Within one article, a company's short form joins the one full name that holds it
-    (华电) or, for a short form ending in 公司/集团, that it abbreviates (公交集团), a
-    project's or an organisation's short form the one full name that ends with it
-    (烘干中心 of X公司烘干中心) or adds 区 or 项目 to it (X工业园 of X工业园区), a zone
-    written without its name (开发区, 经开区) the one named zone it shortens
-    (泰兴经济开发区), a named zone's short ending its full one (X高新区 of
-    X高新技术产业开发区), a town or village written without its level (小北河) the one name
-    that adds it (小北河镇), a village's body written without the village (村委会) or a
-    zone's body without the zone's name (新区党工委) the one named body (良枧村委会,
-    金普新区党工委), and an industry variant (棉服加工, 服装业, 煤电工业) its core (棉服,
-    服装, 煤电), where there is exactly one."""
+    """Within one article, a short form (:func:`_shortens`) joins the full name it shortens,
+    where there is exactly one."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for (label, _), name in names.items():
         counts[label][name] += 1
     for (label, surface), name in list(names.items()):
-        if label not in ("COMPANY", "GOV", "INDUSTRY", "ORG", "PROJECT", "PLACE"):
+        if label == "PERSON":
             continue
-        others = [n for n, count in counts[label].items() if count and n != name]
-        if label == "COMPANY":
-            stem = re.sub(r"(?:公司|集团)$", "", name)
-            shortened = abbreviates if stem != name else str.__contains__
-            found = [
-                o for o in others if len(stem) >= 2 and shortened(o, stem) and len(o) > len(name)
-            ]
-        elif label in ("PROJECT", "ORG"):
-            found = [
-                o
-                for o in others
-                if len(name) >= PROJECT_SHORT_FORM
-                and (o.endswith(name) or o in (f"{name}区", f"{name}项目"))
-            ]
-        elif label == "GOV":
-            found = []
-            if VILLAGE_BODY.fullmatch(name) or BARE_ZONE.match(name):
-                found = [o for o in others if o.endswith(name)]
-        elif label == "PLACE":
-            if BARE_ZONE.fullmatch(name):
-                found = [o for o in others if ZONE_END.search(o) and abbreviates(o, name)]
-            else:
-                found = [o for o in others if o.startswith(name) and o[len(name) :] in PLACE_LEVELS]
-                found += [o for o in others if o in full_zone_names(name)]
-        else:
-            found = [o for o in others if name.startswith(o) and name[len(o) :] in INDUSTRY_VARIANT]
+        others = (o for o, count in counts[label].items() if count and o != name)
+        found = [o for o in others if _shortens(label, name, o)]
         if len(found) == 1:
             names[(label, surface)] = found[0]
             counts[label][name] -= 1
