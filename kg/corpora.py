@@ -377,6 +377,18 @@ def localnews_split(doc: str) -> str:
     return "dev" if digest % LOCALNEWS_DEV_SHARE == 0 else "train"
 
 
+def write_localnews_gold(path: Path, split: str = "dev") -> Path:
+    """The gold lines of one split of the local news corpus in one file (to score a build
+    of the split's texts, as ``kg evaluate`` does the dev set)."""
+    lines = [
+        json.dumps(record, ensure_ascii=False) + "\n"
+        for _, _, record in localnews.read_records()
+        if localnews_split(record["doc"]) == split
+    ]
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
 def read_localnews(corpus_dir: Path, split: str) -> Iterator[Sentence]:
     """The annotated local news of one split, cut into sentences, all eight labels."""
     for _, _, record in localnews.read_records(corpus_dir):

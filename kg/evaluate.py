@@ -400,26 +400,42 @@ def evaluate_many(gold_paths: Sequence[Path], graph_path: Path) -> Report:
     return report
 
 
-def as_output(raw: dict) -> OutputDoc:
-    """A gold line read as if a system had output it: a node per entity, its forms as
-    labels; a relation per relation (optional ones too)."""
-    gold = _gold_doc(raw)
-    nodes = [Node(e.name, e.type, e.forms) for e in gold.entities]
-    relations = [OutRelation(r.kind, r.ends, r.role) for r in gold.relations]
+def as_output(gold: GoldDoc) -> OutputDoc:
+    """A gold doc's required items read as if a system had output them: a node per entity,
+    its forms as labels; a relation per relation."""
+    nodes = [Node(e.name, e.type, e.forms) for e in gold.entities if not e.optional]
+    relations = [OutRelation(r.kind, r.ends, r.role) for r in gold.relations if not r.optional]
     return OutputDoc(nodes, relations)
 
 
+def optional_where(gold: GoldDoc, other: GoldDoc) -> GoldDoc:
+    """``gold`` with each item that ``other`` marks optional made optional too."""
+    nodes = [Node(e.name, e.type, e.forms) for e in other.entities if e.optional]
+    relations = [OutRelation(r.kind, r.ends, r.role) for r in other.relations if r.optional]
+    entities = tuple(
+        replace(e, optional=True) if any(node_matches(n, e) for n in nodes) else e
+        for e in gold.entities
+    )
+    stated = tuple(
+        replace(r, optional=True) if any(relation_matches(o, r) for o in relations) else r
+        for r in gold.relations
+    )
+    return replace(gold, entities=entities, relations=stated)
+
+
 def agreement(first: Sequence[dict], second: Sequence[dict]) -> Report:
-    """Scores of one annotation (``second``) against another (``first``) of the same docs:
-    F1 is the same either way round, so it measures how far two annotators agree."""
+    """Scores of one annotation (``second``) against another (``first``) of the same docs.
+    An item that either annotator marks optional counts neither way, so F1 is the same
+    either way round: it measures how far two annotators agree."""
     report = Report(
         [], {k: Counts() for k in ENTITY_TYPES}, {k: Counts() for k in RELATION_TYPES}, Counts()
     )
-    by_doc = {line["doc"]: line for line in second}
+    by_doc = {line["doc"]: _gold_doc(line) for line in second}
     for line in first:
         if line["doc"] in by_doc:
+            other = by_doc[line["doc"]]
             report.docs.append(line["doc"])
-            _score_doc(_gold_doc(line), as_output(by_doc[line["doc"]]), report)
+            _score_doc(optional_where(_gold_doc(line), other), as_output(other), report)
     return report
 
 

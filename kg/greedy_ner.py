@@ -184,12 +184,15 @@ def decode(
 class GreedyEntityRecognizer(EntityRecognizer):
     """spaCy's ``EntityRecognizer`` whose prediction runs :func:`decode`."""
 
-    def predict(self, docs: Sequence[Doc]) -> list[numpy.ndarray]:
-        """Rows (start, end, label hash) of each doc's entities, as spaCy's greedy parse."""
+    def predict(self, docs: Sequence[Doc]) -> list:
+        """Rows (start, end, label hash) of each doc's entities, as spaCy's greedy parse;
+        while training has not yet seen every class, spaCy's own parse (which masks them)."""
         docs = list(docs)
         if self.cfg["beam_width"] != 1:
             raise ValueError(f"kg_ner decodes greedily: beam_width {self.cfg['beam_width']}")
         self._ensure_labels_are_added(docs)
+        if not self.model.attrs["has_upper"] or self.model.attrs["unseen_classes"]:
+            return super().predict(docs)
         lengths = numpy.array([len(doc) for doc in docs], dtype=numpy.int64)
         if not lengths.sum():
             return [numpy.empty((0, 3), dtype=numpy.int64) for _ in docs]
@@ -200,8 +203,12 @@ class GreedyEntityRecognizer(EntityRecognizer):
         cuts = numpy.searchsorted(rows[:, 0], numpy.arange(1, len(docs)))
         return numpy.split(rows[:, 1:], cuts)
 
-    def set_annotations(self, docs: Sequence[Doc], entities: list[numpy.ndarray]) -> None:
-        """Tag each doc's entities, and every token not preset as outside, as spaCy's NER."""
+    def set_annotations(self, docs: Sequence[Doc], entities: list) -> None:
+        """Tag each doc's entities, and every token not preset as outside, as spaCy's NER
+        (or let spaCy set its own parse's)."""
+        if entities and not isinstance(entities[0], numpy.ndarray):
+            super().set_annotations(docs, entities)
+            return
         for doc, rows in zip(docs, entities, strict=True):
             tags = doc.to_array([ENT_IOB, ENT_TYPE])
             for start, end, label in rows.tolist():
@@ -224,8 +231,6 @@ class GreedyEntityRecognizer(EntityRecognizer):
     def _weights(self, docs: list[Doc]) -> Weights:
         """The model's hidden layer precomputed for the batch's tokens, and its output layer."""
         model = self.model
-        if not model.attrs["has_upper"] or model.attrs["unseen_classes"]:
-            raise ValueError("kg_ner needs a trained model with an output layer")
         lower, upper = model.get_ref("lower"), model.get_ref("upper")
         features = lower.predict(model.get_ref("tok2vec").predict(docs))
         width = lower.get_dim("nO") * lower.get_dim("nP")

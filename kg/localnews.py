@@ -25,6 +25,8 @@ from pathlib import Path
 from kg.records import ENTITY_TYPES, RELATION_TYPES
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "localnews"
+HELDOUT_DIR = CORPUS_DIR.parent / "heldout"
+"""Articles annotated blind by the guidelines alone, for measuring only (never trained on)."""
 SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
 
 WINDOW = 16

@@ -251,6 +251,18 @@ def test_agreement_scores_one_annotation_against_another():
     assert agreement([GOLD_D], [GOLD_D]).entity_micro.f1 == 1.0
 
 
+def test_what_either_annotator_marks_optional_counts_neither_way():
+    """赵六 optional in the second annotation, 习近平 and 本报 optional in the first: none of
+    the three is a miss or an extra, whichever annotation is taken as the reference."""
+    second = json.loads(json.dumps(GOLD_D))
+    for entity in second["entities"]:
+        entity["optional"] = entity["name"] == "赵六"
+    one, other = agreement([GOLD_D], [second]), agreement([second], [GOLD_D])
+    assert counts(one.entities["PERSON"]) == counts(other.entities["PERSON"]) == (2, 0, 0)
+    assert counts(one.entities["ORG"]) == counts(other.entities["ORG"]) == (0, 0, 0)
+    assert one.entity_micro.f1 == other.entity_micro.f1 == 1.0
+
+
 def test_each_home_city_is_built_on_its_own(tmp_path):
     """Two papers' articles: each built with its own home city, the counts summed."""
     texts = tmp_path / "texts"

@@ -72,3 +72,21 @@ def test_empty_and_one_character_docs(nlp):
     tagged = list(nlp.get_pipe("ner").pipe(docs))
     assert len(tagged[0]) == 0
     assert all(token.ent_iob_ for doc in tagged[1:] for token in doc)
+
+
+def test_a_model_still_learning_a_class_is_decoded_as_spacy_does():
+    """In training (the fine-tuning adds PROJECT and INDUSTRY to a first stage that never
+    saw them), a class not yet seen is masked: spaCy's own parse, no error."""
+    import spacy
+    from spacy.training import Example
+
+    nlp = spacy.blank("zh")
+    ner = nlp.add_pipe("kg_ner")
+    text = "李长萍到侯营镇调研。"
+    example = Example.from_dict(nlp.make_doc(text), {"entities": [(0, 3, "PERSON")]})
+    nlp.initialize(lambda: [example])
+    ner.add_label("PROJECT")
+    assert ner.model.attrs["unseen_classes"]
+    doc = nlp(text)
+    assert all(ent.label_ == "PERSON" for ent in doc.ents)
+    assert [t.ent_iob_ for t in doc] and all(t.ent_iob_ in "BIO" for t in doc)

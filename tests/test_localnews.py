@@ -10,9 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.corpora import cut_sentences, localnews_split, read_corpus
+from kg.corpora import cut_sentences, localnews_split, read_corpus, write_localnews_gold
+from kg.evaluate import load_gold
 from kg.localnews import (
     CORPUS_DIR,
+    HELDOUT_DIR,
     Blocklist,
     check_corpus,
     check_record,
@@ -80,13 +82,25 @@ def test_the_whole_corpus_is_well_formed():
     assert kinds == set(ENTITY_TYPES)
 
 
+def test_the_blind_held_out_set_is_well_formed_and_no_training_article():
+    """data/heldout: sound annotations, and no story of it in the training corpus."""
+    assert len(list(read_records(HELDOUT_DIR))) >= 30
+    assert check_corpus(HELDOUT_DIR, None) == []
+    training = Blocklist()
+    training.add_texts(p.read_text(encoding="utf-8") for p in (CORPUS_DIR / "texts").glob("*"))
+    for page in (HELDOUT_DIR / "texts").glob("*.txt"):
+        assert training.reason(page.read_text(encoding="utf-8")) is None, page.name
+
+
 @needs_shared
-def test_no_measured_article_is_in_the_corpus():
-    """The held-out articles (exclude/), the dev set and the seed pages: none in the corpus."""
+@pytest.mark.parametrize("corpus", [CORPUS_DIR, HELDOUT_DIR], ids=["localnews", "heldout"])
+def test_no_measured_article_is_in_the_corpus(corpus: Path):
+    """The held-out articles (exclude/), the dev set and the seed pages: none in the corpus
+    nor in the blind held-out set."""
     blocklist = Blocklist.load(SHARED)
-    sources = read_sources()
-    for _, _, record in read_records():
-        text = (CORPUS_DIR / "texts" / record["doc"]).read_text(encoding="utf-8")
+    sources = read_sources(corpus)
+    for _, _, record in read_records(corpus):
+        text = (corpus / "texts" / record["doc"]).read_text(encoding="utf-8")
         assert blocklist.reason(text, sources[record["doc"]]["url"]) is None, record["doc"]
 
 
@@ -165,6 +179,15 @@ def test_the_corpus_reads_as_training_sentences_with_a_stable_split():
     labels = {label for s in train for _, _, label in s.entities}
     assert {"PROJECT", "INDUSTRY", "ROLE", "GOV"} <= labels
     assert localnews_split("lu_001.txt") == localnews_split("lu_001.txt")
+
+
+def test_the_held_out_split_is_written_as_a_gold_file_kg_evaluate_reads(tmp_path):
+    gold = write_localnews_gold(tmp_path / "heldout.jsonl")
+    docs = [doc.doc for doc in load_gold([gold])]
+    assert docs and all(localnews_split(doc) == "dev" for doc in docs)
+    every = [record["doc"] for _, _, record in read_records()]
+    assert sorted(docs) == sorted(doc for doc in every if localnews_split(doc) == "dev")
+    assert all((CORPUS_DIR / "texts" / doc).is_file() for doc in docs)
 
 
 @pytest.mark.parametrize("command", ["check", "agreement"])
