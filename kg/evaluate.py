@@ -400,24 +400,25 @@ def evaluate_many(gold_paths: Sequence[Path], graph_path: Path) -> Report:
     return report
 
 
-def as_output(gold: GoldDoc) -> OutputDoc:
-    """A gold doc's required items read as if a system had output them: a node per entity,
-    its forms as labels; a relation per relation."""
-    nodes = [Node(e.name, e.type, e.forms) for e in gold.entities if not e.optional]
-    relations = [OutRelation(r.kind, r.ends, r.role) for r in gold.relations if not r.optional]
+def as_output(gold: GoldDoc, optional: bool = False) -> OutputDoc:
+    """A gold doc's required items (or its optional ones) read as if a system had output
+    them: a node per entity, its forms as labels; a relation per relation."""
+    nodes = [Node(e.name, e.type, e.forms) for e in gold.entities if e.optional == optional]
+    relations = [
+        OutRelation(r.kind, r.ends, r.role) for r in gold.relations if r.optional == optional
+    ]
     return OutputDoc(nodes, relations)
 
 
 def optional_where(gold: GoldDoc, other: GoldDoc) -> GoldDoc:
     """``gold`` with each item that ``other`` marks optional made optional too."""
-    nodes = [Node(e.name, e.type, e.forms) for e in other.entities if e.optional]
-    relations = [OutRelation(r.kind, r.ends, r.role) for r in other.relations if r.optional]
+    loose = as_output(other, optional=True)
     entities = tuple(
-        replace(e, optional=True) if any(node_matches(n, e) for n in nodes) else e
+        replace(e, optional=True) if any(node_matches(n, e) for n in loose.nodes) else e
         for e in gold.entities
     )
     stated = tuple(
-        replace(r, optional=True) if any(relation_matches(o, r) for o in relations) else r
+        replace(r, optional=True) if any(relation_matches(o, r) for o in loose.relations) else r
         for r in gold.relations
     )
     return replace(gold, entities=entities, relations=stated)
