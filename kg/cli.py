@@ -581,25 +581,20 @@ def corpus() -> None:
 @shared_option
 def check_page(text_file: Path, url: str, shared: Path | None) -> None:
     """Say whether a candidate page may enter the corpus: not a held-out, dev or seed
-    article and not a story the corpus already has (by address, or by 20 or more shared
-    16-character windows).
+    article and not a story the corpus or the blind held-out set data/heldout already has
+    (by address, or by 20 or more shared 16-character windows).
 
     \b
     Example:
       kg corpus check-page data/localnews/texts/sd_001.txt --url https://example.cn/a.html
     """
-    from kg.localnews import CORPUS_DIR, SHARED_DIR, Blocklist
+    from kg.localnews import SHARED_DIR, Blocklist, story_texts
 
     try:
         blocklist = Blocklist.load(shared or SHARED_DIR)
     except FileNotFoundError as error:
         raise click.ClickException(str(error)) from None
-    corpus_texts = [
-        path.read_text(encoding="utf-8")
-        for path in (CORPUS_DIR / "texts").glob("*.txt")
-        if path.resolve() != text_file.resolve()
-    ]
-    blocklist.add_texts(corpus_texts)
+    blocklist.add_texts(story_texts(text_file))
     why = blocklist.reason(text_file.read_text(encoding="utf-8"), url)
     if why:
         raise click.ClickException(f"{text_file}: EXCLUDED: {why}")
@@ -615,7 +610,8 @@ def check_page(text_file: Path, url: str, shared: Path | None) -> None:
 @shared_option
 def check_corpus_command(corpus_dir: Path | None, shared: Path | None) -> None:
     """Check the whole corpus: every annotation well formed (types, relation ends, evidence
-    and names found in the text) and no measured article in it.
+    and names found in the text) and no measured article in it, nor a story of the other
+    of data/localnews and data/heldout.
 
     \b
     Example:
@@ -629,6 +625,7 @@ def check_corpus_command(corpus_dir: Path | None, shared: Path | None) -> None:
         corpus_stats,
         read_records,
         read_sources,
+        story_texts,
     )
 
     corpus_dir = corpus_dir or CORPUS_DIR
@@ -637,6 +634,8 @@ def check_corpus_command(corpus_dir: Path | None, shared: Path | None) -> None:
     except FileNotFoundError as error:
         click.echo(f"warning: {error}; measured articles not checked", err=True)
         blocklist = None
+    else:
+        blocklist.add_texts(story_texts(corpus_dir))
     problems = check_corpus(corpus_dir, blocklist)
     for problem in problems:
         click.echo(problem, err=True)

@@ -7,7 +7,8 @@ article). While annotators work, each region keeps its own ``sources_<region>.ts
 ``gold_<region>.jsonl``; every file matching ``sources*.tsv`` and ``gold*.jsonl`` is read.
 
 This module keeps the measured articles out of the corpus (:class:`Blocklist`: the held-out
-hashes of ``../shared/annotation/exclude/``, the dev set and the seed pages) and checks that
+hashes of ``../shared/annotation/exclude/``, the dev set and the seed pages; and the blind
+held-out set ``data/heldout/``, :func:`story_texts`) and checks that
 every annotation is well formed (:func:`check_record`). Character spans for training are
 made from the names by :func:`entity_spans`.
 """
@@ -103,6 +104,17 @@ class Blocklist:
         if hits >= WINDOW_HITS:
             return f"{hits} of its 16-character windows belong to a measured article"
         return None
+
+
+def story_texts(skip: Path) -> Iterator[str]:
+    """The texts of the training corpus and of the blind held-out set, but those at or under
+    ``skip`` (a page or a folder): a story may be in one of the two, once."""
+    skip = skip.resolve()
+    for folder in (CORPUS_DIR, HELDOUT_DIR):
+        for path in sorted((folder / "texts").glob("*.txt")):
+            resolved = path.resolve()
+            if resolved != skip and skip not in resolved.parents:
+                yield path.read_text(encoding="utf-8")
 
 
 def read_sources(corpus: Path = CORPUS_DIR) -> dict[str, dict[str, str]]:

@@ -22,6 +22,7 @@ from kg.localnews import (
     normalise_url,
     read_records,
     read_sources,
+    story_texts,
     window_hashes,
 )
 from kg.records import ENTITY_TYPES
@@ -113,6 +114,26 @@ def test_a_dev_article_is_refused(tmp_path: Path):
     page.write_text(TEXT, encoding="utf-8")
     result = CliRunner().invoke(main, ["corpus", "check-page", str(page), "--url", "x.cn/1"])
     assert result.exit_code == 0, result.output
+
+
+@needs_shared
+def test_a_blind_held_out_story_is_refused_for_the_corpus(tmp_path: Path):
+    """A copy of a blind held-out article is no training page, while the article itself
+    passes as what it is (a held-out page is checked against the others and the corpus)."""
+    held_out = sorted((HELDOUT_DIR / "texts").glob("*.txt"))[0]
+    copy = tmp_path / "page.txt"
+    copy.write_text(held_out.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["corpus", "check-page", str(copy)])
+    assert result.exit_code == 1 and "EXCLUDED" in result.output
+    result = CliRunner().invoke(main, ["corpus", "check-page", str(held_out)])
+    assert result.exit_code == 0, result.output
+
+
+def test_story_texts_leave_out_the_folder_checked():
+    corpus_texts = {p.read_text(encoding="utf-8") for p in (CORPUS_DIR / "texts").glob("*.txt")}
+    held_out_texts = {p.read_text(encoding="utf-8") for p in (HELDOUT_DIR / "texts").glob("*.txt")}
+    assert set(story_texts(HELDOUT_DIR)) == corpus_texts
+    assert set(story_texts(CORPUS_DIR)) == held_out_texts
 
 
 def test_addresses_are_normalised_as_the_exclude_readme_says():
