@@ -71,6 +71,17 @@ def report_json(report) -> dict:
     return {"docs": len(report.docs), "entities": entities, "relations": relations}
 
 
+def dev_set(shared: Path) -> tuple[list[Path], Path]:
+    """The dev set's gold files and texts."""
+    dev = shared / "annotation" / "dev"
+    return sorted(dev.glob("gold_*.jsonl")), dev / "texts"
+
+
+def heldout_set() -> tuple[list[Path], Path]:
+    """``data/heldout``'s gold files and texts."""
+    return sorted(HELDOUT.glob("gold*.jsonl")), HELDOUT / "texts"
+
+
 class Builds:
     """Builds of one model; each set's remembered as (gold lines, graph) per home city."""
 
@@ -101,8 +112,7 @@ class Builds:
         return reports
 
     def dev(self, shared: Path) -> dict:
-        dev = shared / "annotation" / "dev"
-        return self.scored("dev", sorted(dev.glob("gold_*.jsonl")), dev / "texts")
+        return self.scored("dev", *dev_set(shared))
 
     def split(self) -> dict:
         """The local news corpus's held-out split: the articles ``kg train`` never trains on,
@@ -115,7 +125,7 @@ class Builds:
     def heldout(self) -> dict:
         """``data/heldout``: articles annotated blind by the guidelines alone, never trained
         or tuned on."""
-        return self.scored("heldout", sorted(HELDOUT.glob("gold*.jsonl")), HELDOUT / "texts")
+        return self.scored("heldout", *heldout_set())
 
     def seeds(self, shared: Path):
         from kg.evaluate import evaluate_many
@@ -275,11 +285,7 @@ def main(argv: list[str] | None = None) -> None:
         results, builds = run(args.model, args.shared, work)
         results["seconds"] = round(time.perf_counter() - started, 1)
         if args.lac:
-            dev = args.shared / "annotation" / "dev"
-            sets = {
-                "dev": (sorted(dev.glob("gold_*.jsonl")), dev / "texts"),
-                "heldout": (sorted(HELDOUT.glob("gold*.jsonl")), HELDOUT / "texts"),
-            }
+            sets = {"dev": dev_set(args.shared), "heldout": heldout_set()}
             for name, (gold, texts) in sets.items():
                 lac, speed = coarse_lac(gold, texts)
                 results[f"persons_places_orgs_{name}"] = {

@@ -191,7 +191,7 @@ class GreedyEntityRecognizer(EntityRecognizer):
         if self.cfg["beam_width"] != 1:
             raise ValueError(f"kg_ner decodes greedily: beam_width {self.cfg['beam_width']}")
         self._ensure_labels_are_added(docs)
-        if not self.model.attrs["has_upper"] or self.model.attrs["unseen_classes"]:
+        if self._still_learning():
             return super().predict(docs)
         lengths = numpy.array([len(doc) for doc in docs], dtype=numpy.int64)
         if not lengths.sum():
@@ -206,7 +206,7 @@ class GreedyEntityRecognizer(EntityRecognizer):
     def set_annotations(self, docs: Sequence[Doc], entities: list) -> None:
         """Tag each doc's entities, and every token not preset as outside, as spaCy's NER
         (or let spaCy set its own parse's)."""
-        if entities and not isinstance(entities[0], numpy.ndarray):
+        if self._still_learning():
             super().set_annotations(docs, entities)
             return
         for doc, rows in zip(docs, entities, strict=True):
@@ -227,6 +227,11 @@ class GreedyEntityRecognizer(EntityRecognizer):
             numpy.array([MOVE_CODES[name[0]] for name in names], dtype=numpy.int64),
             numpy.array(labels, dtype=numpy.uint64).view(numpy.int64),
         )
+
+    def _still_learning(self) -> bool:
+        """Whether the model lacks its output layer or a class it has not yet trained on: then
+        spaCy's own parse decodes it (it masks such classes) instead of :func:`decode`."""
+        return not self.model.attrs["has_upper"] or bool(self.model.attrs["unseen_classes"])
 
     def _weights(self, docs: list[Doc]) -> Weights:
         """The model's hidden layer precomputed for the batch's tokens, and its output layer."""
