@@ -114,7 +114,10 @@ def test_the_shipped_pipeline_drops_a_place_that_begins_a_body_and_the_model_rea
     and stop; the filter drops it, and the body is one GOV, as the guidelines write
     聊城市人民政府. A place that stands alone stays."""
     nlp = load_pipeline(home_city="聊城市")
-    text = "根据北京市消防局的说法，火灾主要原因是违规燃放礼花弹。据了解，日本政府已开始建议国民减少出境。"
+    text = (
+        "根据北京市消防局的说法，火灾主要原因是违规燃放礼花弹。"
+        "据了解，日本政府已开始建议国民减少出境。"
+    )
     with nlp.select_pipes(enable=["tok2vec", "kg_entity_rules"]):
         ruled = {(e.text, e.label_) for e in nlp(text).ents}
     found = {(e.text, e.label_) for e in nlp(text).ents}
