@@ -15,6 +15,7 @@ made from the names by :func:`entity_spans`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -108,13 +109,15 @@ class Blocklist:
 
 def story_texts(skip: Path) -> Iterator[str]:
     """The texts of the training corpus and of the blind held-out set, but those at or under
-    ``skip`` (a page or a folder): a story may be in one of the two, once."""
+    ``skip`` (a page or a folder): a story may be in one of the two, once. A page deleted
+    while they are read (another annotator's, refused) is passed over."""
     skip = skip.resolve()
     for folder in (CORPUS_DIR, HELDOUT_DIR):
         for path in sorted((folder / "texts").glob("*.txt")):
             resolved = path.resolve()
             if resolved != skip and skip not in resolved.parents:
-                yield path.read_text(encoding="utf-8")
+                with contextlib.suppress(FileNotFoundError):
+                    yield path.read_text(encoding="utf-8")
 
 
 def read_sources(corpus: Path = CORPUS_DIR) -> dict[str, dict[str, str]]:

@@ -136,6 +136,19 @@ def test_story_texts_leave_out_the_folder_checked():
     assert set(story_texts(CORPUS_DIR)) == held_out_texts
 
 
+def test_story_texts_pass_over_a_page_deleted_while_they_are_read(tmp_path, monkeypatch):
+    """Annotators write and refuse pages at the same time: a page listed but gone by the
+    time it is read (here a link to nothing) is no error."""
+    corpus, held_out = tmp_path / "localnews", tmp_path / "heldout"
+    for folder in (corpus, held_out):
+        (folder / "texts").mkdir(parents=True)
+    (corpus / "texts" / "a_001.txt").write_text("县委书记调研项目。", encoding="utf-8")
+    (corpus / "texts" / "a_002.txt").symlink_to(tmp_path / "refused.txt")
+    monkeypatch.setattr("kg.localnews.CORPUS_DIR", corpus)
+    monkeypatch.setattr("kg.localnews.HELDOUT_DIR", held_out)
+    assert list(story_texts(held_out)) == ["县委书记调研项目。"]
+
+
 def test_addresses_are_normalised_as_the_exclude_readme_says():
     assert normalise_url("https://www.Example.cn/a/1.html/") == "example.cn/a/1.html"
     assert normalise_url("http://m.example.cn/a") == "example.cn/a"
