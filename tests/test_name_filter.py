@@ -89,6 +89,13 @@ def test_names_under_the_threshold_are_dropped_and_the_rest_kept():
     assert dropped == {("高端装备制造产业园项目", "PROJECT")}
 
 
+def ruled_and_found(nlp, text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(name, type) of what the entity rules set in ``text``, and of what the pipeline keeps."""
+    with nlp.select_pipes(enable=["tok2vec", "kg_entity_rules"]):
+        ruled = {(e.text, e.label_) for e in nlp(text).ents}
+    return ruled, {(e.text, e.label_) for e in nlp(text).ents}
+
+
 def test_the_shipped_pipeline_drops_a_rule_name_cut_short_and_the_model_reads_it_whole():
     """A seed page's sentence: the rules take 市政府 for the body and stop; the filter drops
     it and the model reads the whole name."""
@@ -100,9 +107,7 @@ def test_the_shipped_pipeline_drops_a_rule_name_cut_short_and_the_model_reads_it
         "12月27日,市政府新闻办公室召开新闻发布会,"
         "市统战部部长、市工商联党组书记刘志刚介绍大会筹备情况。"
     )
-    with nlp.select_pipes(enable=["tok2vec", "kg_entity_rules"]):
-        ruled = {(e.text, e.label_) for e in nlp(text).ents}
-    found = {(e.text, e.label_) for e in nlp(text).ents}
+    ruled, found = ruled_and_found(nlp, text)
     assert ("市政府", "GOV") in ruled and ("市政府", "GOV") not in found
     assert ("市政府新闻办公室", "GOV") in found
     assert {("刘志刚", "PERSON"), ("党组书记", "ROLE")} <= found
@@ -118,9 +123,7 @@ def test_the_shipped_pipeline_drops_a_place_that_begins_a_body_and_the_model_rea
         "根据北京市消防局的说法，火灾主要原因是违规燃放礼花弹。"
         "据了解，日本政府已开始建议国民减少出境。"
     )
-    with nlp.select_pipes(enable=["tok2vec", "kg_entity_rules"]):
-        ruled = {(e.text, e.label_) for e in nlp(text).ents}
-    found = {(e.text, e.label_) for e in nlp(text).ents}
+    ruled, found = ruled_and_found(nlp, text)
     assert {("北京市", "PLACE"), ("日本", "PLACE")} <= ruled
     assert {("北京市消防局", "GOV"), ("日本政府", "GOV")} <= found
     alone = {(e.text, e.label_) for e in nlp("王强来到北京市，走访了三家企业。").ents}
