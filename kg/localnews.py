@@ -15,7 +15,6 @@ made from the names by :func:`entity_spans`.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import json
@@ -115,9 +114,13 @@ def story_texts(skip: Path) -> Iterator[str]:
     for folder in (CORPUS_DIR, HELDOUT_DIR):
         for path in sorted((folder / "texts").glob("*.txt")):
             resolved = path.resolve()
-            if resolved != skip and skip not in resolved.parents:
-                with contextlib.suppress(FileNotFoundError):
-                    yield path.read_text(encoding="utf-8")
+            if resolved == skip or skip in resolved.parents:
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                continue
+            yield text
 
 
 def read_sources(corpus: Path = CORPUS_DIR) -> dict[str, dict[str, str]]:
