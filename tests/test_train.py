@@ -17,6 +17,7 @@ from kg.features import (
     char_bigram_embed,
     split_at_spaces,
     use_ops,
+    word_keys,
 )
 from kg.records import NER_LABELS
 from kg.train import NER_CONFIG, TrainingTimeUp, score_spans, time_limit, train
@@ -41,6 +42,18 @@ def test_a_space_is_a_bigram_boundary() -> None:
     spaced = bigram_keys(nlp.make_doc("张洁 吴兆旭"))
     apart = numpy.concatenate([bigram_keys(nlp.make_doc(t)) for t in ("张洁", "吴兆旭")])
     numpy.testing.assert_array_equal(spaced, apart)
+
+
+def test_word_keys_follow_the_dictionary_words() -> None:
+    """聊城市/人民政府: a word's characters share its word, marked by their places; the same
+    word elsewhere has the same keys, and a place name's class is not a body's."""
+    city = word_keys("聊城市人民政府")
+    county = word_keys("县人民政府")
+    assert city.shape == (7, 2)
+    numpy.testing.assert_array_equal(city[3:], county[1:])
+    assert len(set(city[:3, 0])) == 3 and len(set(city[3:, 0])) == 3 and city[4, 0] == city[5, 0]
+    assert city[0, 1] != city[3, 1]
+    assert word_keys("").shape == (0, 2)
 
 
 def test_split_at_spaces_cuts_names_but_not_line_breaks() -> None:
@@ -68,7 +81,7 @@ def test_split_at_spaces_drops_one_character_pieces() -> None:
 def test_char_bigram_embed_outputs_one_row_per_char() -> None:
     nlp = spacy.blank("zh")
     docs = [nlp.make_doc("聊城市委书记"), nlp.make_doc("好")]
-    model = char_bigram_embed(width=16, rows=[50, 100, 100, 10])
+    model = char_bigram_embed(width=16, rows=[50, 100, 100, 10, 100, 10])
     model.initialize(X=docs)
     vectors = model.predict(docs)
     assert [v.shape for v in vectors] == [(6, 16), (1, 16)]
