@@ -73,16 +73,11 @@ _MIX = numpy.uint64(0x9E3779B97F4A7C15)
 @cache
 def word_segmenter() -> tuple[jieba.Tokenizer, dict[str, str]]:
     """jieba's tokenizer over the dictionary its package ships, and each word's class there
-    (ns place, nr person, nt organisation, n noun...)."""
+    (ns place, nr person, nt organisation, n noun...), as ``jieba.posseg`` reads it."""
     jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    classes = {}
-    with tokenizer.get_dict_file() as lines:
-        for line in lines:
-            word, _, word_class = line.decode("utf-8").split()
-            classes[word] = word_class
-    return tokenizer, classes
+    from jieba import posseg  # imported here: it reads the dictionary, needed once a model runs
+
+    return posseg.dt.tokenizer, posseg.dt.word_tag_tab
 
 
 def word_keys(text: str) -> numpy.ndarray:
