@@ -456,20 +456,22 @@ def train(
     base_model: Path | None,
     work_dir: Path | None,
 ) -> None:
-    """Train the pipeline in four stages and save it in OUTPUT: the NER, the name filter
-    kg_name_filter and the relation component kg_relations.
+    """Train the pipeline in five stages and save it in OUTPUT: the NER, the name filter
+    kg_name_filter, the relation component kg_relations and the industry holder
+    kg_industry_holder.
 
     The public corpora are converted to our labels; `spacy train` with
     models/configs/ner.cfg trains the NER on all of them, models/configs/ner-finetune.cfg
     fine-tunes it on CLUENER and the local news corpus data/localnews (all eight labels),
-    and models/configs/relations.cfg and models/configs/name_filter.cfg train the relation
-    component and the judge of the entity rules' names on the local news over the
-    fine-tuned model's token vectors.
+    and models/configs/relations.cfg, models/configs/name_filter.cfg and
+    models/configs/industry_holder.cfg train the relation component, the judge of the
+    entity rules' names and the judge of industries on the local news over the fine-tuned
+    model's token vectors.
 
     \b
     Example:
-      kg train                          # the full recipe into models/zh_kg (about 85 min)
-      kg train --base run/model-best    # the last three stages only
+      kg train                          # the full recipe into models/zh_kg (about 90 min)
+      kg train --base run/model-best    # the last four stages only
       kg train --small -o /tmp/zh_kg    # a few-minute check on a slice of the data
     """
     from kg.train import train as run_train

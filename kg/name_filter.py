@@ -14,6 +14,11 @@ Trained by ``spacy train`` with ``models/configs/name_filter.cfg`` on the local 
 (data/localnews): the NER pipeline's ``tok2vec`` frozen and annotating, the rules run on each
 article as ``kg build`` runs them (:func:`write_name_docbin`), and a name is right when the
 annotators wrote an entity of the same type at the same place.
+
+``kg_industry_holder`` (:class:`IndustryHolder`) is the same network trained on the rules'
+industries alone (``models/configs/industry_holder.cfg``, on the same DocBins). It runs last
+and, instead of dropping, holds the industries the rules and the NER set that it scores at
+least its threshold: the graph keeps them where no in_industry relation is read.
 """
 
 from __future__ import annotations
@@ -135,9 +140,12 @@ class NameFilter(RowClassifier):
             }
             doc.ents = [e for e in doc.ents if (e.start, e.end) not in dropped]
 
+    learned: frozenset[str] = LEARNED
+    """The types of the rule names the model learns from."""
+
     def rows_and_targets(self, example: Example) -> tuple[Floats2d, Floats2d]:
         """Features of the rules' names on the predicted Doc and one-hot (wrong, right)."""
-        spans = judged(example.predicted)
+        spans = judged(example.predicted, self.learned)
         gold = right(example.reference)
         target = numpy.zeros((len(spans), 2), dtype="float32")
         for i, span in enumerate(spans):
@@ -159,19 +167,60 @@ class NameFilter(RowClassifier):
         )
 
 
-@Language.factory(
-    "kg_name_filter",
-    default_config={
-        "model": {"@architectures": "kg.NameClassifier.v1", "hidden_width": 64, "dropout": 0.1},
-        "threshold": 0.5,
-        "labels": list(JUDGED),
-    },
-)
-def make_name_filter(
-    nlp: Language, name: str, model: Model, threshold: float, labels: list[str]
-) -> NameFilter:
-    """spaCy factory of the name filter."""
-    return NameFilter(nlp.vocab, model, name, threshold=threshold, labels=labels)
+class IndustryHolder(NameFilter):
+    """spaCy component, after ``kg_relations``: hold (``doc._.kg_held``) the industries
+    that the model scores at least the threshold, so that the graph keeps them where no
+    in_industry relation is read (涉及高端装备制造、精细化工、新材料等多个领域). It learns
+    from the industries the entity rules find, and judges those the rules and the NER set."""
+
+    learned = frozenset({"INDUSTRY"})
+
+    def set_annotations(self, docs: Iterable[Doc], scores: list[Floats2d]) -> None:
+        for doc, chances in zip(docs, scores, strict=True):
+            sure = {
+                (s.start_char, s.end_char)
+                for s, p in zip(judged(doc, self.types), chances, strict=True)
+                if p >= self.threshold
+            }
+            doc._.kg_held = sorted(set(doc._.kg_held or ()) | sure)
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict[str, float]:
+        """Precision of the industries held, the share of the gold industries they are
+        (recall), and F1."""
+        return self.micro_scores(
+            "names",
+            (
+                (
+                    set(example.predicted._.kg_held or ()),
+                    {
+                        (e.start_char, e.end_char)
+                        for e in example.reference.ents
+                        if e.label_ in self.types
+                    },
+                )
+                for example in examples
+            ),
+        )
+
+
+def register(
+    factory: str, component: type[NameFilter], threshold: float, labels: Iterable[str]
+) -> Callable[..., NameFilter]:
+    """Register ``component`` as the spaCy factory ``factory``, with its default settings;
+    the factory function."""
+
+    def make(
+        nlp: Language, name: str, model: Model, threshold: float, labels: list[str]
+    ) -> NameFilter:
+        return component(nlp.vocab, model, name, threshold=threshold, labels=labels)
+
+    model = {"@architectures": "kg.NameClassifier.v1", "hidden_width": 64, "dropout": 0.1}
+    defaults = {"model": model, "threshold": threshold, "labels": list(labels)}
+    return Language.factory(factory, default_config=defaults, func=make)
+
+
+make_name_filter = register("kg_name_filter", NameFilter, 0.5, JUDGED)
+make_industry_holder = register("kg_industry_holder", IndustryHolder, 0.95, ["INDUSTRY"])
 
 
 RULES_KEY = "kg_rule_names"

@@ -1,14 +1,15 @@
 """Train the pipeline: corpora -> DocBin -> ``spacy train`` -> a pipeline directory.
 
-:func:`train` runs four stages, each one ``spacy train``: ``models/configs/ner.cfg`` trains
+:func:`train` runs five stages, each one ``spacy train``: ``models/configs/ner.cfg`` trains
 the NER on every public corpus converted with the label mapping of :mod:`kg.corpora`
 (:data:`FULL_MIX`); ``models/configs/ner-finetune.cfg`` fine-tunes it on CLUENER with
 mention-replaced copies and on the project's local news corpus ``data/localnews``
 (:data:`FINETUNE_MIX`, all eight labels); ``models/configs/relations.cfg`` trains the
-relation component and ``models/configs/name_filter.cfg`` the judge of the entity rules'
-names (:mod:`kg.name_filter`) on the local news over the fine-tuned model's token vectors.
-The best NER of the second stage with the best name filter and relation component goes to
-the output directory.
+relation component, ``models/configs/name_filter.cfg`` the judge of the entity rules'
+names and ``models/configs/industry_holder.cfg`` the judge of industries
+(:mod:`kg.name_filter`) on the local news over the fine-tuned model's token vectors.
+The best NER of the second stage with the best of the other three goes to the output
+directory.
 :func:`score_spans` and :func:`evaluate_cluener` give per-label exact-span precision,
 recall and F1 on CLUENER dev.
 """
@@ -58,6 +59,8 @@ RELATIONS_CONFIG = CONFIGS / "relations.cfg"
 """The third stage's: the relation component over the second stage's token vectors."""
 NAME_FILTER_CONFIG = CONFIGS / "name_filter.cfg"
 """The fourth stage's: the judge of the rule names over the same token vectors."""
+HOLDER_CONFIG = CONFIGS / "industry_holder.cfg"
+"""The fifth stage's: the judge of industries over the same token vectors and names."""
 SMALL_LOCAL_NEWS_ARTICLES = 30
 """Articles of each local news split that ``small`` stages over the token vectors train on."""
 
@@ -199,6 +202,7 @@ def write_config(
         overrides["nlp.tokenizer.segmenter"] = "pkuseg"
         overrides["initialize.tokenizer.pkuseg_model"] = str(pkuseg_model)
     config = load_config(source, overrides=overrides, interpolate=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if max_minutes is not None:
         config["training"]["before_update"] = {
             "@callbacks": "kg.time_limit.v1",
@@ -236,13 +240,14 @@ def train(
     segmenter: str = "char",
     pkuseg_model: Path | None = None,
 ) -> Path:
-    """Train the pipeline in four stages and save it to ``output_dir``.
+    """Train the pipeline in five stages and save it to ``output_dir``.
 
     The first stage trains :data:`NER_CONFIG` on :data:`FULL_MIX`; the second fine-tunes
     its best model with :data:`FINETUNE_CONFIG` on :data:`FINETUNE_MIX`; the third trains
     the relation component with :data:`RELATIONS_CONFIG` over the second's best model, the
-    fourth the name filter with :data:`NAME_FILTER_CONFIG` over the same, and the three are
-    saved together. ``base_model`` skips the first stage and fine-tunes that pipeline.
+    fourth the name filter with :data:`NAME_FILTER_CONFIG` and the fifth the industry
+    holder with :data:`HOLDER_CONFIG` over the same, and the four are saved together.
+    ``base_model`` skips the first stage and fine-tunes that pipeline.
     ``small`` trains two epochs per stage on a tiny slice (for tests); ``max_minutes`` ends
     each stage's training loop after that long (the best model so far is kept). DocBins,
     the filled-in configs and the spaCy runs go to ``work_dir`` (a temporary folder when
@@ -279,7 +284,11 @@ def train(
         )
         relations = train_relations(best, work / "relations", **settings)
         names = train_name_filter(best, work / "name_filter", **settings)
-        return drop_training_settings(with_components(best, relations, names, Path(output_dir)))
+        holder = train_industry_holder(
+            best, work / "industry_holder", work / "name_filter", **settings
+        )
+        trained = with_components(best, relations, names, holder, Path(output_dir))
+        return drop_training_settings(trained)
 
 
 def run_stage(
@@ -319,16 +328,23 @@ def local_news_articles(split: str, limit: int | None = None) -> list[tuple[dict
 DocBinWriter = Callable[[Language, Iterable[tuple[dict, str]], Path], int]
 
 
-def train_on_local_news(
-    config: Path, write: DocBinWriter, ner_model: Path, stage_dir: Path, **settings: Any
-) -> Path:
-    """A stage over ``ner_model``'s frozen tok2vec: ``config`` trained on the local news
-    corpus, whose DocBins ``write`` makes; its best model."""
+def local_news_docbins(write: DocBinWriter, stage_dir: Path, small: bool) -> tuple[Path, Path]:
+    """The train and dev DocBins of the local news corpus, written by ``write`` into
+    ``stage_dir``."""
     nlp = spacy.blank("zh")
-    limit = SMALL_LOCAL_NEWS_ARTICLES if settings.get("small") else None
+    limit = SMALL_LOCAL_NEWS_ARTICLES if small else None
     train_path, dev_path = stage_dir / "train.spacy", stage_dir / "dev.spacy"
     write(nlp, local_news_articles("train", limit), train_path)
     write(nlp, local_news_articles("dev", limit), dev_path)
+    return train_path, dev_path
+
+
+def train_on_local_news(
+    config: Path, docbins: tuple[Path, Path], ner_model: Path, stage_dir: Path, **settings: Any
+) -> Path:
+    """A stage over ``ner_model``'s frozen tok2vec: ``config`` trained on the local news
+    corpus, on the (train, dev) ``docbins``; its best model."""
+    train_path, dev_path = docbins
     paths = {
         "paths.train": str(train_path),
         "paths.dev": str(dev_path),
@@ -343,27 +359,35 @@ def train_on_local_news(
 
 def train_relations(ner_model: Path, stage_dir: Path, **settings: Any) -> Path:
     """The relation stage: ``relations.cfg`` over ``ner_model``'s tok2vec; its best model."""
-    return train_on_local_news(
-        RELATIONS_CONFIG, write_relation_docbin, ner_model, stage_dir, **settings
-    )
+    docbins = local_news_docbins(write_relation_docbin, stage_dir, settings.get("small", False))
+    return train_on_local_news(RELATIONS_CONFIG, docbins, ner_model, stage_dir, **settings)
 
 
 def train_name_filter(ner_model: Path, stage_dir: Path, **settings: Any) -> Path:
     """The name filter's stage: ``name_filter.cfg`` over ``ner_model``'s tok2vec; its best
     model."""
-    return train_on_local_news(
-        NAME_FILTER_CONFIG, write_name_docbin, ner_model, stage_dir, **settings
-    )
+    docbins = local_news_docbins(write_name_docbin, stage_dir, settings.get("small", False))
+    return train_on_local_news(NAME_FILTER_CONFIG, docbins, ner_model, stage_dir, **settings)
+
+
+def train_industry_holder(
+    ner_model: Path, stage_dir: Path, names_dir: Path, **settings: Any
+) -> Path:
+    """The industry holder's stage: ``industry_holder.cfg`` over ``ner_model``'s tok2vec,
+    on the name filter's DocBins in ``names_dir``; its best model."""
+    docbins = (names_dir / "train.spacy", names_dir / "dev.spacy")
+    return train_on_local_news(HOLDER_CONFIG, docbins, ner_model, stage_dir, **settings)
 
 
 def with_components(
-    ner_model: Path, relation_model: Path, name_filter: Path, output_dir: Path
+    ner_model: Path, relation_model: Path, name_filter: Path, holder: Path, output_dir: Path
 ) -> Path:
-    """Save the NER pipeline with the trained ``kg_name_filter`` before its ``ner`` and
-    ``kg_relations`` last."""
+    """Save the NER pipeline with the trained ``kg_name_filter`` before its ``ner``, then
+    ``kg_relations`` and ``kg_industry_holder`` last."""
     nlp = spacy.load(ner_model)
     nlp.add_pipe("kg_name_filter", source=spacy.load(name_filter), before="ner")
     nlp.add_pipe("kg_relations", source=spacy.load(relation_model))
+    nlp.add_pipe("kg_industry_holder", source=spacy.load(holder))
     with tempfile.TemporaryDirectory(prefix="kg-model-") as temporary:
         nlp.to_disk(Path(temporary) / "model")
         return replace_dir(Path(temporary) / "model", output_dir)

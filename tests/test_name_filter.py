@@ -10,6 +10,7 @@ from kg.features import example_with
 from kg.name_filter import (
     JUDGED,
     RULES_KEY,
+    IndustryHolder,
     NameFilter,
     extra_width,
     gold_doc,
@@ -128,3 +129,52 @@ def test_the_shipped_pipeline_drops_a_place_that_begins_a_body_and_the_model_rea
     assert {("北京市消防局", "GOV"), ("日本政府", "GOV")} <= found
     alone = {(e.text, e.label_) for e in nlp("王强来到北京市，走访了三家企业。").ents}
     assert ("北京市", "PLACE") in alone
+
+
+SECTORS = "本次签约的12个项目涉及生物医药、新材料、现代物流等多个领域，总投资86亿元。"
+SECTORS_RECORD = {
+    "doc": "t_003.txt",
+    "entities": [
+        {"name": "生物医药", "type": "INDUSTRY", "aliases": []},
+        {"name": "新材料", "type": "INDUSTRY", "aliases": []},
+    ],
+}
+
+
+def holder(threshold: float = 0.5) -> IndustryHolder:
+    vocab = spacy.blank("zh").vocab
+    return IndustryHolder(
+        vocab,
+        name_classifier(8, 0.0),
+        "kg_industry_holder",
+        threshold=threshold,
+        labels=["INDUSTRY"],
+    )
+
+
+def test_the_industry_holder_learns_from_the_rules_industries_alone():
+    eg = example(SECTORS_RECORD, SECTORS)
+    rows, truth = holder().examples_to_arrays([eg, example(GENERIC_RECORD, GENERIC)])
+    assert len(rows) == 3
+    assert truth.tolist() == [[0, 1], [0, 1], [1, 0]]  # 现代物流 was not annotated
+
+
+def test_the_industry_holder_holds_what_it_scores_over_the_threshold_and_drops_nothing():
+    doc = example(SECTORS_RECORD, SECTORS).predicted
+    doc._.kg_held = [(0, 2)]
+    before = list(doc.ents)
+    holder(threshold=0.5).set_annotations([doc], [numpy.array([0.9, 0.2, 0.6])])
+    assert list(doc.ents) == before
+    assert [SECTORS[a:b] for a, b in doc._.kg_held] == ["本次", "生物医药", "现代物流"]
+
+
+def test_the_shipped_pipeline_holds_industries_that_no_relation_reads():
+    """Sectors a sentence lists with no firm, place or project to be in: no in_industry
+    pair holds them, the industry holder does, and the graph keeps them."""
+    nlp = load_pipeline(home_city="聊城市")
+    assert nlp.pipe_names[-2:] == ["kg_relations", "kg_industry_holder"]
+    doc = nlp(SECTORS)
+    held = {SECTORS[a:b] for a, b in doc._.kg_held}
+    with nlp.select_pipes(disable=["kg_industry_holder"]):
+        assert not nlp(SECTORS)._.kg_held
+    assert {"生物医药", "新材料"} <= held

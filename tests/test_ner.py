@@ -173,6 +173,7 @@ def test_shipped_model_runs_after_the_rules_and_keeps_their_entities():
         "kg_known_places",
         "kg_join_titles",
         "kg_relations",
+        "kg_industry_holder",
     ]
     assert set(nlp.get_pipe("ner").labels) == set(NER_LABELS)
     doc = nlp("市委常委、宣传部部长柳庆发出席。")

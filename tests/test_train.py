@@ -139,9 +139,9 @@ def test_config_is_in_the_repository() -> None:
 
 @pytest.mark.skipif(not CORPORA.exists(), reason="needs shared/corpora")
 def test_small_training_run(tmp_path: Path) -> None:
-    """All four stages, two epochs each on a tiny slice of every corpus and of the local
-    news: a pipeline that loads, with our eight labels, the name filter and the relation
-    component."""
+    """All five stages, two epochs each on a tiny slice of every corpus and of the local
+    news: a pipeline that loads, with our eight labels, the name filter, the relation
+    component and the industry holder."""
     before = get_current_ops()
     try:
         model_dir = train(
@@ -156,6 +156,7 @@ def test_small_training_run(tmp_path: Path) -> None:
         "ner",
         "split_at_spaces",
         "kg_relations",
+        "kg_industry_holder",
     ]
     assert nlp.config["training"]["before_update"] is None
     assert "base_model" not in nlp.config["paths"]
@@ -172,6 +173,8 @@ def test_small_training_run(tmp_path: Path) -> None:
     relations = tmp_path / "work" / "relations"
     assert (relations / "run" / "model-best" / "kg_relations").exists()
     assert (tmp_path / "work" / "name_filter" / "run" / "model-best" / "kg_name_filter").exists()
+    holder = tmp_path / "work" / "industry_holder" / "run" / "model-best" / "kg_industry_holder"
+    assert holder.exists()
     assert spacy.util.load_config(relations / "relations.cfg")["paths"]["base_model"] == str(
         tmp_path / "work" / "finetune" / "run" / "model-best"
     )
