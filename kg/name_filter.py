@@ -110,6 +110,9 @@ class NameFilter(RowClassifier):
     """spaCy component: drop the rule names of the types in ``labels`` that the model scores
     under the threshold."""
 
+    learned: frozenset[str] = LEARNED
+    """The types of the rule names the model learns from."""
+
     def __init__(
         self,
         vocab,
@@ -139,9 +142,6 @@ class NameFilter(RowClassifier):
                 if p < self.threshold
             }
             doc.ents = [e for e in doc.ents if (e.start, e.end) not in dropped]
-
-    learned: frozenset[str] = LEARNED
-    """The types of the rule names the model learns from."""
 
     def rows_and_targets(self, example: Example) -> tuple[Floats2d, Floats2d]:
         """Features of the rules' names on the predicted Doc and one-hot (wrong, right)."""

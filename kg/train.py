@@ -328,12 +328,17 @@ def local_news_articles(split: str, limit: int | None = None) -> list[tuple[dict
 DocBinWriter = Callable[[Language, Iterable[tuple[dict, str]], Path], int]
 
 
+def docbin_paths(stage_dir: Path) -> tuple[Path, Path]:
+    """Where a stage over the local news keeps its train and dev DocBins."""
+    return stage_dir / "train.spacy", stage_dir / "dev.spacy"
+
+
 def local_news_docbins(write: DocBinWriter, stage_dir: Path, small: bool) -> tuple[Path, Path]:
     """The train and dev DocBins of the local news corpus, written by ``write`` into
     ``stage_dir``."""
     nlp = spacy.blank("zh")
     limit = SMALL_LOCAL_NEWS_ARTICLES if small else None
-    train_path, dev_path = stage_dir / "train.spacy", stage_dir / "dev.spacy"
+    train_path, dev_path = docbin_paths(stage_dir)
     write(nlp, local_news_articles("train", limit), train_path)
     write(nlp, local_news_articles("dev", limit), dev_path)
     return train_path, dev_path
@@ -375,8 +380,9 @@ def train_industry_holder(
 ) -> Path:
     """The industry holder's stage: ``industry_holder.cfg`` over ``ner_model``'s tok2vec,
     on the name filter's DocBins in ``names_dir``; its best model."""
-    docbins = (names_dir / "train.spacy", names_dir / "dev.spacy")
-    return train_on_local_news(HOLDER_CONFIG, docbins, ner_model, stage_dir, **settings)
+    return train_on_local_news(
+        HOLDER_CONFIG, docbin_paths(names_dir), ner_model, stage_dir, **settings
+    )
 
 
 def with_components(
