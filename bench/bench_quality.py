@@ -235,8 +235,8 @@ def without_pipes(load: Callable, names: tuple[str, ...]) -> Callable:
 
 def ablation(model: Path | None, shared: Path, work: Path) -> dict:
     """Scores on the three sets of local news with every rule, without each in
-    turn, without the learned name filter, with the entity rules after the model instead
-    of before it, and with no rule at all (the model alone)."""
+    turn, without the learned name filter or its project filter, with the entity rules
+    after the model instead of before it, and with no rule at all (the model alone)."""
     from kg import build, ner
     from kg.evaluate import Report
 
@@ -246,6 +246,7 @@ def ablation(model: Path | None, shared: Path, work: Path) -> dict:
         dropped = {left_out} | ({"kg_known_places"} if left_out == "kg_entity_rules" else set())
         variants[f"without {left_out}"] = (tuple(r for r in kept if r not in dropped), False, ())
     variants["without kg_name_filter"] = (kept, False, ("kg_name_filter",))
+    variants["without kg_project_filter"] = (kept, False, ("kg_project_filter",))
     variants["entity rules after the model"] = (kept, True, ())
     variants["no rules (the model alone)"] = ((), False, ())
     found: dict[str, dict] = {"dev": {}, "split": {}, "heldout": {}}

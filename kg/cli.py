@@ -457,7 +457,8 @@ def train(
     work_dir: Path | None,
 ) -> None:
     """Train the pipeline in five stages and save it in OUTPUT: the NER, the name filter
-    kg_name_filter, the relation component kg_relations and the industry holder
+    kg_name_filter (saved again after the NER as kg_project_filter, which judges
+    projects), the relation component kg_relations and the industry holder
     kg_industry_holder.
 
     The public corpora are converted to our labels; `spacy train` with

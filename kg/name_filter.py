@@ -15,6 +15,12 @@ Trained by ``spacy train`` with ``models/configs/name_filter.cfg`` on the local 
 article as ``kg build`` runs them (:func:`write_name_docbin`), and a name is right when the
 annotators wrote an entity of the same type at the same place.
 
+``kg_project_filter`` is this component again, with the same trained weights, after the
+NER: it drops the projects the NER (and the rules) set that the network scores under its
+threshold. The NER's projects are the type it reads least well (政府投资项目, 重大项目
+集中开工), and the network, which learned from the rules' projects among the rest, tells
+many of them apart.
+
 ``kg_industry_holder`` (:class:`IndustryHolder`) is the same network trained on the rules'
 industries alone (``models/configs/industry_holder.cfg``, on the same DocBins). It runs last
 and, instead of dropping, holds the industries the rules and the NER set that it scores at
@@ -221,6 +227,16 @@ def register(
 
 make_name_filter = register("kg_name_filter", NameFilter, 0.5, JUDGED)
 make_industry_holder = register("kg_industry_holder", IndustryHolder, 0.95, ["INDUSTRY"])
+make_project_filter = register("kg_project_filter", NameFilter, 0.1, ["PROJECT"])
+
+
+def add_project_filter(nlp: Language) -> NameFilter:
+    """Add ``kg_project_filter`` after the NER with the weights of the pipeline's trained
+    ``kg_name_filter``."""
+    after = "split_at_spaces" if "split_at_spaces" in nlp.pipe_names else "ner"
+    judge = nlp.add_pipe("kg_project_filter", after=after)
+    judge.from_bytes(nlp.get_pipe("kg_name_filter").to_bytes())
+    return judge
 
 
 RULES_KEY = "kg_rule_names"

@@ -46,7 +46,7 @@ from kg.corpora import (
     read_corpus,
     to_doc,
 )
-from kg.name_filter import write_name_docbin
+from kg.name_filter import add_project_filter, write_name_docbin
 from kg.relation_model import write_relation_docbin
 from kg.segment import train_segmenter
 
@@ -388,10 +388,12 @@ def train_industry_holder(
 def with_components(
     ner_model: Path, relation_model: Path, name_filter: Path, holder: Path, output_dir: Path
 ) -> Path:
-    """Save the NER pipeline with the trained ``kg_name_filter`` before its ``ner``, then
-    ``kg_relations`` and ``kg_industry_holder`` last."""
+    """Save the NER pipeline with the trained ``kg_name_filter`` before its ``ner`` and again,
+    as ``kg_project_filter``, after it, then ``kg_relations`` and ``kg_industry_holder``
+    last."""
     nlp = spacy.load(ner_model)
     nlp.add_pipe("kg_name_filter", source=spacy.load(name_filter), before="ner")
+    add_project_filter(nlp)
     nlp.add_pipe("kg_relations", source=spacy.load(relation_model))
     nlp.add_pipe("kg_industry_holder", source=spacy.load(holder))
     with tempfile.TemporaryDirectory(prefix="kg-model-") as temporary:

@@ -25,12 +25,12 @@ needs_shared = pytest.mark.skipif(
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The pipeline as kg build loads it, but for the learned name filter, relation
-    component and industry holder: the tests that use it check the entity rules and the
-    rules of kg.relations, which those judge (tests/test_name_filter.py and
+    """The pipeline as kg build loads it, but for the learned name filter (and its project
+    filter), relation component and industry holder: the tests that use it check the entity
+    rules and the rules of kg.relations, which those judge (tests/test_name_filter.py and
     tests/test_relation_model.py test them)."""
     pipeline = load_pipeline(home_city="聊城市")
-    for learned in ("kg_name_filter", "kg_relations", "kg_industry_holder"):
+    for learned in ("kg_name_filter", "kg_project_filter", "kg_relations", "kg_industry_holder"):
         if learned in pipeline.pipe_names:
             pipeline.disable_pipe(learned)
     return pipeline

@@ -178,3 +178,35 @@ def test_the_shipped_pipeline_holds_industries_that_no_relation_reads():
     with nlp.select_pipes(disable=["kg_industry_holder"]):
         assert not nlp(SECTORS)._.kg_held
     assert {"生物医药", "新材料"} <= held
+
+
+PARK = "6月，广铜“一带一路”高新技术产业合作区集中开工13个项目，总投资达86亿元。"
+STARTED = "全市重大项目集中开工仪式在高新区举行，信发集团年产30万吨新材料项目开工。"
+
+
+def projects(doc) -> set[str]:
+    return {e.text for e in doc.ents if e.label_ == "PROJECT"}
+
+
+def test_the_project_filter_is_the_name_filter_again_after_the_ner():
+    nlp = load_pipeline(home_city="聊城市")
+    names = nlp.pipe_names
+    assert names.index("split_at_spaces") + 1 == names.index("kg_project_filter")
+    judge = nlp.get_pipe("kg_project_filter")
+    assert judge.types == {"PROJECT"}
+    assert judge.model.to_bytes() == nlp.get_pipe("kg_name_filter").model.to_bytes()
+
+
+def test_the_project_filter_drops_pieces_the_ner_took_for_projects_and_keeps_a_project():
+    """A local news sentence (a training article's): the NER reads the quoted slogan and the
+    bare 高新技术产业合作区 of a park's name as projects; the filter drops both. A firm's
+    project stays."""
+    nlp = load_pipeline(home_city="聊城市")
+    with nlp.select_pipes(disable=["kg_project_filter"]):
+        before = projects(nlp(PARK))
+        started = projects(nlp(STARTED))
+    assert {"一带一路", "高新技术产业合作区"} <= before
+    assert not {"一带一路", "高新技术产业合作区"} & projects(nlp(PARK))
+    assert projects(nlp(PARK)) < before
+    assert "信发集团年产30万吨新材料项目" in started
+    assert projects(nlp(STARTED)) == started

@@ -170,6 +170,7 @@ def test_shipped_model_runs_after_the_rules_and_keeps_their_entities():
         "kg_name_filter",
         "ner",
         "split_at_spaces",
+        "kg_project_filter",
         "kg_known_places",
         "kg_join_titles",
         "kg_relations",

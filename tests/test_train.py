@@ -140,8 +140,8 @@ def test_config_is_in_the_repository() -> None:
 @pytest.mark.skipif(not CORPORA.exists(), reason="needs shared/corpora")
 def test_small_training_run(tmp_path: Path) -> None:
     """All five stages, two epochs each on a tiny slice of every corpus and of the local
-    news: a pipeline that loads, with our eight labels, the name filter, the relation
-    component and the industry holder."""
+    news: a pipeline that loads, with our eight labels, the name filter (before the NER and,
+    judging projects, after it), the relation component and the industry holder."""
     before = get_current_ops()
     try:
         model_dir = train(
@@ -155,6 +155,7 @@ def test_small_training_run(tmp_path: Path) -> None:
         "kg_name_filter",
         "ner",
         "split_at_spaces",
+        "kg_project_filter",
         "kg_relations",
         "kg_industry_holder",
     ]
