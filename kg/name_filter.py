@@ -235,7 +235,7 @@ def add_project_filter(nlp: Language) -> NameFilter:
     ``kg_name_filter``."""
     after = "split_at_spaces" if "split_at_spaces" in nlp.pipe_names else "ner"
     judge = nlp.add_pipe("kg_project_filter", after=after)
-    judge.from_bytes(nlp.get_pipe("kg_name_filter").to_bytes())
+    judge.from_bytes(nlp.get_pipe("kg_name_filter").to_bytes(exclude=["vocab"]), exclude=["vocab"])
     return judge
 
 
