@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy
+import pytest
 import spacy
 from spacy.training import Example
 
@@ -24,6 +25,14 @@ from kg.records import NER_LABELS
 from .test_localnews import RECORD, TEXT
 
 RULES = EntityRules(load_lexicons(""))
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    """The pipeline as kg build loads it for a 聊城 paper, learned components and all."""
+    return load_pipeline(home_city="聊城市")
+
+
 GENERIC = "张三来到山东测试有限公司，高端装备制造产业园项目开工。"
 GENERIC_RECORD = {
     "doc": "t_002.txt",
@@ -97,10 +106,10 @@ def ruled_and_found(nlp, text: str) -> tuple[set[tuple[str, str]], set[tuple[str
     return ruled, {(e.text, e.label_) for e in nlp(text).ents}
 
 
-def test_the_shipped_pipeline_drops_a_rule_name_cut_short_and_the_model_reads_it_whole():
+def test_the_shipped_pipeline_drops_a_rule_name_cut_short_and_the_model_reads_it_whole(shipped):
     """A seed page's sentence: the rules take 市政府 for the body and stop; the filter drops
     it and the model reads the whole name."""
-    nlp = load_pipeline(home_city="聊城市")
+    nlp = shipped
     names = nlp.pipe_names
     assert names.index("kg_entity_rules") + 1 == names.index("kg_name_filter")
     assert names.index("kg_name_filter") < names.index("ner")
@@ -115,11 +124,13 @@ def test_the_shipped_pipeline_drops_a_rule_name_cut_short_and_the_model_reads_it
     assert "市工商联" in {name for name, _ in found}
 
 
-def test_the_shipped_pipeline_drops_a_place_that_begins_a_body_and_the_model_reads_the_body():
+def test_the_shipped_pipeline_drops_a_place_that_begins_a_body_and_the_model_reads_the_body(
+    shipped,
+):
     """The rules take the place a body's name begins with (北京市 of 北京市消防局) for a place
     and stop; the filter drops it, and the body is one GOV, as the guidelines write
     聊城市人民政府. A place that stands alone stays."""
-    nlp = load_pipeline(home_city="聊城市")
+    nlp = shipped
     text = (
         "根据北京市消防局的说法，火灾主要原因是违规燃放礼花弹。"
         "据了解，日本政府已开始建议国民减少出境。"
@@ -168,10 +179,10 @@ def test_the_industry_holder_holds_what_it_scores_over_the_threshold_and_drops_n
     assert [SECTORS[a:b] for a, b in doc._.kg_held] == ["本次", "生物医药", "现代物流"]
 
 
-def test_the_shipped_pipeline_holds_industries_that_no_relation_reads():
+def test_the_shipped_pipeline_holds_industries_that_no_relation_reads(shipped):
     """Sectors a sentence lists with no firm, place or project to be in: no in_industry
     pair holds them, the industry holder does, and the graph keeps them."""
-    nlp = load_pipeline(home_city="聊城市")
+    nlp = shipped
     assert nlp.pipe_names[-2:] == ["kg_relations", "kg_industry_holder"]
     doc = nlp(SECTORS)
     held = {SECTORS[a:b] for a, b in doc._.kg_held}
@@ -188,8 +199,8 @@ def projects(doc) -> set[str]:
     return {e.text for e in doc.ents if e.label_ == "PROJECT"}
 
 
-def test_the_project_filter_is_the_name_filter_again_after_the_ner():
-    nlp = load_pipeline(home_city="聊城市")
+def test_the_project_filter_is_the_name_filter_again_after_the_ner(shipped):
+    nlp = shipped
     names = nlp.pipe_names
     assert names.index("split_at_spaces") + 1 == names.index("kg_project_filter")
     judge = nlp.get_pipe("kg_project_filter")
@@ -197,16 +208,17 @@ def test_the_project_filter_is_the_name_filter_again_after_the_ner():
     assert judge.model.to_bytes() == nlp.get_pipe("kg_name_filter").model.to_bytes()
 
 
-def test_the_project_filter_drops_pieces_the_ner_took_for_projects_and_keeps_a_project():
+def test_the_project_filter_drops_pieces_the_ner_took_for_projects_and_keeps_a_project(shipped):
     """A local news sentence (a training article's): the NER reads the quoted slogan and the
     bare 高新技术产业合作区 of a park's name as projects; the filter drops both. A firm's
     project stays."""
-    nlp = load_pipeline(home_city="聊城市")
+    nlp = shipped
     with nlp.select_pipes(disable=["kg_project_filter"]):
         before = projects(nlp(PARK))
         started = projects(nlp(STARTED))
+    after = projects(nlp(PARK))
     assert {"一带一路", "高新技术产业合作区"} <= before
-    assert not {"一带一路", "高新技术产业合作区"} & projects(nlp(PARK))
-    assert projects(nlp(PARK)) < before
+    assert not {"一带一路", "高新技术产业合作区"} & after
+    assert after < before
     assert "信发集团年产30万吨新材料项目" in started
     assert projects(nlp(STARTED)) == started
