@@ -471,7 +471,7 @@ def train(
 
     \b
     Example:
-      kg train                          # the full recipe into models/zh_kg (about 90 min)
+      kg train                          # the full recipe into models/zh_kg (about 110 min)
       kg train --base run/model-best    # the last four stages only
       kg train --small -o /tmp/zh_kg    # a few-minute check on a slice of the data
     """
