@@ -681,15 +681,18 @@ def agreement_command(corpus_dir: Path | None) -> None:
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Where the two lists go (default: kg/lexicons/, whose rules unnamed.txt is made with).",
+    help="Where the lists go (default: kg/lexicons/, whose rules the last two are made with).",
 )
 def lexicons_command(corpora_dir: Path, output_dir: Path | None) -> None:
-    """Write the two lexicons the entity rules learn from the training data.
+    """Write the three lexicons the entity rules learn from the training data.
 
     name_breaks.txt: the character pairs that the training splits of the public corpora
     and of data/localnews write at least 100 times and never inside a name (COMPANY,
     PROJECT, ORG, GOV); the rules cut a name they find by its ending after the last of them
-    it holds (…协会签订X产业园项目 -> X产业园项目). unnamed.txt: what the rules take for
+    it holds (…协会签订X产业园项目 -> X产业园项目). listed_places.txt: the places the
+    annotators of the local news training split list in at least three articles, and in at
+    least half of those that write them, that the rules do not know (长三角, 东南亚); the rules
+    then find them, and the model's PLACE there is kept. unnamed.txt: what the rules take for
     a name at least twice in the local news training split that its annotators list as no
     entity (重大项目, 医院); the rules drop it.
 
@@ -699,12 +702,15 @@ def lexicons_command(corpora_dir: Path, output_dir: Path | None) -> None:
     """
     from kg.corpora import (
         BREAK_MIN_COUNT,
+        PLACES_MIN_ARTICLES,
+        PLACES_MIN_SHARE,
         UNNAMED_MAX_SHARE,
         UNNAMED_MIN_ARTICLES,
         corpus_name_breaks,
+        listed_places,
         unnamed_strings,
     )
-    from kg.ner import LEXICONS, load_lexicons
+    from kg.ner import LEXICONS, LISTED_PLACES, load_lexicons
 
     folder = output_dir or LEXICONS
     folder.mkdir(parents=True, exist_ok=True)
@@ -714,6 +720,14 @@ def lexicons_command(corpora_dir: Path, output_dir: Path | None) -> None:
         breaks,
         f"Character pairs the training corpora write at least {BREAK_MIN_COUNT} times and "
         "never inside a name",
+    )
+    load_lexicons.cache_clear()
+    _write_list(
+        folder / LISTED_PLACES,
+        listed_places(),
+        f"Places the local news training split's annotators list in {PLACES_MIN_ARTICLES}+ "
+        f"articles and in {PLACES_MIN_SHARE:.0%}+ of those that write them, which the rules "
+        "do not know",
     )
     load_lexicons.cache_clear()
     _write_list(

@@ -30,8 +30,18 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg import localnews
-from kg.ner import BREAKABLE, HOME_REGION, REFERENCE, EntityRules, load_lexicons
+from kg.ner import (
+    BREAKABLE,
+    HOME_REGION,
+    PLACE_SHAPE,
+    REFERENCE,
+    EntityRules,
+    Lexicon,
+    load_lexicons,
+    place_words,
+)
 from kg.records import NER_LABELS
+from kg.resolve import HOME_WORDS
 
 MISSING = "-"
 """Label value: the span is left out of the loss."""
@@ -328,6 +338,14 @@ def corpus_name_breaks(corpora_dir: Path) -> list[str]:
     return name_breaks(sentence for split in splits for sentence in split)
 
 
+def training_articles() -> Iterator[tuple[dict, str]]:
+    """(record, text) of the local news training split's articles."""
+    for _, _, record in localnews.read_records():
+        if localnews_split(record["doc"]) == "train":
+            path = localnews.CORPUS_DIR / "texts" / record["doc"]
+            yield record, path.read_text(encoding="utf-8")
+
+
 UNNAMED_MIN_ARTICLES = 2
 UNNAMED_MAX_SHARE = 0.2
 UNNAMED_LABELS = BREAKABLE | {"PLACE"}
@@ -344,10 +362,7 @@ def unnamed_strings(
     rules = EntityRules(replace(load_lexicons(""), unnamed=frozenset()))
     found: Counter[str] = Counter()
     listed: Counter[str] = Counter()
-    for _, _, record in localnews.read_records():
-        if localnews_split(record["doc"]) != "train":
-            continue
-        text = (localnews.CORPUS_DIR / "texts" / record["doc"]).read_text(encoding="utf-8")
+    for record, text in training_articles():
         forms = {f for entity in record["entities"] for f in localnews.surface_forms(entity)}
         names = {
             text[c.start : c.end]
@@ -363,6 +378,41 @@ def unnamed_strings(
         and listed[name] < max_share * count
         and not HOME_REGION.fullmatch(name)
         and not REFERENCE.fullmatch(name)
+    )
+
+
+PLACES_MIN_ARTICLES = 3
+PLACES_MIN_SHARE = 0.5
+
+
+def listed_places(
+    min_articles: int = PLACES_MIN_ARTICLES, min_share: float = PLACES_MIN_SHARE
+) -> list[str]:
+    """Places that the annotators of the local news training split list in at least
+    ``min_articles`` articles, and in at least ``min_share`` of the articles that write them,
+    where the entity rules find no place and no place shape (长三角, 粤港澳大湾区, 东南亚,
+    西昌): areas that no division data holds and short names it does not give. Learned
+    without the places learned before (``listed_places.txt``)."""
+    rules = EntityRules(replace(load_lexicons(""), places=Lexicon(place_words(None, False))))
+    texts: list[str] = []
+    listed: Counter[str] = Counter()
+    for record, text in training_articles():
+        found = {text[c.start : c.end] for c in rules.places(text)}
+        texts.append(text)
+        listed.update(
+            form
+            for entity in record["entities"]
+            if entity["type"] == "PLACE"
+            for form in set(localnews.surface_forms(entity))
+            if len(form) >= 2 and form in text and form not in found
+        )
+    return sorted(
+        name
+        for name, count in listed.items()
+        if count >= min_articles
+        and count >= min_share * sum(name in text for text in texts)
+        and not PLACE_SHAPE.fullmatch(name)
+        and not HOME_WORDS.match(name)
     )
 
 

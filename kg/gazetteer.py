@@ -112,11 +112,12 @@ class Gazetteer:
             parent = path[depth - 1] if depth else None
             if depth == 1 and parent is not None and fields[0] == parent.name:
                 parent = None
+            shorts = fields[2].split("/") if len(fields) > 2 else [""]
             division = Division(
                 name=fields[0],
                 level=LEVELS[depth],
                 code=fields[1] if len(fields) > 1 else "",
-                short=fields[2] if len(fields) > 2 else "",
+                short=shorts[0],
                 parent=parent,
             )
             del path[depth:]
@@ -124,8 +125,9 @@ class Gazetteer:
             if depth == 3:
                 villages = self._villages[division]
             self.by_name[division.name].append(division)
-            if division.short and division.short != division.name:
-                self.by_short[division.short].append(division)
+            for short in {*shorts, *autonomous_forms(division)}:
+                if short and short != division.name:
+                    self.by_short[short].append(division)
 
     def find(self, name: str) -> list[Division]:
         """Divisions whose full or short name is ``name``, larger ones first."""
@@ -163,7 +165,8 @@ class Gazetteer:
 
     def place_names(self, home: Division | None) -> set[str]:
         """Place strings for the NER lexicon: divisions down to towns, the home region's
-        villages, province and city short names, former divisions (two-character ones such as
+        villages, province and city short names, an autonomous county's written with 县 or 自治县
+        (关岭县), former divisions (two-character ones such as
         任县 stand in 担任县委), countries and large cities abroad. County short names are left
         to ``county_short_names``: alone they are often common words (合作, 通道)."""
         names = self.countries | self.foreign_cities
@@ -175,7 +178,8 @@ class Gazetteer:
             if large or town:
                 names.add(name)
         for short, divisions in self.by_short.items():
-            if len(short) >= 2 and any(d.level in ("province", "city") for d in divisions):
+            large = any(d.level in ("province", "city") for d in divisions)
+            if len(short) >= 2 and (large or short.endswith(AUTONOMOUS_COUNTY_FORMS)):
                 names.add(short)
         names.update(n for n in former_divisions().names() if len(n) >= 3)
         if home is not None:
@@ -192,6 +196,24 @@ class Gazetteer:
             for d in divisions
             if len(short) >= 2 and d.level == "county" and d.name.endswith(("县", "市", "旗"))
         }
+
+
+AUTONOMOUS_COUNTY_FORMS = ("自治县", "县")
+"""How news writes an autonomous county after its short name (关岭自治县, 关岭县)."""
+
+
+def autonomous_forms(division: Division) -> list[str]:
+    """The forms news writes an autonomous prefecture or county in, which the data does not
+    list: its short name with 州 (楚雄州 of 楚雄彝族自治州), with 自治县 or 县 (关岭自治县,
+    关岭县 of 关岭布依族苗族自治县)."""
+    short = division.short
+    if not short or short.endswith(("州", "县")):
+        return []
+    if division.name.endswith("自治州"):
+        return [f"{short}州"]
+    if division.name.endswith("自治县"):
+        return [short + ending for ending in AUTONOMOUS_COUNTY_FORMS]
+    return []
 
 
 TOWN_ENDINGS = ("镇", "乡", "街道", "苏木")

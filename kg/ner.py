@@ -208,7 +208,6 @@ def load_lexicons(home_city: str = "") -> Lexicons:
     projects = read_lexicon("project_suffixes.txt")
     orgs = read_lexicon("org_suffixes.txt")
     companies = read_lexicon("company_suffixes.txt")
-    place_aliases = read_pairs("place_aliases.txt")
     county_shorts = places.county_short_names()
     home_city_region = home.parent if home and home.level == "county" else home
     home_counties = {
@@ -218,9 +217,7 @@ def load_lexicons(home_city: str = "") -> Lexicons:
     }
     return Lexicons(
         titles=Lexicon(read_lexicon("titles.txt")),
-        places=Lexicon(
-            places.place_names(home) | set(read_lexicon("landmarks.txt")) | set(place_aliases)
-        ),
+        places=Lexicon(place_words(home)),
         gov_names=Lexicon(read_lexicon("gov_central.txt")),
         service_bodies=Lexicon(read_lexicon("service_bodies.txt")),
         industries=Lexicon(read_lexicon("industries.txt")),
@@ -243,6 +240,18 @@ def load_lexicons(home_city: str = "") -> Lexicons:
         name_breaks=frozenset(read_lexicon("name_breaks.txt")),
         unnamed=frozenset(read_lexicon("unnamed.txt")),
     )
+
+
+LISTED_PLACES = "listed_places.txt"
+"""Places learned from the local news corpus (:func:`kg.corpora.listed_places`)."""
+
+
+def place_words(home: Division | None, listed: bool = True) -> set[str]:
+    """The place names the rules scan for: the division data's, the landmarks, the place
+    aliases and, with ``listed``, the places learned from the local news (长三角)."""
+    words = gazetteer().place_names(home) | set(read_lexicon("landmarks.txt"))
+    words |= set(read_pairs("place_aliases.txt"))
+    return words | set(read_lexicon(LISTED_PLACES)) if listed else words
 
 
 def inverse(mapping: dict[str, str]) -> dict[str, frozenset[str]]:

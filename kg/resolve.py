@@ -44,7 +44,9 @@ AUTONOMOUS_REGION = "自治区"
 BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委")
 """Bodies a local paper names without their level: the home region's."""
 INDUSTRY_SUFFIX = re.compile(r"(?:产业集群|产业|行业)$")
-INDUSTRY_VARIANT = ("加工", "制造", "种植", "养殖", "产品", "工业", "业")
+INDUSTRY_ACTIVITY = ("加工", "制造", "种植", "养殖")
+"""What a sentence may write right after an industry (生猪养殖, 机械加工)."""
+INDUSTRY_VARIANT = (*INDUSTRY_ACTIVITY, "产品", "工业", "业")
 PLACE_ALIASES = read_pairs("place_aliases.txt")
 INDUSTRY_ALIASES = read_pairs("industry_aliases.txt")
 PROJECT_SHORT_FORM = 4
@@ -346,6 +348,7 @@ def resolve(
             entity = entities.setdefault(eid, Entity(eid, mention.label, name))
             if not mention.implicit:
                 entity.aliases.add(re.sub(r"\s+", "", mention.text))
+                entity.aliases.update(_with_activity(mention))
             sources.add(eid, entity.sources, mention.article, mention.sentence)
             return eid
 
@@ -361,6 +364,7 @@ def resolve(
             sources.add(fact.key, fact.sources, relation.head.article, relation.evidence)
     split_persons(cache(resolver.region), entities, facts, dates or {})
     _add_divisions(resolver, entities, facts)
+    _names_without_their_head(entities, facts)
     for entity in entities.values():
         entity.aliases.discard(entity.name)
     return _related_industries(entities, facts, held), list(facts.values())
@@ -421,6 +425,35 @@ def _data_place(
     )
     node.code = division.code
     return node
+
+
+def _with_activity(mention: Mention) -> set[str]:
+    """An industry written with its activity after it in its sentence (生猪 of 生猪养殖):
+    that longer name, which annotators and readers give the industry as often as the core."""
+    if mention.label != "INDUSTRY":
+        return set()
+    return {mention.text + a for a in INDUSTRY_ACTIVITY if mention.text + a in mention.sentence}
+
+
+def _names_without_their_head(entities: dict[str, Entity], facts: dict) -> None:
+    """A firm or project whose name begins with the name of its place (文水县锦绣农牧发展有限公司
+    in 文水县), or a project with its builder's (中建材年产200万吨机制骨料生产线项目 built by
+    中建材), is also called by the rest of its name, as papers and annotators write it either
+    way: the rest, of :data:`PROJECT_SHORT_FORM` characters or more, becomes an alias."""
+    for fact in facts.values():
+        if fact.kind not in ("located_in", "invests_in"):
+            continue
+        named, prefix = (
+            (fact.head, fact.tail) if fact.kind == "located_in" else (fact.tail, fact.head)
+        )
+        entity, other = entities.get(named), entities.get(prefix)
+        if entity is None or other is None or entity.type not in ("COMPANY", "PROJECT"):
+            continue
+        forms = sorted(
+            (f for f in (other.name, *other.aliases) if entity.name.startswith(f)), key=len
+        )
+        if forms and len(rest := entity.name[len(forms[-1]) :]) >= PROJECT_SHORT_FORM:
+            entity.aliases.add(rest)
 
 
 def _related_industries(entities: dict[str, Entity], facts: dict, held: set[str]) -> list[Entity]:

@@ -18,6 +18,7 @@ from kg.corpora import (
     augment,
     corpus_has_roles,
     corpus_name_breaks,
+    listed_places,
     make_sentence,
     mark_missing_roles,
     mention_pool,
@@ -250,6 +251,18 @@ def test_the_shipped_name_breaks_are_those_the_corpora_give() -> None:
     from kg.ner import read_lexicon
 
     assert read_lexicon("name_breaks.txt") == corpus_name_breaks(CORPORA)
+
+
+def test_the_shipped_listed_places_are_those_the_local_news_give() -> None:
+    from kg.ner import LISTED_PLACES, EntityRules, load_lexicons, read_lexicon
+
+    listed = read_lexicon(LISTED_PLACES)
+    assert listed == listed_places()
+    assert {"长三角", "粤港澳大湾区"} <= set(listed)
+    assert "楚雄州" not in listed  # the division data gives it now
+    text = "积极融入长三角一体化发展,对接粤港澳大湾区。"
+    found = {text[c.start : c.end] for c in EntityRules(load_lexicons("")).places(text)}
+    assert {"长三角", "粤港澳大湾区"} <= found
 
 
 def test_the_shipped_unnamed_strings_are_those_the_local_news_give() -> None:

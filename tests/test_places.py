@@ -29,6 +29,23 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
+@pytest.mark.parametrize(
+    ("written", "full"),
+    [
+        ("楚雄州", "楚雄彝族自治州"),
+        ("黔东南州", "黔东南苗族侗族自治州"),
+        ("关岭自治县", "关岭布依族苗族自治县"),
+        ("关岭县", "关岭布依族苗族自治县"),
+        ("克州", "克孜勒苏柯尔克孜自治州"),  # the data lists two short names: 克州/克孜勒苏
+        ("克孜勒苏", "克孜勒苏柯尔克孜自治州"),
+    ],
+)
+def test_an_autonomous_region_is_found_as_news_writes_it(written, full):
+    places = gazetteer()
+    assert [d.name for d in places.find(written)] == [full]
+    assert written in places.place_names(None)
+
+
 def test_a_merged_county_city_has_its_code_and_parent_of_that_time_and_no_successor():
     """胶南市 (370284) is listed up to the 2012 revision; the revisions do not say what took
     its place, so it has no successor."""

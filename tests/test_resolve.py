@@ -119,6 +119,25 @@ def test_a_projects_short_form_joins_the_one_full_name_ending_with_it():
     assert "项目" in by_name  # too short to be taken for the end of a name
 
 
+def test_a_name_is_also_known_without_its_place_or_builder_at_its_head():
+    said = "文水县锦绣农牧发展有限公司、文水县人民医院和中建材年产200万吨机制骨料生产线项目。"
+    firm, hospital = m("文水县锦绣农牧发展有限公司", "COMPANY"), m("文水县人民医院", "ORG")
+    county, builder = m("文水县", "PLACE"), m("中建材", "COMPANY")
+    project, short = m("中建材年产200万吨机制骨料生产线项目", "PROJECT"), m("冠县纸业", "COMPANY")
+    relations = [
+        Relation("located_in", firm, county, said),
+        Relation("located_in", hospital, county, said),
+        Relation("invests_in", builder, project, said),
+        Relation("located_in", short, m("冠县", "PLACE"), said),
+    ]
+    entities, _ = resolve([([], relations)], "吕梁市")
+    aliases = {e.name: e.aliases for e in entities}
+    assert aliases["文水县锦绣农牧发展有限公司"] == {"锦绣农牧发展有限公司"}
+    assert aliases["中建材年产200万吨机制骨料生产线项目"] == {"年产200万吨机制骨料生产线项目"}
+    assert aliases["文水县人民医院"] == set()  # an organisation's rest is a generic name
+    assert aliases["冠县纸业"] == set()  # too short a rest to name it
+
+
 def test_a_zone_written_without_its_name_joins_the_one_named_zone_it_shortens():
     one = [m("沧州经济开发区", "PLACE"), m("开发区", "PLACE"), m("经开区", "PLACE")]
     entities, _ = resolve([(one, [])], "沧州市")
@@ -301,6 +320,15 @@ def test_an_industry_stays_where_something_is_in_it_or_it_is_held():
     relations = [Relation("in_industry", mentions[3], mentions[2], said)]
     entities, _ = resolve([(mentions, relations)], "临清市")
     assert {e.name for e in entities if e.type == "INDUSTRY"} == {"光伏", "家纺"}
+
+
+def test_an_industry_written_with_its_activity_after_it_is_known_by_both():
+    said = "该镇生猪养殖和机械行业发展迅速。"
+    mentions = [Mention(name, "INDUSTRY", "a#0", said, held=True) for name in ("生猪", "机械")]
+    entities, _ = resolve([(mentions, [])], "临清市")
+    aliases = {e.name: e.aliases for e in entities}
+    assert aliases["生猪"] == {"生猪养殖"}
+    assert aliases["机械"] == set()  # 机械行业: no activity after it
 
 
 @pytest.mark.parametrize(
