@@ -165,10 +165,11 @@ class Gazetteer:
 
     def place_names(self, home: Division | None) -> set[str]:
         """Place strings for the NER lexicon: divisions down to towns, the home region's
-        villages, province and city short names, an autonomous county's written with 县 or 自治县
-        (关岭县), former divisions (two-character ones such as
-        任县 stand in 担任县委), countries and large cities abroad. County short names are left
-        to ``county_short_names``: alone they are often common words (合作, 通道)."""
+        villages, province and city short names, an autonomous county's written with 县 or
+        自治县 (关岭县) and an ethnic township's with 乡 or 镇 (西口镇), former divisions
+        (two-character ones such as 任县 stand in 担任县委), countries and large cities abroad.
+        County short names are left to ``county_short_names``: alone they are often common
+        words (合作, 通道)."""
         names = self.countries | self.foreign_cities
         for name, divisions in self.by_name.items():
             if len(name) == 2 and name.endswith(("区", "道")):
@@ -179,7 +180,7 @@ class Gazetteer:
                 names.add(name)
         for short, divisions in self.by_short.items():
             large = any(d.level in ("province", "city") for d in divisions)
-            if len(short) >= 2 and (large or short.endswith(AUTONOMOUS_COUNTY_FORMS)):
+            if len(short) >= 2 and (large or short.endswith(SHORT_FORM_ENDINGS)):
                 names.add(short)
         names.update(n for n in former_divisions().names() if len(n) >= 3)
         if home is not None:
@@ -200,12 +201,28 @@ class Gazetteer:
 
 AUTONOMOUS_COUNTY_FORMS = ("自治县", "县")
 """How news writes an autonomous county after its short name (关岭自治县, 关岭县)."""
+SHORT_FORM_ENDINGS = (*AUTONOMOUS_COUNTY_FORMS, "乡", "镇")
+"""The endings of the short forms the NER lexicon takes: autonomous counties' and ethnic
+townships' (西口镇 of 西口回族镇)."""
+
+
+ETHNIC_TOWN = re.compile(
+    r"(.{2,}?)(?:(?:壮|满|回|苗|维吾尔|土家|彝|蒙古|藏|布依|侗|瑶|朝鲜|白|哈尼|哈萨克|黎|傣|畲|傈僳"
+    r"|仡佬|东乡|高山|拉祜|水|佤|纳西|羌|土|仫佬|锡伯|柯尔克孜|达斡尔|景颇|毛南|撒拉|布朗|塔吉克"
+    r"|阿昌|普米|鄂温克|怒|京|基诺|德昂|保安|俄罗斯|裕固|乌孜别克|门巴|鄂伦春|独龙|塔塔尔|赫哲|珞巴)族"
+    r"|民族)+([乡镇])"
+)
+"""An ethnic township's name: its own name, one or more of the 55 minorities (or 民族), 乡 or
+镇 (西口回族镇, 新庄傈僳族傣族乡, 朝阳民族乡)."""
 
 
 def autonomous_forms(division: Division) -> list[str]:
-    """The forms news writes an autonomous prefecture or county in, which the data does not
-    list: its short name with 州 (楚雄州 of 楚雄彝族自治州), with 自治县 or 县 (关岭自治县,
-    关岭县 of 关岭布依族苗族自治县)."""
+    """The forms news writes an autonomous prefecture, county or ethnic township in, which
+    the data does not list: its short name with 州 (楚雄州 of 楚雄彝族自治州), with 自治县 or 县
+    (关岭自治县, 关岭县 of 关岭布依族苗族自治县); a township's own name with 乡 or 镇 (西口镇 of
+    西口回族镇)."""
+    if division.level == "town" and (town := ETHNIC_TOWN.fullmatch(division.name)):
+        return [town.group(1) + town.group(2)]
     short = division.short
     if not short or short.endswith(("州", "县")):
         return []

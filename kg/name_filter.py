@@ -42,9 +42,10 @@ from thinc.api import Model, Relu, Softmax, chain
 from thinc.types import Floats2d
 
 from kg.features import RowClassifier, example_with, save_docbin
-from kg.ner import EntityRules, load_lexicons
+from kg.ner import EntityRules, doc_text, load_lexicons
 from kg.records import NER_LABELS
 from kg.relation_model import bucket
+from kg.relations import LIST_GAP
 
 LEARNED = frozenset({"GOV", "COMPANY", "ORG", "PLACE", "PROJECT", "INDUSTRY"})
 """The types of the rule names the model learns from; persons and titles are not judged."""
@@ -181,14 +182,31 @@ class IndustryHolder(NameFilter):
 
     learned = frozenset({"INDUSTRY"})
 
+    def __init__(
+        self,
+        vocab,
+        model: Model,
+        name: str = "kg_industry_holder",
+        *,
+        threshold: float = 0.95,
+        labels: Iterable[str] = ("INDUSTRY",),
+        listed_threshold: float = 1.0,
+    ) -> None:
+        super().__init__(vocab, model, name, threshold=threshold, labels=labels)
+        self.listed_threshold = listed_threshold
+
     def set_annotations(self, docs: Iterable[Doc], scores: list[Floats2d]) -> None:
+        """Hold the industries scored at least the threshold, and those scored at least
+        ``listed_threshold`` written in one list (A、B和C) with one held."""
         for doc, chances in zip(docs, scores, strict=True):
-            sure = {
-                (s.start_char, s.end_char)
-                for s, p in zip(judged(doc, self.types), chances, strict=True)
-                if p >= self.threshold
+            industries = judged(doc, self.types)
+            scored = {
+                (s.start_char, s.end_char): p for s, p in zip(industries, chances, strict=True)
             }
-            doc._.kg_held = sorted(set(doc._.kg_held or ()) | sure)
+            held = set(doc._.kg_held or ()) | {s for s, p in scored.items() if p >= self.threshold}
+            listed = listed_with(industries, doc_text(doc), held)
+            held |= {s for s in listed if scored[s] >= self.listed_threshold}
+            doc._.kg_held = sorted(held)
 
     def score(self, examples: Iterable[Example], **kwargs) -> dict[str, float]:
         """Precision of the industries held, the share of the gold industries they are
@@ -209,25 +227,74 @@ class IndustryHolder(NameFilter):
         )
 
 
-def register(
-    factory: str, component: type[NameFilter], threshold: float, labels: Iterable[str]
-) -> Callable[..., NameFilter]:
-    """Register ``component`` as the spaCy factory ``factory``, with its default settings;
-    the factory function."""
+def listed_with(spans: list[Span], text: str, marked: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The (start, end) characters of the ``spans`` written in one list (A、B和C) with a
+    ``marked`` one; ``spans`` in text order."""
+    found: set[tuple[int, int]] = set()
+    run: list[Span] = []
+    for span in [*spans, None]:
+        if (
+            span is not None
+            and run
+            and LIST_GAP.fullmatch(text[run[-1].end_char : span.start_char])
+        ):
+            run.append(span)
+            continue
+        chars = {(s.start_char, s.end_char) for s in run}
+        if chars & marked:
+            found |= chars
+        run = [span] if span is not None else []
+    return found
+
+
+NAME_CLASSIFIER = {"@architectures": "kg.NameClassifier.v1", "hidden_width": 64, "dropout": 0.1}
+"""The network of the name filter and the industry holder, by default."""
+
+
+def register(factory: str, threshold: float, labels: Iterable[str]) -> Callable[..., NameFilter]:
+    """Register a :class:`NameFilter` as the spaCy factory ``factory``, with its default
+    settings; the factory function."""
 
     def make(
         nlp: Language, name: str, model: Model, threshold: float, labels: list[str]
     ) -> NameFilter:
-        return component(nlp.vocab, model, name, threshold=threshold, labels=labels)
+        return NameFilter(nlp.vocab, model, name, threshold=threshold, labels=labels)
 
-    model = {"@architectures": "kg.NameClassifier.v1", "hidden_width": 64, "dropout": 0.1}
-    defaults = {"model": model, "threshold": threshold, "labels": list(labels)}
+    defaults = {"model": NAME_CLASSIFIER, "threshold": threshold, "labels": list(labels)}
     return Language.factory(factory, default_config=defaults, func=make)
 
 
-make_name_filter = register("kg_name_filter", NameFilter, 0.5, JUDGED)
-make_industry_holder = register("kg_industry_holder", IndustryHolder, 0.95, ["INDUSTRY"])
-make_project_filter = register("kg_project_filter", NameFilter, 0.1, ["PROJECT"])
+make_name_filter = register("kg_name_filter", 0.5, JUDGED)
+make_project_filter = register("kg_project_filter", 0.1, ["PROJECT"])
+
+
+@Language.factory(
+    "kg_industry_holder",
+    default_config={
+        "model": NAME_CLASSIFIER,
+        "threshold": 0.95,
+        "labels": ["INDUSTRY"],
+        "listed_threshold": 0.7,
+    },
+)
+def make_industry_holder(
+    nlp: Language,
+    name: str,
+    model: Model,
+    threshold: float,
+    labels: list[str],
+    listed_threshold: float,
+) -> IndustryHolder:
+    """The industry holder; ``listed_threshold``: the score at which an industry written in
+    one list with a held one is held too (in the shipped pipeline 0.7)."""
+    return IndustryHolder(
+        nlp.vocab,
+        model,
+        name,
+        threshold=threshold,
+        labels=labels,
+        listed_threshold=listed_threshold,
+    )
 
 
 def add_project_filter(nlp: Language) -> NameFilter:

@@ -78,6 +78,14 @@ LEVEL_NAME = re.compile(
 )
 HOLDERS = ("COMPANY", "GOV", "ORG", "PROJECT")
 LOCATABLE = ("COMPANY", "ORG", "PROJECT")
+MEDIA_OUTLET = re.compile(
+    r"(?:新闻网|新闻|融媒体中心|传媒中心|电视台|广播电台|报社|日报|晚报|客户端)$"
+)
+"""A media outlet's name, whose place at its head is what it reports on: of the 77 in the
+local news corpus that begin with a place, the annotators read 2 as located there."""
+NATURAL_FEATURE = re.compile(r"[江河湖海山岭峰]$")
+"""A river, lake, sea or mountain, which begins firms' names as a brand (黄河水泥, 长江医药)
+and projects' names as their site (棋盘山综合开发项目)."""
 FIRM_WORD = re.compile(r"(?<=[^\W\d_]{2})(?:集团(?:有限)?公司|集团|公司)(?!项目|$)")
 """A firm's name ending without its legal form at the start of a project's name (中扩集团玩具
 项目, 隆基公司高效组件项目): two characters before it at least, the project's words after."""
@@ -521,11 +529,22 @@ class Extractor:
     def place_in_name(self, ent: Span) -> Span | None:
         """The smallest local place of the places a name begins with (东昌府区梁水镇X公司 ->
         梁水镇, 日本大阪X馆 -> 大阪); a branch is where its name says before the branch word
-        (X有限公司聊城分公司 -> 聊城), not where the parent is."""
+        (X有限公司聊城分公司 -> 聊城), not where the parent is. A media outlet is not where its
+        name says, nor a firm or organisation where a river or mountain at its head is."""
         if branch := BRANCH.search(ent.text):
             at = ent.start_char + branch.start()
             return next((p for p in self.inner_places(ent) if p.end_char == at), None)
-        return next((p for p in reversed(self.name_places(ent)) if local_place(p.text)), None)
+        if MEDIA_OUTLET.search(ent.text):
+            return None
+        brand = ent.label_ != "PROJECT"
+        return next(
+            (
+                p
+                for p in reversed(self.name_places(ent))
+                if local_place(p.text) and not (brand and natural_feature(p.text))
+            ),
+            None,
+        )
 
     def inner_places(self, ent: Span) -> list[Span]:
         """The place names written inside ``ent``, short of its end."""
@@ -849,6 +868,11 @@ def local_place(name: str) -> bool:
     if name in places.countries:
         return False
     return all(d.level in ("county", "town", "village") for d in places.find(name))
+
+
+def natural_feature(name: str) -> bool:
+    """A river, lake or mountain that the division data does not hold as a division."""
+    return bool(NATURAL_FEATURE.search(name)) and not gazetteer().find(name)
 
 
 def yuan(match: re.Match[str]) -> float:

@@ -152,7 +152,7 @@ SECTORS_RECORD = {
 }
 
 
-def holder(threshold: float = 0.5) -> IndustryHolder:
+def holder(threshold: float = 0.5, listed_threshold: float = 1.0) -> IndustryHolder:
     vocab = spacy.blank("zh").vocab
     return IndustryHolder(
         vocab,
@@ -160,6 +160,7 @@ def holder(threshold: float = 0.5) -> IndustryHolder:
         "kg_industry_holder",
         threshold=threshold,
         labels=["INDUSTRY"],
+        listed_threshold=listed_threshold,
     )
 
 
@@ -177,6 +178,16 @@ def test_the_industry_holder_holds_what_it_scores_over_the_threshold_and_drops_n
     holder(threshold=0.5).set_annotations([doc], [numpy.array([0.9, 0.2, 0.6])])
     assert list(doc.ents) == before
     assert [SECTORS[a:b] for a, b in doc._.kg_held] == ["本次", "生物医药", "现代物流"]
+
+
+def test_the_industry_holder_holds_the_likely_others_of_a_list_it_holds_one_of():
+    doc = example(SECTORS_RECORD, SECTORS).predicted
+    listing = holder(threshold=0.95, listed_threshold=0.7)
+    listing.set_annotations([doc], [numpy.array([0.97, 0.8, 0.3])])
+    assert [SECTORS[a:b] for a, b in doc._.kg_held] == ["生物医药", "新材料"]
+    doc._.kg_held = None
+    listing.set_annotations([doc], [numpy.array([0.9, 0.8, 0.3])])
+    assert doc._.kg_held == []
 
 
 def test_the_shipped_pipeline_holds_industries_that_no_relation_reads(shipped):

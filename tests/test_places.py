@@ -38,6 +38,8 @@ def run(*args: str):
         ("关岭县", "关岭布依族苗族自治县"),
         ("克州", "克孜勒苏柯尔克孜自治州"),  # the data lists two short names: 克州/克孜勒苏
         ("克孜勒苏", "克孜勒苏柯尔克孜自治州"),
+        ("西口镇", "西口回族镇"),  # an ethnic township with its own name and its level
+        ("大雪山乡", "大雪山彝族拉祜族傣族乡"),
     ],
 )
 def test_an_autonomous_region_is_found_as_news_writes_it(written, full):

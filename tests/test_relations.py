@@ -141,6 +141,18 @@ def test_branch_is_where_its_name_says_and_places_abroad(tag):
     assert {("日本大阪文化馆", "大阪"), ("韩国首尔市观光协会", "首尔市")} <= located
 
 
+def test_a_river_at_a_firms_head_is_its_brand_and_at_a_projects_its_site(tag):
+    """黄河 begins a firm's name as a brand and a project's as where it is built; a media
+    outlet is not where its name says (the corpus's annotators read 2 of 77 so)."""
+    _, _, relations = tag(
+        "永登县黄河水泥制品有限公司投产，黄河风情线提升改造项目开工，永登县融媒体中心记者到场。"
+    )
+    assert pairs(relations, "located_in") == {
+        ("永登县黄河水泥制品有限公司", "永登县"),
+        ("黄河风情线提升改造项目", "黄河"),
+    }
+
+
 def test_firm_called_by_its_trade_after_its_place(tag):
     doc, _, relations = tag("莘县华宇物业员工正在巡查。华宇物业还承接了东阿县食品企业的服务。")
     assert ("华宇物业", "莘县") in pairs(relations, "located_in")
