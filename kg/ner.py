@@ -315,7 +315,6 @@ class EntityRules:
             text, lex.project_suffixes, lex.weak_project_suffixes, "PROJECT", places
         )
         names += projects + self.shared_endings(text, projects, places)
-        names += self.companies_before_titles(text, roles, names)
         sites = self.facilities(text, names, places)
         ends = {site.end for site in sites}
         names = [n for n in names if n.end not in ends or n.label == "PLACE"] + sites
@@ -528,31 +527,6 @@ class EntityRules:
                 return False
             return len(stem) >= 4 or any(c.isdigit() for c in stem) or start in place_starts
         return True
-
-    def companies_before_titles(
-        self, text: str, roles: list[Candidate], others: list[Candidate]
-    ) -> list[Candidate]:
-        """A name right before a company title is a company: 云海制衣总经理."""
-        company_titles = {"总经理", "董事长", "副总经理", "总裁", "副董事长", "厂长", "执行董事"}
-        covered = {i for c in others if c.label != "PLACE" for i in range(c.start, c.end)}
-        found = []
-        for role in roles:
-            if text[role.start : role.end] not in company_titles:
-                continue
-            start = self.left_extent(text, role.start, 12, NAME_CHAR)
-            if start is None or any(i in covered for i in range(start, role.start)):
-                continue
-            start = max(
-                (
-                    p.end
-                    for p in others
-                    if p.label == "PLACE" and start <= p.start and p.end <= role.start
-                ),
-                default=start,
-            )
-            if role.start - start >= 2 and self.specific(text[start : role.start]):
-                found.append(Candidate(start, role.start, "COMPANY", 2))
-        return found
 
     def industries(self, text: str, place_ends: set[int]) -> list[Candidate]:
         """Industries from the lexicon where the word stands alone or after a place (a word
