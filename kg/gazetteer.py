@@ -125,7 +125,7 @@ class Gazetteer:
             if depth == 3:
                 villages = self._villages[division]
             self.by_name[division.name].append(division)
-            for short in {*shorts, *autonomous_forms(division)}:
+            for short in {*shorts, *written_forms(division)}:
                 if short and short != division.name:
                     self.by_short[short].append(division)
 
@@ -216,7 +216,7 @@ ETHNIC_TOWN = re.compile(
 镇 (西口回族镇, 新庄傈僳族傣族乡, 朝阳民族乡)."""
 
 
-def autonomous_forms(division: Division) -> list[str]:
+def written_forms(division: Division) -> list[str]:
     """The forms news writes an autonomous prefecture, county or ethnic township in, which
     the data does not list: its short name with 州 (楚雄州 of 楚雄彝族自治州), with 自治县 or 县
     (关岭自治县, 关岭县 of 关岭布依族苗族自治县); a township's own name with 乡 or 镇 (西口镇 of
