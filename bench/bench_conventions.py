@@ -25,11 +25,11 @@ import datetime
 import json
 import platform
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg import localnews
 from kg.corpora import localnews_split
+from kg.localnews import surface_forms
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "annotation"
@@ -38,29 +38,22 @@ HOLDERS = ("COMPANY", "ORG", "PROJECT")
 SEED_HOME = "聊城市"
 
 
-def read_lines(paths: Iterable[Path]) -> Iterator[dict]:
-    for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                yield json.loads(line)
+def records(folder: Path, pattern: str = "gold*.jsonl") -> list[dict]:
+    return [record for _, _, record in localnews.read_records(folder, pattern)]
 
 
 def gold_sets() -> dict[str, list[dict]]:
     """Each set's records, by name; the shared ones only where ``../shared`` is there."""
-    corpus = [record for _, _, record in localnews.read_records()]
+    corpus = records(localnews.CORPUS_DIR)
     sets = {
         "corpus train": [r for r in corpus if localnews_split(r["doc"]) == "train"],
         "corpus split": [r for r in corpus if localnews_split(r["doc"]) == "dev"],
-        "blind held-out": list(read_lines(sorted((ROOT / "data" / "heldout").glob("gold*.jsonl")))),
+        "blind held-out": records(ROOT / "data" / "heldout"),
     }
     if SHARED.is_dir():
-        sets["dev set"] = list(read_lines(sorted((SHARED / "dev").glob("gold_*.jsonl"))))
-        sets["seeds"] = list(read_lines(sorted((SHARED / "gold").glob("*.jsonl"))))
+        sets["dev set"] = records(SHARED / "dev")
+        sets["seeds"] = records(SHARED / "gold", "*.jsonl")
     return sets
-
-
-def forms(entity: dict) -> list[str]:
-    return [entity["name"], *entity.get("aliases", [])]
 
 
 def pairs(record: dict, kind: str) -> set[tuple[str, str]]:
@@ -71,7 +64,7 @@ def name_place(holder: dict, places: dict[str, str]) -> str | None:
     """The place (canonical name) whose longest form a holder's name begins with."""
     found = [
         (len(form), place)
-        for name in forms(holder)
+        for name in surface_forms(holder)
         for form, place in places.items()
         if name.startswith(form) and len(name) > len(form) + 1
     ]
@@ -83,7 +76,7 @@ def count(records: list[dict]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for record in records:
         entities = record["entities"]
-        places = {f: e["name"] for e in entities if e["type"] == "PLACE" for f in forms(e)}
+        places = {f: e["name"] for e in entities if e["type"] == "PLACE" for f in surface_forms(e)}
         industries = [e for e in entities if e["type"] == "INDUSTRY"]
         located, in_industry = pairs(record, "located_in"), pairs(record, "in_industry")
         home = record.get("home_city", SEED_HOME)
@@ -96,7 +89,9 @@ def count(records: list[dict]) -> Counter[str]:
             if holder["type"] == "ORG":
                 continue
             for industry in industries:
-                if any(f in name for f in forms(industry) for name in forms(holder)):
+                if any(
+                    f in name for f in surface_forms(industry) for name in surface_forms(holder)
+                ):
                     counts["industry_in_name of"] += 1
                     pair = (holder["name"], industry["name"])
                     counts["industry_in_name read"] += pair in in_industry

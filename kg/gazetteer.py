@@ -213,7 +213,8 @@ ETHNIC_TOWN = re.compile(
     r"|民族)+([乡镇])"
 )
 """An ethnic township's name: its own name, one or more of the 55 minorities (or 民族), 乡 or
-镇 (西口回族镇, 新庄傈僳族傣族乡, 朝阳民族乡)."""
+镇 (西口回族镇, 新庄傈僳族傣族乡, 朝阳民族乡). jionlp lists the minorities too, in a module
+that importing jionlp brings with its banner on standard output, which this module avoids."""
 
 
 def written_forms(division: Division) -> list[str]:

@@ -137,9 +137,12 @@ def read_sources(corpus: Path = CORPUS_DIR) -> dict[str, dict[str, str]]:
     return rows
 
 
-def read_records(corpus: Path = CORPUS_DIR) -> Iterator[tuple[Path, int, dict]]:
-    """(file, line number, record) for every line of ``gold.jsonl`` and ``gold_*.jsonl``."""
-    for path in sorted(corpus.glob("gold*.jsonl")):
+def read_records(
+    corpus: Path = CORPUS_DIR, pattern: str = "gold*.jsonl"
+) -> Iterator[tuple[Path, int, dict]]:
+    """(file, line number, record) for every line of the folder's files matching ``pattern``
+    (by default ``gold.jsonl`` and ``gold_*.jsonl``)."""
+    for path in sorted(corpus.glob(pattern)):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 yield path, number, json.loads(line)
