@@ -230,21 +230,14 @@ class IndustryHolder(NameFilter):
 def listed_with(spans: list[Span], text: str, marked: set[tuple[int, int]]) -> set[tuple[int, int]]:
     """The (start, end) characters of the ``spans`` written in one list (A、B和C) with a
     ``marked`` one; ``spans`` in text order."""
-    found: set[tuple[int, int]] = set()
-    run: list[Span] = []
-    for span in [*spans, None]:
-        if (
-            span is not None
-            and run
-            and LIST_GAP.fullmatch(text[run[-1].end_char : span.start_char])
-        ):
-            run.append(span)
-            continue
-        chars = {(s.start_char, s.end_char) for s in run}
-        if chars & marked:
-            found |= chars
-        run = [span] if span is not None else []
-    return found
+    runs: list[list[tuple[int, int]]] = []
+    for span in spans:
+        chars = (span.start_char, span.end_char)
+        if runs and LIST_GAP.fullmatch(text[runs[-1][-1][1] : span.start_char]):
+            runs[-1].append(chars)
+        else:
+            runs.append([chars])
+    return {chars for run in runs if marked.intersection(run) for chars in run}
 
 
 NAME_CLASSIFIER = {"@architectures": "kg.NameClassifier.v1", "hidden_width": 64, "dropout": 0.1}
