@@ -52,7 +52,7 @@ LEARNED = frozenset({"GOV", "COMPANY", "ORG", "PLACE", "PROJECT", "INDUSTRY"})
 JUDGED = ("GOV", "COMPANY", "ORG", "PROJECT", "PLACE")
 """The types whose rule names the shipped component drops (its ``labels``). A place it
 drops lets the NER read the body it begins (北京市消防局, 日本政府); dropping industries too
-lowered the seed pages' relations (README, "Extraction quality")."""
+lowered the seed pages' relations (`docs/quality-history.md`)."""
 CONTEXT = 3
 """Characters read on each side of a name."""
 LENGTH_BUCKETS = (2, 3, 4, 6, 8, 12, 20)

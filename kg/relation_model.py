@@ -119,7 +119,8 @@ is about (X县集中开工项目20个……项目总投资……), the firm or p
 (该项目位于Y镇)."""
 CARRIED_KINDS = ("located_in",)
 """The kinds a pair across sentences is a candidate for. Carried in_industry, invests_in
-and part_of pairs were tried and gained nothing on the dev set and the seed pages (README)."""
+and part_of pairs were tried and gained nothing on the dev set and the seed pages
+(`docs/quality-history.md`)."""
 CARRY_CUES = (
     re.compile(r"[该本全我][省市县区镇乡村]"),
     re.compile(r"[该本此](?:项目|公司|企业|园区|基地|厂)"),
