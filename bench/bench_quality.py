@@ -79,23 +79,20 @@ def dev_set(shared: Path) -> tuple[list[Path], Path]:
     return sorted(dev.glob("gold_*.jsonl")), dev / "texts"
 
 
-def lac_texts(shared: Path) -> dict[str, Path]:
-    """The sets compared with LAC and where their texts are."""
-    return {"dev": dev_set(shared)[1], "split": LOCALNEWS / "texts", "heldout": HELDOUT / "texts"}
-
-
 def heldout_set() -> tuple[list[Path], Path]:
     """``data/heldout``'s gold files and texts."""
     return sorted(HELDOUT.glob("gold*.jsonl")), HELDOUT / "texts"
 
 
 class Builds:
-    """Builds of one model; each set's remembered as (gold lines, graph) per home city."""
+    """Builds of one model; each set's remembered as (gold lines, graph) per home city, and
+    where its texts are."""
 
     def __init__(self, model: Path | None, work: Path) -> None:
         self.model = model
         self.work = work
         self.graphs: dict[str, list[tuple[Path, Path]]] = {}
+        self.texts: dict[str, Path] = {}
 
     def build(self, pages: list[Path], out_dir: Path, home_city: str) -> Path:
         from kg.build import build
@@ -116,6 +113,7 @@ class Builds:
             (folder / "gold.jsonl", folder / "out" / "graph.ttl")
             for folder in sorted(work.iterdir())
         ]
+        self.texts[name] = texts
         return reports
 
     def dev(self, shared: Path) -> dict:
@@ -191,19 +189,19 @@ def lac_added(kg: list, lac: list) -> list:
 
 def coarse(kg: dict, lac: dict) -> dict:
     """kg, LAC, and kg with LAC's other names added, scored per merged type."""
-    from kg.evaluate import Counts, score
+    from kg.evaluate import Counts
 
     totals = {who: {kind: Counts() for kind in ("PERSON", "PLACE", "ORG")} for who in WHO}
     for name, (doc, mine) in kg.items():
         nodes = {"kg": mine, "lac": lac[name], "kg_and_lac_added": lac_added(mine, lac[name])}
         for who, found in nodes.items():
-            add_coarse(totals[who], found, doc, score)
+            add_coarse(totals[who], found, doc)
     return {who: coarse_json(total) for who, total in totals.items()}
 
 
-def add_coarse(total: dict, nodes: list, doc, score) -> None:
+def add_coarse(total: dict, nodes: list, doc) -> None:
     """Add one document's merged-type counts."""
-    from kg.evaluate import GoldEntity, node_matches
+    from kg.evaluate import GoldEntity, node_matches, score
 
     entities = [
         GoldEntity(COARSE[e.type], e.name, e.forms, e.optional)
@@ -314,9 +312,8 @@ def main(argv: list[str] | None = None) -> None:
         results, builds = run(args.model, args.shared, work)
         results["seconds"] = round(time.perf_counter() - started, 1)
         if args.lac:
-            for name, texts in lac_texts(args.shared).items():
-                graphs = builds.graphs[name]
-                lac, speed = lac_nodes([gold for gold, _ in graphs], texts)
+            for name, graphs in builds.graphs.items():
+                lac, speed = lac_nodes([gold for gold, _ in graphs], builds.texts[name])
                 found = coarse(kg_nodes(graphs), lac)
                 results[f"persons_places_orgs_{name}"] = {
                     **found,
@@ -340,7 +337,7 @@ def main(argv: list[str] | None = None) -> None:
             results[part]["relations"]["micro"],
         )
     if args.lac:
-        for name in lac_texts(args.shared):
+        for name in ("dev", "split", "heldout"):
             found = results[f"persons_places_orgs_{name}"]
             print(name, *(f"{who} {found[who]['micro']['f1']}" for who in WHO))
 
