@@ -14,6 +14,13 @@ could teach the model, as a second tagger or as the teacher of silver data).
 ``--ablate`` measures what each rule component is worth on the three sets of local news:
 the builds again without it, one at a time.
 
+Each score on the sets of local news comes with a 95% interval: a percentile bootstrap
+over the set's articles (scipy's ``bootstrap``, 2,000 resamples), the spread that drawing
+other articles of the same kind would give. So do the dev set's lead over the blind set
+(the two sets resampled independently, with the share of draws in which it exceeds 0.05)
+and what each rule is worth (the same articles resampled for both builds: a paired
+difference).
+
     PYTHONPATH=. python bench/bench_quality.py --lac --ablate
 """
 
@@ -29,6 +36,9 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy
+from scipy.stats import bootstrap
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 RESULTS = ROOT / "bench" / "results" / "quality.json"
@@ -38,6 +48,9 @@ COARSE = {"PERSON": "PERSON", "PLACE": "PLACE", "GOV": "ORG", "COMPANY": "ORG", 
 """Our types onto the three a general tagger knows (LAC's PER, LOC, ORG)."""
 LAC_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
 WHO = ("kg", "lac", "kg_and_lac_added")
+RESAMPLES = 2000
+GAP = 0.05
+"""The dev set's lead over the blind set above which the issue reads the dev set as fitted."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -71,6 +84,101 @@ def report_json(report) -> dict:
     entities = {kind: counts_json(c) for kind, c in report.entities.items()}
     entities["micro"] = counts_json(report.entity_micro)
     return {"docs": len(report.docs), "entities": entities, "relations": relations}
+
+
+def columns() -> tuple[str, ...]:
+    """What a set's intervals are given for: the two micro F1s, then each type's F1."""
+    from kg.records import ENTITY_TYPES, RELATION_TYPES
+
+    return ("entities", "relations", *ENTITY_TYPES, *RELATION_TYPES)
+
+
+def doc_counts(graphs: list[tuple[Path, Path]]) -> numpy.ndarray:
+    """Each gold doc's (tp, fp, fn) per column of :func:`columns`, over a set's builds:
+    an array of shape (docs, columns, 3)."""
+    from kg.evaluate import evaluate_docs
+    from kg.records import ENTITY_TYPES, RELATION_TYPES
+
+    rows = []
+    for gold, graph in graphs:
+        for report in evaluate_docs([gold], graph):
+            counts = [report.entity_micro, report.relation_micro]
+            counts += [report.entities[kind] for kind in ENTITY_TYPES]
+            counts += [report.relations[kind] for kind in RELATION_TYPES]
+            rows.append([[c.tp, c.fp, c.fn] for c in counts])
+    return numpy.array(rows, dtype=float)
+
+
+def f1s(counts: numpy.ndarray, docs: numpy.ndarray) -> numpy.ndarray:
+    """F1 per column of the counts of ``docs`` summed (doc indices, any leading batch
+    axes): the columns on the first axis, as scipy's ``bootstrap`` wants them."""
+    summed = counts[docs.astype(int)].sum(axis=-3)
+    tp, fp, fn = numpy.moveaxis(summed, -1, 0)
+    both = 2 * tp + fp + fn
+    scores = numpy.divide(2 * tp, both, out=numpy.zeros_like(tp), where=both > 0)
+    return numpy.moveaxis(scores, -1, 0)
+
+
+def resampled(statistic: Callable, *sizes: int, paired: bool = False):
+    """scipy's percentile bootstrap of ``statistic`` over documents, one sample of doc
+    indices per size."""
+    samples = tuple(numpy.arange(size) for size in sizes)
+    return bootstrap(
+        samples,
+        lambda *docs, axis=-1: statistic(*docs),
+        n_resamples=RESAMPLES,
+        vectorized=True,
+        paired=paired,
+        method="percentile",
+        random_state=0,
+    )
+
+
+def intervals(counts: numpy.ndarray) -> dict:
+    """The 95% interval of each column's F1 over a set's articles."""
+    found = resampled(lambda docs: f1s(counts, docs), len(counts)).confidence_interval
+    return {
+        name: [round(float(low), 3), round(float(high), 3)]
+        for name, low, high in zip(columns(), found.low, found.high, strict=True)
+    }
+
+
+def lead(first: numpy.ndarray, second: numpy.ndarray) -> dict:
+    """How far the first set's micro F1s stand above the second's, with the 95% interval
+    of that lead and the share of draws in which it exceeds :data:`GAP` (the sets drawn
+    independently)."""
+
+    def statistic(a: numpy.ndarray, b: numpy.ndarray) -> numpy.ndarray:
+        return f1s(first, a)[:2] - f1s(second, b)[:2]
+
+    result = resampled(statistic, len(first), len(second))
+    point = statistic(numpy.arange(len(first)), numpy.arange(len(second)))
+    return {
+        name: {
+            "lead": round(float(point[i]), 3),
+            "interval": [
+                round(float(result.confidence_interval.low[i]), 3),
+                round(float(result.confidence_interval.high[i]), 3),
+            ],
+            f"share_over_{GAP}": round(float((result.bootstrap_distribution[i] > GAP).mean()), 3),
+        }
+        for i, name in enumerate(columns()[:2])
+    }
+
+
+def worth(full: numpy.ndarray, reduced: numpy.ndarray) -> dict:
+    """What a full build's micro F1s gain over a reduced build of the same articles, with
+    the 95% interval of that gain (the articles drawn once for both)."""
+
+    def statistic(docs: numpy.ndarray) -> numpy.ndarray:
+        return f1s(full, docs)[:2] - f1s(reduced, docs)[:2]
+
+    found = resampled(statistic, len(full)).confidence_interval
+    point = statistic(numpy.arange(len(full)))
+    return {
+        name: [round(float(v), 3) for v in (point[i], found.low[i], found.high[i])]
+        for i, name in enumerate(columns()[:2])
+    }
 
 
 def dev_set(shared: Path) -> tuple[list[Path], Path]:
@@ -243,6 +351,9 @@ def run(model: Path | None, shared: Path, work: Path) -> tuple[dict, Builds]:
             for home, r in per_city.items()
         },
     }
+    counts = {name: doc_counts(builds.graphs[name]) for name in ("dev", "split", "heldout")}
+    found["intervals"] = {name: intervals(c) for name, c in counts.items()}
+    found["dev_over_heldout"] = lead(counts["dev"], counts["heldout"])
     return found, builds
 
 
@@ -276,6 +387,7 @@ def ablation(model: Path | None, shared: Path, work: Path) -> dict:
     variants["entity rules after the model"] = (kept, True, ())
     variants["no rules (the model alone)"] = ((), False, ())
     found: dict[str, dict] = {"dev": {}, "split": {}, "heldout": {}}
+    full: dict[str, numpy.ndarray] = {}
     for name, (rules, after, disabled) in variants.items():
         ner.RULES, ner.RULES_AFTER_MODEL = rules, after
         build.load_pipeline = without_pipes(load, disabled)
@@ -287,6 +399,11 @@ def ablation(model: Path | None, shared: Path, work: Path) -> dict:
             ("heldout", builds.heldout()),
         ):
             found[part][name] = scores_json(sum(reports.values(), Report.blank()))
+            counts = doc_counts(builds.graphs[part])
+            if name == "all rules":
+                full[part] = counts
+            else:
+                found[part][name]["worth"] = worth(full[part], counts)
             print(part, name, found[part][name]["entities_f1"], file=sys.stderr)
     ner.RULES, ner.RULES_AFTER_MODEL, build.load_pipeline = kept, False, load
     build._pipeline.cache_clear()
@@ -335,7 +452,9 @@ def main(argv: list[str] | None = None) -> None:
             results[part]["entities"]["micro"],
             "relations",
             results[part]["relations"]["micro"],
+            results["intervals"].get(part, ""),
         )
+    print("dev over heldout", results["dev_over_heldout"])
     if args.lac:
         for name in ("dev", "split", "heldout"):
             found = results[f"persons_places_orgs_{name}"]

@@ -382,21 +382,30 @@ def _score_doc(gold: GoldDoc, output: OutputDoc, report: Report) -> None:
     report.duplicates.extend(duplicates(gold.doc, output.nodes, gold.entities))
 
 
-def evaluate_many(gold_paths: Sequence[Path], graph_path: Path) -> Report:
-    """Score the graph against the documents of several gold files taken together."""
+def evaluate_docs(gold_paths: Sequence[Path], graph_path: Path) -> list[Report]:
+    """Score the graph against each document of several gold files: one report per
+    document, in the gold files' order (the unit a score's interval resamples)."""
     gold = load_gold(gold_paths)
     try:
         store = load_store(graph_path)
     except QueryError as error:
         raise EvaluationError(str(error)) from error
-    docs = {doc.doc for doc in gold}
-    output = read_output(store, docs)
+    output = read_output(store, {doc.doc for doc in gold})
     built = {row["doc"] for row in _select(store, _DOC_QUERY)}
-    report = Report.blank()
-    report.docs = [doc.doc for doc in gold]
-    report.missing_docs = sorted(docs - built)
+    reports = []
     for doc in gold:
+        report = Report.blank()
+        report.docs = [doc.doc]
+        report.missing_docs = [] if doc.doc in built else [doc.doc]
         _score_doc(doc, output.get(doc.doc, OutputDoc()), report)
+        reports.append(report)
+    return reports
+
+
+def evaluate_many(gold_paths: Sequence[Path], graph_path: Path) -> Report:
+    """Score the graph against the documents of several gold files taken together."""
+    report = sum(evaluate_docs(gold_paths, graph_path), Report.blank())
+    report.missing_docs = sorted(report.missing_docs)
     return report
 
 

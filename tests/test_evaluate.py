@@ -16,6 +16,7 @@ from kg.evaluate import (
     Report,
     agreement,
     evaluate,
+    evaluate_docs,
     evaluate_many,
     evaluate_per_home_city,
     format_report,
@@ -167,6 +168,19 @@ def test_documents_are_scored_apart_and_summed(graph_path, tmp_path):
     assert counts(report.entities["PLACE"]) == (2, 0, 2)
     assert counts(report.entities["COMPANY"]) == (1, 2, 0)
     assert counts(report.relations["part_of"]) == (1, 0, 1)
+
+
+def test_each_document_has_its_own_report(graph_path, tmp_path):
+    gold_d = write_gold(tmp_path / "d.jsonl", GOLD_D)
+    other = {"doc": "002_cb29aed98be3fa2a.txt", "entities": [], "relations": []}
+    gold_e = write_gold(tmp_path / "e.jsonl", GOLD_E, other)
+    reports = evaluate_docs([gold_d, gold_e], graph_path)
+    assert [r.docs for r in reports] == [[DOC_D], [DOC_E], ["002_cb29aed98be3fa2a.txt"]]
+    assert [r.missing_docs for r in reports] == [[], [], ["002_cb29aed98be3fa2a.txt"]]
+    assert [counts(r.entities["PERSON"]) for r in reports] == [(2, 2, 1), (1, 0, 0), (0, 0, 0)]
+    summed = sum(reports, Report.blank())
+    whole = evaluate_many([gold_d, gold_e], graph_path)
+    assert summed.entities == whole.entities and summed.relations == whole.relations
 
 
 def test_gold_doc_missing_from_the_graph(graph_path, tmp_path):
