@@ -93,20 +93,25 @@ def columns() -> tuple[str, ...]:
     return ("entities", "relations", *ENTITY_TYPES, *RELATION_TYPES)
 
 
-def doc_counts(graphs: list[tuple[Path, Path]]) -> numpy.ndarray:
-    """Each gold doc's (tp, fp, fn) per column of :func:`columns`, over a set's builds:
-    an array of shape (docs, columns, 3)."""
-    from kg.evaluate import evaluate_docs
+def counts_array(reports: Iterable) -> numpy.ndarray:
+    """Each report's (tp, fp, fn) per column of :func:`columns`: an array of shape
+    (reports, columns, 3)."""
     from kg.records import ENTITY_TYPES, RELATION_TYPES
 
     rows = []
-    for gold, graph in graphs:
-        for report in evaluate_docs([gold], graph):
-            counts = [report.entity_micro, report.relation_micro]
-            counts += [report.entities[kind] for kind in ENTITY_TYPES]
-            counts += [report.relations[kind] for kind in RELATION_TYPES]
-            rows.append([[c.tp, c.fp, c.fn] for c in counts])
+    for report in reports:
+        counts = [report.entity_micro, report.relation_micro]
+        counts += [report.entities[kind] for kind in ENTITY_TYPES]
+        counts += [report.relations[kind] for kind in RELATION_TYPES]
+        rows.append([[c.tp, c.fp, c.fn] for c in counts])
     return numpy.array(rows, dtype=float)
+
+
+def doc_counts(graphs: list[tuple[Path, Path]]) -> numpy.ndarray:
+    """Each gold doc's counts (:func:`counts_array`) over a set's builds."""
+    from kg.evaluate import evaluate_docs
+
+    return counts_array(r for gold, graph in graphs for r in evaluate_docs([gold], graph))
 
 
 def f1s(counts: numpy.ndarray, docs: numpy.ndarray) -> numpy.ndarray:

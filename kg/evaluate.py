@@ -449,6 +449,21 @@ def agreement(first: Sequence[dict], second: Sequence[dict]) -> Report:
     return report
 
 
+def scored_as_built(gold: dict, annotation: dict, *, everything: bool = False) -> Report:
+    """A second annotation of a gold doc scored as a build of it is: its required items (and,
+    with ``everything``, its optional ones too) as the output; the gold's optional items
+    count neither way. How close a careful reader comes to the gold, on kg's own terms."""
+    other = _gold_doc(annotation)
+    output = as_output(other)
+    if everything:
+        loose = as_output(other, optional=True)
+        output = OutputDoc(output.nodes + loose.nodes, output.relations + loose.relations)
+    report = Report.blank()
+    report.docs = [gold["doc"]]
+    _score_doc(_gold_doc(gold), output, report)
+    return report
+
+
 def read_gold_lines(paths: Iterable[Path]) -> list[dict]:
     """The raw JSON lines of gold files (checked as :func:`load_gold` checks them)."""
     load_gold(paths)

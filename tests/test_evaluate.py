@@ -24,6 +24,7 @@ from kg.evaluate import (
     node_matches,
     pairing,
     score,
+    scored_as_built,
 )
 from kg.export.rdf import write_turtle
 from kg.graph import build_graph
@@ -181,6 +182,37 @@ def test_each_document_has_its_own_report(graph_path, tmp_path):
     summed = sum(reports, Report.blank())
     whole = evaluate_many([gold_d, gold_e], graph_path)
     assert summed.entities == whole.entities and summed.relations == whole.relations
+
+
+def test_a_second_annotation_scored_as_a_build():
+    """Its required items are the output (its optional ones too with ``everything``); the
+    gold's optional items count neither way."""
+    gold = {
+        "doc": DOC_D,
+        "entities": [
+            {"name": "李长萍", "type": "PERSON", "aliases": []},
+            {"name": "聊城市委", "type": "GOV", "aliases": ["市委"]},
+            {"name": "本报", "type": "ORG", "aliases": [], "optional": True},
+        ],
+        "relations": [],
+    }
+    second = {
+        "doc": DOC_D,
+        "entities": [
+            {"name": "李长萍", "type": "PERSON", "aliases": []},
+            {"name": "市委", "type": "GOV", "aliases": [], "optional": True},
+            {"name": "本报", "type": "ORG", "aliases": []},
+            {"name": "东昌府区", "type": "PLACE", "aliases": [], "optional": True},
+        ],
+        "relations": [],
+    }
+    required = scored_as_built(gold, second)
+    assert required.docs == [DOC_D]
+    assert counts(required.entity_micro) == (1, 0, 1)
+    everything = scored_as_built(gold, second, everything=True)
+    assert counts(everything.entities["GOV"]) == (1, 0, 0)
+    assert counts(everything.entities["PLACE"]) == (0, 1, 0)
+    assert counts(everything.entities["ORG"]) == (0, 0, 0)
 
 
 def test_gold_doc_missing_from_the_graph(graph_path, tmp_path):
