@@ -6,6 +6,7 @@ import numpy
 import pytest
 import spacy
 from spacy.tokens import Span
+from spacy.training import Example
 
 from kg.ner import load_pipeline
 from kg.records import Article
@@ -133,7 +134,7 @@ def test_a_firm_or_project_is_paired_with_the_place_of_an_earlier_sentence_and_b
 
 def test_a_carried_pair_is_true_where_its_anchor_is_in_the_evidence_and_says_its_sentence():
     doc = passage_doc()
-    gold = {(kind, doc[a:b].text, doc[c:d].text) for kind, a, b, c, d in doc.user_data[GOLD_KEY]}
+    gold = {(kind, doc[a:b].text, doc[c:d].text) for kind, a, b, c, d, _ in doc.user_data[GOLD_KEY]}
     assert gold == {
         ("located_in", "金山新材料项目", "临河县"),
         ("located_in", "金山新材料项目", "城关镇"),
@@ -162,14 +163,55 @@ def test_a_pair_takes_its_best_kind_other_than_none_at_the_threshold():
 def test_gold_pairs_follow_the_relations_and_their_evidence():
     doc = tagged()
     found = {
-        (kind, doc[a:b].text, doc[c:d].text) for kind, a, b, c, d in doc.user_data["kg_gold_pairs"]
+        (kind, doc[a:b].text, doc[c:d].text, neutral)
+        for kind, a, b, c, d, neutral in doc.user_data["kg_gold_pairs"]
     }
     assert found == {
-        ("role_of", "书记", "张三"),
-        ("role_in", "书记", "县委"),
-        ("role_of", "县长", "李四"),
-        ("located_in", "山东测试有限公司", "城关镇"),
+        ("role_of", "书记", "张三", False),
+        ("role_in", "书记", "县委", False),
+        ("role_of", "县长", "李四", False),
+        ("located_in", "山东测试有限公司", "城关镇", False),
     }
+
+
+VISIT = "张三一行来到临河县，察看了金山新材料项目。华为公司位于城关镇。"
+VISIT_RECORD = {
+    "doc": "t_004.txt",
+    "home_city": "临河县",
+    "entities": [
+        {"name": "张三", "type": "PERSON", "aliases": []},
+        {"name": "临河县", "type": "PLACE", "aliases": []},
+        {"name": "金山新材料项目", "type": "PROJECT", "aliases": []},
+        {"name": "华为公司", "type": "COMPANY", "aliases": []},
+        {"name": "城关镇", "type": "PLACE", "aliases": []},
+    ],
+    "relations": [
+        {
+            "type": "located_in",
+            "head": "金山新材料项目",
+            "tail": "临河县",
+            "evidence": "来到临河县，察看了金山新材料项目",
+        },
+        {
+            "type": "located_in",
+            "head": "华为公司",
+            "tail": "城关镇",
+            "evidence": "华为公司位于城关镇",
+        },
+    ],
+}
+
+
+def test_a_place_read_from_a_visit_alone_is_left_out_of_training():
+    """Its pair is neither right nor wrong: no row, no target; a stated place trains."""
+    doc = gold_doc(spacy.blank("zh"), VISIT_RECORD, VISIT)
+    found = {(doc[a:b].text, doc[c:d].text, n) for _, a, b, c, d, n in doc.user_data[GOLD_KEY]}
+    assert found == {("金山新材料项目", "临河县", True), ("华为公司", "城关镇", False)}
+    scorer = RelationScorer(doc.vocab, pair_classifier(8, 0.0))
+    rows, targets = scorer.rows_and_targets(Example(doc, doc))
+    pairs, _ = all_candidates(doc)
+    assert len(rows) == len(targets) == len(pairs) - 1
+    assert targets[:, CLASSES.index("located_in")].sum() == 1
 
 
 def test_features_carry_types_and_the_rules_verdict():
