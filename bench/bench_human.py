@@ -1,15 +1,17 @@
 """Benchmark what a second annotator scores on the dev set, and kg against that annotator.
 
-``data/dev-reread`` holds the dev set's 59 articles annotated a second time, blind, by the
-guidelines alone. Scored against the dev set's own annotations the way ``kg evaluate``
-scores a build (the dev set's optional items neutral), the second annotator shows what a
-careful reader reaches on the dev set: the ceiling the targets are set under. Two ways are
-given: its required items as the output, and its required and optional items (everything
-it saw); and, as the corpus's agreement is measured, the two annotations against each
-other with an item either marks optional counting neither way. Then kg's build of the dev
-set is scored against the second annotator beside the score against the dev set: where
-kg's errors are kg's, and not one annotator's reading, the two scores are alike. Every
-figure has a 95% interval over the articles (``bench_quality.intervals``).
+``../dev-reread`` (beside the clone, as ``../shared`` is: the annotations quote the dev
+set's articles; ``docs/dev-reread.md``) holds the dev set's 59 articles annotated a second
+time, blind, by the guidelines alone; each line is checked against its text first. Scored
+against the dev set's own annotations the way ``kg evaluate`` scores a build (the dev set's
+optional items neutral), the second annotator shows what a careful reader reaches on the
+dev set: the ceiling the targets are set under. Two ways are given: its required items as
+the output, and its required and optional items (everything it saw); and, as the corpus's
+agreement is measured, the two annotations against each other with an item either marks
+optional counting neither way. Then kg's build of the dev set is scored against the second
+annotator beside the score against the dev set: where kg's errors are kg's, and not one
+annotator's reading, the two scores are alike. Every figure has a 95% interval over the
+articles (``bench_quality.intervals``).
 
     PYTHONPATH=. python bench/bench_human.py
 """
@@ -30,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_quality import ROOT, SHARED, Builds, columns, counts_array, doc_counts, f1s, intervals
 
-REREAD = ROOT / "data" / "dev-reread"
+REREAD = ROOT.parent / "dev-reread"
 RESULTS = ROOT / "bench" / "results" / "human.json"
 
 
@@ -38,6 +40,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=None, help="spaCy pipeline directory")
     parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument("--second", type=Path, default=REREAD, help="the second annotation")
     parser.add_argument("--out", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
@@ -67,15 +70,24 @@ def kg_against(builds: Builds, second: dict[str, dict]) -> list:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     from kg.evaluate import agreement, read_gold_lines, scored_as_built
+    from kg.localnews import check_record
 
     dev_gold = sorted((args.shared / "annotation" / "dev").glob("gold_*.jsonl"))
     if not dev_gold:
         sys.exit(f"{args.shared}: no dev set (annotation/dev/gold_*.jsonl)")
     dev = read_gold_lines(dev_gold)
-    second = {line["doc"]: line for line in read_gold_lines(sorted(REREAD.glob("gold_*.jsonl")))}
+    sheets = sorted(args.second.glob("gold_*.jsonl"))
+    if not sheets:
+        sys.exit(f"{args.second}: no second annotation (gold_*.jsonl); see docs/dev-reread.md")
+    second = {line["doc"]: line for line in read_gold_lines(sheets)}
     missing = sorted({line["doc"] for line in dev} - set(second))
     if missing:
-        sys.exit(f"{REREAD}: no second annotation of {', '.join(missing)}")
+        sys.exit(f"{args.second}: no second annotation of {len(missing)} dev docs ({missing[0]}…)")
+    texts = args.shared / "annotation" / "dev" / "texts"
+    for doc, line in second.items():
+        problems = check_record(line, (texts / doc).read_text(encoding="utf-8"))
+        if problems:
+            sys.exit(f"{args.second}: {doc}: {problems[0]}")
     results = {
         "agreement (an item either marks optional counts neither way)": scores(
             counts_array(agreement([x], [second[x["doc"]]]) for x in dev)

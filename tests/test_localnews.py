@@ -29,13 +29,6 @@ from kg.records import ENTITY_TYPES
 
 from .conftest import SHARED, needs_shared
 
-DEV_REREAD = CORPUS_DIR.parent / "dev-reread"
-
-
-def load_lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
 TEXT = (
     "县委书记张三到开发区调研。县委副书记、县长李四陪同。"
     "张三来到山东测试有限公司,该公司位于城关镇。"
@@ -110,18 +103,6 @@ def test_no_measured_article_is_in_the_corpus(corpus: Path):
     for _, _, record in read_records(corpus):
         text = (corpus / "texts" / record["doc"]).read_text(encoding="utf-8")
         assert blocklist.reason(text, sources[record["doc"]]["url"]) is None, record["doc"]
-
-
-@needs_shared
-def test_the_second_annotation_of_the_dev_set_is_well_formed():
-    """data/dev-reread: each dev article once, every line sound against the dev set's text."""
-    dev = SHARED / "annotation" / "dev"
-    docs = {r["doc"] for path in dev.glob("gold_*.jsonl") for r in load_lines(path)}
-    second = [r for path in DEV_REREAD.glob("gold_*.jsonl") for r in load_lines(path)]
-    assert sorted(r["doc"] for r in second) == sorted(docs)
-    for record in second:
-        text = (dev / "texts" / record["doc"]).read_text(encoding="utf-8")
-        assert check_record(record, text) == [], record["doc"]
 
 
 @needs_shared
