@@ -479,20 +479,16 @@ class RelationScorer(RowClassifier):
     def score(self, examples: Iterable[Example], **kwargs) -> dict[str, float]:
         """Micro precision, recall and F1 of the predicted pairs (kinds and both ends), the
         neutral ones left out."""
-        return self.micro_scores(
-            "rel",
-            (
-                (
-                    {
-                        (kind, tuple(k))
-                        for kind, k in example.predicted._.kg_pairs or []
-                        if tuple(k) not in neutral_keys(example.reference)
-                    },
-                    {(kind, k) for k, kind in gold_keys(example.reference)},
-                )
-                for example in examples
-            ),
-        )
+        return self.micro_scores("rel", (found_and_truth(example) for example in examples))
+
+
+def found_and_truth(example: Example) -> tuple[set, set]:
+    """The pairs an example's predicted Doc chose, the neutral ones left out, and the
+    pairs its gold makes true, each as (kind, key)."""
+    neutral = neutral_keys(example.reference)
+    chosen = example.predicted._.kg_pairs or []
+    found = {(kind, tuple(k)) for kind, k in chosen if tuple(k) not in neutral}
+    return found, {(kind, k) for k, kind in gold_keys(example.reference)}
 
 
 def allowed_kind(kind: str, first: Span, second: Span) -> bool:
