@@ -214,6 +214,42 @@ def test_a_place_read_from_a_visit_alone_is_left_out_of_training():
     assert targets[:, CLASSES.index("located_in")].sum() == 1
 
 
+AGAIN = "华光公司主营光伏，落户城关镇。今年华光公司扩大光伏产业投资，城关镇给予支持。"
+AGAIN_RECORD = {
+    "doc": "t_005.txt",
+    "home_city": "临河县",
+    "entities": [
+        {"name": "华光公司", "type": "COMPANY", "aliases": []},
+        {"name": "光伏", "type": "INDUSTRY", "aliases": ["光伏产业"]},
+        {"name": "城关镇", "type": "PLACE", "aliases": []},
+    ],
+    "relations": [
+        {"type": "in_industry", "head": "华光公司", "tail": "光伏", "evidence": "华光公司主营光伏"},
+        {
+            "type": "located_in",
+            "head": "华光公司",
+            "tail": "城关镇",
+            "evidence": "华光公司主营光伏，落户城关镇",
+        },
+    ],
+}
+
+
+def test_an_industry_pair_written_again_outside_its_evidence_is_neutral():
+    """The second sentence's firm and industry are neither right nor wrong; its firm and
+    place, written outside their evidence too, are taught as no relation."""
+    doc = gold_doc(spacy.blank("zh"), AGAIN_RECORD, AGAIN)
+    found = {
+        (kind, doc[a:b].text, doc[c:d].text, a < doc.text.index("。"), n)
+        for kind, a, b, c, d, n in doc.user_data[GOLD_KEY]
+    }
+    assert found == {
+        ("in_industry", "华光公司", "光伏", True, False),
+        ("located_in", "华光公司", "城关镇", True, False),
+        ("in_industry", "华光公司", "光伏产业", False, True),
+    }
+
+
 def test_features_carry_types_and_the_rules_verdict():
     doc = tagged()
     pairs = candidates(doc)
