@@ -27,7 +27,7 @@ PACKAGE = Path(__file__).resolve().parent
 CACHE_FOLDER = ".kg-cache"
 """The cache's folder inside the output folder."""
 _SUFFIX = ".pickle"
-_LIBRARIES = ("spacy", "spacy-pkuseg", "thinc", "jionlp", "gb2260", "charset-normalizer")
+_LIBRARIES = ("spacy", "spacy-pkuseg", "thinc", "jionlp", "gb2260", "charset-normalizer", "opencc")
 _NOT_EXTRACTION = (
     *("export", "cli.py", "query.py", "evaluate.py", "view.py", "load_graph.py"),
     *("resolve.py", "graph.py"),

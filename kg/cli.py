@@ -153,7 +153,8 @@ def build(
     """Read newspaper pages (.txt files or folders of them; default seeds/) and write the
     graph as Turtle and as an offline HTML network.
 
-    A file that cannot be read is reported on stderr and skipped; the build goes on and
+    Pages may be UTF-8, GBK or Big5; a page in traditional characters is read in simplified
+    ones. A file that cannot be read is reported on stderr and skipped; the build goes on and
     exits with status 1. What each page gave is cached in DIR/.kg-cache by the page's
     content, so that a rebuild after adding pages reads only the new ones. On a terminal,
     a long build shows its progress on stderr.

@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import opencc
 import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -61,6 +62,17 @@ def test_two_jobs_and_the_cache_give_the_same_bytes(full, tmp_path):
         first.relations,
     )
     assert outputs(tmp_path) == full
+
+
+def test_the_seed_pages_in_traditional_characters_give_the_same_graph(full, tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    to_traditional = opencc.OpenCC("s2t")
+    for page in PAGES:
+        text = to_traditional.convert(page.read_text(encoding="utf-8"))
+        (pages / page.name).write_text(text, encoding="utf-8")
+    build([pages], tmp_path / "out", HOME, use_cache=False)
+    assert outputs(tmp_path / "out") == full
 
 
 def test_adding_a_page_reads_only_that_page(full, tmp_path):

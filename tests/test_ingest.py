@@ -6,14 +6,24 @@ import random
 import shutil
 from pathlib import Path
 
+import opencc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.ingest import IngestError, clean_text, load_pages, read_page, split_articles
+from kg.ingest import (
+    IngestError,
+    clean_text,
+    load_pages,
+    page_articles,
+    read_page,
+    simplified,
+    split_articles,
+)
 from kg.records import Article
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
 PAGE_000 = SEEDS / "000_3b686d864aefadfd.txt"
 PAGE_001 = SEEDS / "001_5d684e7cc0ae9713.txt"
 PAGE_003 = SEEDS / "003_24df4ab27af73296.txt"
@@ -47,6 +57,41 @@ def test_gb18030_page_gives_the_same_articles(tmp_path: Path) -> None:
     page.write_bytes(text.encode("gb18030"))
     assert read_page(page) == text
     assert load_pages([page]) == (articles_of(PAGE_000), [])
+
+
+def traditional(text: str) -> str:
+    """The text in traditional characters, as sites of Taiwan and Hong Kong republish it."""
+    return opencc.OpenCC("s2t").convert(text)
+
+
+@pytest.mark.parametrize("page", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_a_page_in_traditional_characters_gives_its_simplified_articles(
+    page: Path, tmp_path: Path
+) -> None:
+    twin = tmp_path / page.name
+    twin.write_text(traditional(page.read_text(encoding="utf-8")), encoding="utf-8")
+    assert twin.read_text(encoding="utf-8") != page.read_text(encoding="utf-8")
+    assert load_pages([twin]) == (articles_of(page), [])
+
+
+def test_a_big5_page_in_traditional_characters_reads_in_simplified(tmp_path: Path) -> None:
+    lines = PAGE_001.read_text(encoding="utf-8").split("\n")
+    news = next(line for line in lines if line.startswith("本报讯(记者 张伟 于新新)"))
+    page = tmp_path / "big5.txt"
+    page.write_bytes(traditional(news).encode("big5"))
+    assert "華電" in page.read_bytes().decode("big5")
+    (article,) = page_articles(page.read_bytes(), page)
+    assert article.text == clean_text(news)
+    assert "山东华电聊城九标段343.75兆瓦风电项目在阳谷县正式开工建设" in article.text
+
+
+def test_simplified_text_keeps_the_characters_a_converter_would_change() -> None:
+    page = ROOT / "data" / "localnews" / "texts" / "dong2_035.txt"
+    text = page.read_text(encoding="utf-8")
+    assert "乾安县委、县政府" in simplified(text)
+    assert simplified(text) == text
+    assert simplified("乾县") == "乾县"
+    assert simplified("") == ""
 
 
 def test_binary_file_is_rejected_naming_the_file(tmp_path: Path) -> None:
@@ -244,6 +289,17 @@ def test_spaces_in_headlines_and_quoted_titles_are_kept() -> None:
 def test_characters_are_normalised() -> None:
     raw = "ＡＢＣ公司发布１２３项\u200b成果，（试行）。\x07\tok\r\n农畜产品\u3000直营店简介"
     assert clean_text(raw) == "ABC公司发布123项成果，（试行）。\tok\n农畜产品 直营店简介"
+
+
+def test_html_character_references_are_read() -> None:
+    lines = PAGE_001.read_text(encoding="utf-8").split("\n")
+    news = next(line for line in lines if line.startswith("本报讯(记者 张伟 于新新)"))
+    quoted = next(line for line in lines if line.startswith("本次大赛实现了“订单式”"))
+    page = f"{news}\n{quoted}"
+    saved = page.replace(" ", "&nbsp;", 1).replace("“", "&ldquo;").replace("”", "&#8221;")
+    assert "&nbsp;" in saved and "&ldquo;" in saved and "&#8221;" in saved
+    assert clean_text(saved) == clean_text(page)
+    assert clean_text("研发(R&D)投入&amp;产出") == "研发(R&D)投入&产出"
 
 
 def test_bold_markers_are_stripped() -> None:
