@@ -23,6 +23,10 @@ from gb2260.division import make_year_key
 from kg.records import Dataset
 
 LEVELS = ("province", "city", "county", "town", "village")
+PLACEHOLDER = re.compile(r"市辖区|县|市|.*直辖.*")
+"""Names GB/T 2260 gives to groupings of divisions rather than to divisions (市辖区,
+省直辖县级行政区划; in jionlp's tree 省直辖行政区划 above 仙桃市, 市直辖行政区划 above the towns
+of 中山市)."""
 REGION_LEVELS = ("province", "city", "county")
 
 
@@ -96,7 +100,8 @@ class Gazetteer:
 
     def _read(self, lines: list[str]) -> None:
         """Build the tree from the data's lines (one tab of indent per level). Villages, nine
-        lines in ten, go to their town's list as they come, the town looked up once."""
+        lines in ten, go to their town's list as they come, the town looked up once. A
+        grouping (市直辖行政区划) is no division: what it lists hangs from the division above."""
         path: list[Division] = []
         villages: list[str] = []
         for line in lines:
@@ -112,6 +117,11 @@ class Gazetteer:
             parent = path[depth - 1] if depth else None
             if depth == 1 and parent is not None and fields[0] == parent.name:
                 parent = None
+            if parent is not None and PLACEHOLDER.fullmatch(fields[0]):
+                del path[depth:]
+                path.append(parent)
+                villages = self._villages[parent]
+                continue
             shorts = fields[2].split("/") if len(fields) > 2 else [""]
             division = Division(
                 name=fields[0],
@@ -296,11 +306,6 @@ class FormerDivision(Division):
         if self.successor is not None:
             text += f", succeeded by {self.successor.name} in {self.since}"
         return text
-
-
-PLACEHOLDER = re.compile(r"市辖区|县|市|.*直辖.*")
-"""Names GB/T 2260 gives to groupings of divisions rather than to divisions (市辖区,
-省直辖县级行政区划)."""
 
 
 class FormerDivisions:

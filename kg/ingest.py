@@ -6,10 +6,10 @@ rather than guessing. A page written in traditional characters (a tenth of its H
 or more) is put into simplified ones with OpenCC, as the model and the division data are
 simplified; its names and evidence then read in simplified characters. Cleaning undoes
 extraction damage: sentences broken over lines, characters spaced out, stray spaces, bold
-markers, full-width letters and digits, and the HTML character references (&nbsp;, &ldquo;)
-of text saved from a web page. Splitting finds the articles of a page: headline (with
-kicker, subtitle or section label), byline, body, and photo captions that end with a credit
-line ("■ 朱海波 陈丽丽").
+markers, full-width letters and digits, and what web pages leave in saved text: HTML
+character references (&nbsp;, &ldquo;) and the pinyin some sites write after characters.
+Splitting finds the articles of a page: headline (with kicker, subtitle or section label),
+byline, body, and photo captions that end with a credit line ("■ 朱海波 陈丽丽").
 
 Two page layouts occur: headline first (the usual one) and headline last, where the
 extraction puts each headline after its body. An article's text is the slice of the cleaned
@@ -47,6 +47,9 @@ _CHARACTER_REFERENCE_RE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
 """An HTML character reference (&nbsp;, &ldquo;, &#12288;) left in text saved from a web page."""
+_TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_GLOSS_RE = re.compile(f"(?<=[{_HAN}])[(（][a-zü]*[{_TONE_VOWELS}][a-zü]*[)）]")
+"""The pinyin some sites write after a character (鎮(zhèn), 產(chǎn)): not part of the text."""
 _LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _FULLWIDTH_ALNUM = {
     **{0xFF10 + i: ord("0") + i for i in range(10)},
@@ -188,7 +191,8 @@ def _plausible_char(char: str) -> bool:
         or 0x2150 <= code <= 0x218F
         or 0x2460 <= code <= 0x24FF
         or 0x25A0 <= code <= 0x25FF
-        or char in "·°×÷±§¥£€\t"
+        or char in "·°×÷±§¥£€\tü"
+        or char in _TONE_VOWELS
     )
 
 
@@ -240,6 +244,7 @@ def simplified(text: str) -> str:
 
 def _normalise_chars(text: str) -> str:
     text = _CHARACTER_REFERENCE_RE.sub(lambda found: html.unescape(found.group()), text)
+    text = _PINYIN_GLOSS_RE.sub("", text)
     text = _LINE_BREAK_RE.sub("\n", text).replace("**", "")
     text = _ZERO_WIDTH_RE.sub("", text.translate(_FULLWIDTH_ALNUM))
     text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")

@@ -85,6 +85,25 @@ def test_a_big5_page_in_traditional_characters_reads_in_simplified(tmp_path: Pat
     assert "山东华电聊城九标段343.75兆瓦风电项目在阳谷县正式开工建设" in article.text
 
 
+READINGS = {"華": "huá", "電": "diàn", "項": "xiàng", "設": "shè", "長": "zhǎng", "書": "shū"}
+READINGS |= {"黨": "dǎng", "會": "huì", "區": "qū", "執": "zhí", "總": "zǒng", "經": "jīng"}
+
+
+def test_pinyin_written_after_characters_is_dropped(tmp_path: Path) -> None:
+    """Some sites write the reading after characters (華(huá)電(diàn)); with one in a few
+    characters, the page is still read, and read without them."""
+    lines = PAGE_001.read_text(encoding="utf-8").split("\n")
+    news = next(line for line in lines if line.startswith("本报讯(记者 张伟 于新新)"))
+    glossed = "".join(f"{c}({READINGS[c]})" if c in READINGS else c for c in traditional(news))
+    tones = sum(c in "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ" for c in glossed)
+    assert tones > 0.05 * len(glossed.replace(" ", ""))
+    page = tmp_path / "glossed.txt"
+    page.write_text(glossed, encoding="utf-8")
+    (article,) = page_articles(page.read_bytes(), page)
+    assert article.text == clean_text(news)
+    assert clean_text("研发(R&D)中心(一期)项目") == "研发(R&D)中心(一期)项目"
+
+
 def test_simplified_text_keeps_the_characters_a_converter_would_change() -> None:
     page = ROOT / "data" / "localnews" / "texts" / "dong2_035.txt"
     text = page.read_text(encoding="utf-8")

@@ -86,6 +86,38 @@ def test_current_names_and_groupings_are_not_former_divisions():
 
 
 @pytest.mark.parametrize(
+    ("name", "parents"),
+    [("仙桃市", ["湖北省"]), ("石河子市", ["新疆维吾尔自治区"]), ("虎门镇", ["东莞市", "广东省"])],
+)
+def test_the_groupings_of_the_division_data_are_no_places(name, parents):
+    """jionlp lists 仙桃市 under 省直辖行政区划 and the towns of 东莞市 under 市直辖行政区划:
+    groupings of divisions, not divisions."""
+    places = gazetteer()
+    assert [d.name for d in places.find(name)[0].ancestors()] == parents
+    assert places.find("省直辖行政区划") == places.find("市直辖行政区划") == []
+    assert "市直辖行政区划" not in places.place_names(None)
+
+
+def test_a_town_of_a_city_without_counties_lies_in_the_city(tmp_path):
+    page = tmp_path / "dongguan.txt"
+    page.write_text(
+        "虎门镇电子信息产业项目动工\n\n近日，虎门镇新引进的电子信息产业项目动工，总投资10亿元。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("build", str(page), "-o", str(out), "--home-city", "东莞市")
+    assert result.exit_code == 0, result.output
+    parts = run(
+        "query",
+        str(out / "graph.ttl"),
+        "SELECT ?a ?b WHERE { ?x kg:partOf ?y . ?x rdfs:label ?a . ?y rdfs:label ?b }",
+        "--format",
+        "csv",
+    ).output.splitlines()
+    assert sorted(parts[1:]) == ["东莞市,广东省", "虎门镇,东莞市"]
+
+
+@pytest.mark.parametrize(
     ("home", "body"),
     [("胶南市", "胶南市委"), ("临清市", "临清市委"), ("冠县", "聊城市委"), ("天津市", "天津市委")],
 )
