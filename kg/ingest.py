@@ -48,6 +48,8 @@ _CHARACTER_REFERENCE_RE = re.compile(
 )
 """An HTML character reference (&nbsp;, &ldquo;, &#12288;) left in text saved from a web page."""
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PLAUSIBLE_SYMBOLS = frozenset(f"·°×÷±§¥£€\tü{_TONE_VOWELS}")
+"""Characters outside the plausible blocks that Chinese news and saved web pages write."""
 _PINYIN_GLOSS_RE = re.compile(f"(?<=[{_HAN}])[(（][a-zü]*[{_TONE_VOWELS}][a-zü]*[)）]")
 """The pinyin some sites write after a character (鎮(zhèn), 產(chǎn)): not part of the text."""
 _LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
@@ -85,12 +87,12 @@ _DATELINE_RE = re.compile(
 _INVALID = {"Cc", "Cn", "Co", "Cs"}
 _TEXT_KINDS = ("body", "caption", "credit", "news")
 _DATELINE_WINDOW = 40
+"""A dateline starts within this many characters of the start of the body."""
 TRADITIONAL_SHARE = 0.1
 """A page is put into simplified characters when at least this share of its Han characters
 are traditional forms (news in simplified characters has at most 2%: 乾安县, 昇)."""
 TRADITIONAL_KINDS = 3
 """... and at least this many different ones, so that a line naming 乾县 stays as written."""
-"""A dateline starts within this many characters of the start of the body."""
 
 
 class IngestError(Exception):
@@ -191,8 +193,7 @@ def _plausible_char(char: str) -> bool:
         or 0x2150 <= code <= 0x218F
         or 0x2460 <= code <= 0x24FF
         or 0x25A0 <= code <= 0x25FF
-        or char in "·°×÷±§¥£€\tü"
-        or char in _TONE_VOWELS
+        or char in _PLAUSIBLE_SYMBOLS
     )
 
 

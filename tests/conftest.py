@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import opencc
 import pytest
 
 from kg.ner import load_pipeline
@@ -14,6 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 GOLD = SHARED / "annotation" / "gold"
+
+
+def traditional(text: str) -> str:
+    """The text in traditional characters, as sites of Taiwan and Hong Kong republish it."""
+    return opencc.OpenCC("s2t").convert(text)
+
+
 needs_gold = pytest.mark.skipif(
     not GOLD.is_dir(), reason="needs ../shared/annotation/gold (a clone without ../shared)"
 )

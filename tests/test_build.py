@@ -13,7 +13,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import opencc
 import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +22,7 @@ import kg.build
 from kg.build import BuildError, build
 from kg.cache import CACHE_FOLDER
 
-from .conftest import SEEDS
+from .conftest import SEEDS, traditional
 
 HOME = "聊城市"
 OUTPUTS = ("graph.ttl", "graph.html")
@@ -67,10 +66,8 @@ def test_two_jobs_and_the_cache_give_the_same_bytes(full, tmp_path):
 def test_the_seed_pages_in_traditional_characters_give_the_same_graph(full, tmp_path):
     pages = tmp_path / "pages"
     pages.mkdir()
-    to_traditional = opencc.OpenCC("s2t")
     for page in PAGES:
-        text = to_traditional.convert(page.read_text(encoding="utf-8"))
-        (pages / page.name).write_text(text, encoding="utf-8")
+        (pages / page.name).write_text(traditional(page.read_text(encoding="utf-8")), "utf-8")
     build([pages], tmp_path / "out", HOME, use_cache=False)
     assert outputs(tmp_path / "out") == full
 

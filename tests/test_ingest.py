@@ -6,7 +6,6 @@ import random
 import shutil
 from pathlib import Path
 
-import opencc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,11 +21,17 @@ from kg.ingest import (
 )
 from kg.records import Article
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
+from .conftest import ROOT, SEEDS, traditional
+
 PAGE_000 = SEEDS / "000_3b686d864aefadfd.txt"
 PAGE_001 = SEEDS / "001_5d684e7cc0ae9713.txt"
 PAGE_003 = SEEDS / "003_24df4ab27af73296.txt"
+NEWS_001 = next(
+    line
+    for line in PAGE_001.read_text(encoding="utf-8").split("\n")
+    if line.startswith("本报讯(记者 张伟 于新新)")
+)
+"""A news item of page 001: 山东华电聊城九标段343.75兆瓦风电项目 starts."""
 
 
 def articles_of(path: Path) -> list[Article]:
@@ -59,11 +64,6 @@ def test_gb18030_page_gives_the_same_articles(tmp_path: Path) -> None:
     assert load_pages([page]) == (articles_of(PAGE_000), [])
 
 
-def traditional(text: str) -> str:
-    """The text in traditional characters, as sites of Taiwan and Hong Kong republish it."""
-    return opencc.OpenCC("s2t").convert(text)
-
-
 @pytest.mark.parametrize("page", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
 def test_a_page_in_traditional_characters_gives_its_simplified_articles(
     page: Path, tmp_path: Path
@@ -75,13 +75,11 @@ def test_a_page_in_traditional_characters_gives_its_simplified_articles(
 
 
 def test_a_big5_page_in_traditional_characters_reads_in_simplified(tmp_path: Path) -> None:
-    lines = PAGE_001.read_text(encoding="utf-8").split("\n")
-    news = next(line for line in lines if line.startswith("本报讯(记者 张伟 于新新)"))
     page = tmp_path / "big5.txt"
-    page.write_bytes(traditional(news).encode("big5"))
+    page.write_bytes(traditional(NEWS_001).encode("big5"))
     assert "華電" in page.read_bytes().decode("big5")
     (article,) = page_articles(page.read_bytes(), page)
-    assert article.text == clean_text(news)
+    assert article.text == clean_text(NEWS_001)
     assert "山东华电聊城九标段343.75兆瓦风电项目在阳谷县正式开工建设" in article.text
 
 
@@ -92,15 +90,13 @@ READINGS |= {"黨": "dǎng", "會": "huì", "區": "qū", "執": "zhí", "總": 
 def test_pinyin_written_after_characters_is_dropped(tmp_path: Path) -> None:
     """Some sites write the reading after characters (華(huá)電(diàn)); with one in a few
     characters, the page is still read, and read without them."""
-    lines = PAGE_001.read_text(encoding="utf-8").split("\n")
-    news = next(line for line in lines if line.startswith("本报讯(记者 张伟 于新新)"))
-    glossed = "".join(f"{c}({READINGS[c]})" if c in READINGS else c for c in traditional(news))
+    glossed = "".join(f"{c}({READINGS[c]})" if c in READINGS else c for c in traditional(NEWS_001))
     tones = sum(c in "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ" for c in glossed)
     assert tones > 0.05 * len(glossed.replace(" ", ""))
     page = tmp_path / "glossed.txt"
     page.write_text(glossed, encoding="utf-8")
     (article,) = page_articles(page.read_bytes(), page)
-    assert article.text == clean_text(news)
+    assert article.text == clean_text(NEWS_001)
     assert clean_text("研发(R&D)中心(一期)项目") == "研发(R&D)中心(一期)项目"
 
 
@@ -312,9 +308,8 @@ def test_characters_are_normalised() -> None:
 
 def test_html_character_references_are_read() -> None:
     lines = PAGE_001.read_text(encoding="utf-8").split("\n")
-    news = next(line for line in lines if line.startswith("本报讯(记者 张伟 于新新)"))
     quoted = next(line for line in lines if line.startswith("本次大赛实现了“订单式”"))
-    page = f"{news}\n{quoted}"
+    page = f"{NEWS_001}\n{quoted}"
     saved = page.replace(" ", "&nbsp;", 1).replace("“", "&ldquo;").replace("”", "&#8221;")
     assert "&nbsp;" in saved and "&ldquo;" in saved and "&#8221;" in saved
     assert clean_text(saved) == clean_text(page)
