@@ -9,7 +9,11 @@ extraction damage: sentences broken over lines, characters spaced out, stray spa
 markers, full-width letters and digits, and what web pages leave in saved text: HTML
 character references (&nbsp;, &ldquo;) and the pinyin some sites write after characters.
 Splitting finds the articles of a page: headline (with kicker, subtitle or section label),
-byline, body, and photo captions that end with a credit line ("■ 朱海波 陈丽丽").
+byline, body, and photo captions that end with a credit line ("■ 朱海波 陈丽丽"). Text saved
+from a web page has its own marks: the line of date, source and author under the headline
+(发布时间:2017-12-22 来源:… 作者:…) is a byline whose date dates the article, a headline may
+stand right above it or above the body's dateline with no blank line between, and lines of
+source and editor after the body close the article.
 
 Two page layouts occur: headline first (the usual one) and headline last, where the
 extraction puts each headline after its body. An article's text is the slice of the cleaned
@@ -76,14 +80,33 @@ _BYLINE_PAREN_RE = re.compile("[（(][^（()）]{0,60}(?:记者|通讯员)[^（(
 """A credit in brackets, wherever the line writes it (本报讯(记者 A B), 东南网漳州10月16日讯(通讯员
 A B 本网记者 C)): its spaces part names."""
 _ROLE_RE = re.compile("特约记者|记者|通讯员|实习生|摄影")
+_AUTHOR_RE = re.compile("^作者[:：]?")
+"""The 作者 field of a web page's byline (作者:申梨 牟文): names follow."""
 _ROLE_PREFIX_RE = re.compile(f"[{_HAN}]{{0,6}}")
 _NEWS_PREFIX_RE = re.compile("^本报[^（(]*|[（()）]")
 _END_DATE_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _NAME_RE = re.compile(f"[{_HAN}]{{2,4}}|[{_HAN}]{{1,6}}·[{_HAN}]{{1,6}}")
 _FULL_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_NUMERIC_DATE_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
+"""A date as web pages print it: 2017-12-22, 2017/12/22, 2017.12.22."""
+_META_FIELD_RE = re.compile(
+    "[【\\[]?(?:(?:发布|发稿|更新)(?:时间|日期)|稿件来源|文章来源|信息来源|来源|稿源|作者|责任编辑|"
+    "责编|编辑|审核|浏览次数|点击数|字号)\\s*[:：]|[【\\[]?(?:时间|日期)\\s*[:：]\\s*(?:19|20)\\d{2}"
+)
+"""A field of the line that web pages print under a headline or at the end of an article
+(发布时间:2017-12-22 来源:汉寿政府网站 作者:刘杰; 责任编辑:余凌)."""
+_META_DATE_RE = re.compile(
+    r"(?:19|20)\d{2}(?:([-/.])\d{1,2}\1\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*星期[一二三四五六日天])?"
+)
+"""A line of a web page that opens with its date and time (2021-07-13 09:13 | 来源: 梅河口发布);
+a date alone in 年月日 without a time is a notice's signature or a page's dateline, not this."""
 _DATELINE_RE = re.compile(
     r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|(?=[至到—~-]\d{1,2}\s*日))"
 )
+_OPENING_DATELINE_RE = re.compile(r"\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚|早上|凌晨|中午)?[,，]")
+"""A body that opens with its date (7月18日上午,): the line above it, if no sentence, is its
+headline even without a blank line between them, as text copied from a web page has it."""
 _INVALID = {"Cc", "Cn", "Co", "Cs"}
 _TEXT_KINDS = ("body", "caption", "credit", "news")
 _DATELINE_WINDOW = 40
@@ -321,6 +344,8 @@ def _join_lines(raw: list[_RawLine]) -> list[str]:
         for line in block[1:]:
             if line.indented:
                 out.extend(["", line.text])
+            elif line is block[1] and _headline_above_dateline(first.text, line.text):
+                out.append(line.text)
             elif body and _continues(out[-1], line.text):
                 out[-1] += _glue(out[-1], line.text) + line.text
             else:
@@ -366,6 +391,16 @@ def _continues(left: str, right: str) -> bool:
     return left_ok and right_ok
 
 
+def _headline_above_dateline(first: str, second: str) -> bool:
+    """Whether a block's first line is a headline and its second the body's opening dateline."""
+    return (
+        len(first) <= 50
+        and not any(c in _SENTENCE_PUNCT + "。" for c in first)
+        and not _news_prefix(first)
+        and bool(_OPENING_DATELINE_RE.match(second))
+    )
+
+
 def _continues_across_blank(left: str, right: _RawLine) -> bool:
     """Whether a sentence broken by a blank line goes on: "高标准建" / "设侯营棉服加工产业园"."""
     if right.indented or not _continues(left, right.text) or _LIST_RE.match(left):
@@ -400,7 +435,10 @@ def _is_han(char: str) -> bool:
 
 
 def _is_byline_line(line: str) -> bool:
-    """A line of roles and names: "■ 本报记者 张洁 本报通讯员 闵庆才", "大众日报记者 孙亚飞"."""
+    """A line of roles and names: "■ 本报记者 张洁 本报通讯员 闵庆才", "大众日报记者 孙亚飞";
+    or a web page's line of date, source and author."""
+    if _is_meta_line(line):
+        return True
     marked = line.startswith("■")
     body = line.lstrip("■ ")
     if not body or len(body) > 60:
@@ -408,7 +446,7 @@ def _is_byline_line(line: str) -> bool:
     roles = names = 0
     for token in body.split():
         role = _ROLE_RE.search(token)
-        rest = token[role.end() :] if role else token
+        rest = token[role.end() :].lstrip(":：/") if role else token
         if role:
             if not _ROLE_PREFIX_RE.fullmatch(token[: role.start()]):
                 return False
@@ -417,6 +455,20 @@ def _is_byline_line(line: str) -> bool:
             return False
         names += bool(rest)
     return names > 0 and (marked or roles > 0)
+
+
+def _is_meta_line(line: str) -> bool:
+    """A web page's line of date, source and author: fields, no sentence."""
+    if len(line) > 100 or any(c in "。！？；" for c in line):
+        return False
+    if _META_FIELD_RE.match(line):
+        return True
+    date = _META_DATE_RE.match(line)
+    if date is None:
+        return False
+    rest = line[date.end() :].lstrip(" |丨/")
+    printed = ":" in date.group() or date.group(1) is not None
+    return bool(_META_FIELD_RE.match(rest)) or _is_byline_line(rest) if rest else printed
 
 
 def _inline_credit(text: str) -> str:
@@ -437,9 +489,10 @@ def _reporters(byline: str) -> tuple[str, ...]:
     """Names in a byline: the tokens that follow roles, or that stand alone after "■"."""
     inner = _NEWS_RE.sub(lambda m: _NEWS_PREFIX_RE.sub(" ", m.group()), byline)
     names: list[str] = []
-    for token in inner.replace("■", " ").split():
+    for written in inner.replace("■", " ").split():
+        token = _AUTHOR_RE.sub("", written)
         role = _ROLE_RE.search(token)
-        rest = token[role.end() :] if role else token
+        rest = token[role.end() :].lstrip(":：/") if role else token
         if _NAME_RE.fullmatch(rest) and rest not in names:
             names.append(rest)
     return tuple(names)
@@ -536,20 +589,47 @@ def _mark_headings(lines: list[_Line]) -> None:
         if _is_byline_line(line.text):
             line.kind = "byline"
     for block in _blocks(lines):
-        kinds = [_heading_kind(line) for line in block]
-        if all(kinds) and (kinds[0] == "head" or all(k == "sub" for k in kinds)):
-            for line, kind in zip(block, kinds, strict=True):
-                line.kind = kind
+        for run, below in _between_bylines(block):
+            above_body = below is not None and _opens_body(below.text)
+            kinds = [_heading_kind(line, above_body) for line in run]
+            if all(kinds) and (kinds[0] == "head" or all(k == "sub" for k in kinds)):
+                for line, kind in zip(run, kinds, strict=True):
+                    line.kind = kind
 
 
-def _heading_kind(line: _Line) -> str | None:
-    """Whether the line can be part of a headline: "head", "sub" (subtitle) or None."""
+def _between_bylines(block: list[_Line]) -> Iterator[tuple[list[_Line], _Line | None]]:
+    """The runs of a block's lines that byline lines separate (a web page's headline stands
+    right above its line of date and source), the first line apart when the second opens the
+    body with its date; each with the line below it in the block, or None."""
+    run: list[_Line] = []
+    for i, line in enumerate(block):
+        cut = line.kind == "byline" or (
+            i == 1 and _headline_above_dateline(block[0].text, line.text)
+        )
+        if cut and run:
+            yield run, line
+            run = []
+        if line.kind != "byline":
+            run.append(line)
+    if run:
+        yield run, None
+
+
+def _opens_body(line: str) -> bool:
+    """A web page's line of date and source, or a body's opening dateline (7月18日上午,)."""
+    return _is_meta_line(line) or bool(_OPENING_DATELINE_RE.match(line))
+
+
+def _heading_kind(line: _Line, above_body: bool) -> str | None:
+    """Whether the line can be part of a headline: "head", "sub" (subtitle) or None. Right
+    above the opening of a body, a colon does not make a field label (尤溪:12个重点项目集中开工)
+    and a comma no sentence (打造优势产业集群,苏州市人大代表…开展调研)."""
     text = line.text
     if line.kind != "body" or len(text) > 50 or "\t" in text or _HAN_RE.search(text) is None:
         return None
     if text.startswith("—"):
         return None if _ends_sentence(text) or any(c in "。；！？" for c in text) else "sub"
-    if _LIST_RE.match(text) or _LABEL_RE.match(text) or text.startswith("■"):
+    if _LIST_RE.match(text) or (_LABEL_RE.match(text) and not above_body) or text.startswith("■"):
         return None
     if _END_DATE_RE.search(text):
         return None
@@ -557,7 +637,7 @@ def _heading_kind(line: _Line) -> str | None:
         return "head"
     if len(text) <= 8 and text[-1] in "，,":
         return "head"
-    if _ends_sentence(text) or any(c in _SENTENCE_PUNCT for c in text):
+    if _ends_sentence(text) or (not above_body and any(c in _SENTENCE_PUNCT for c in text)):
         return None
     return "head"
 
@@ -591,14 +671,16 @@ def _items(lines: list[_Line]) -> list[_Item]:
 
 def _resolve_bylines(items: list[_Item]) -> list[_Item]:
     """A byline run opens the body that follows it; after text, or before no text, it is a
-    photo credit that closes a caption."""
+    photo credit that closes a caption; a web page's line after such a credit is one more
+    (来源:…, 责任编辑:…)."""
     for i, item in enumerate(items):
         if item.kind != "byline":
             continue
         prev = items[i - 1].kind if i else None
         after = items[i + 1].kind if i + 1 < len(items) else None
         opens_body = after in {"body", "news", "caption"}
-        if not opens_body or prev == "body":
+        after_credit = prev == "credit" and _is_meta_line(item.lines[0].text)
+        if not opens_body or prev == "body" or after_credit:
             item.kind = "credit"
     return items
 
@@ -649,6 +731,8 @@ def _assemble_title_first(items: list[_Item]) -> list[_Draft]:
     for item in items:
         if item.kind == "group":
             drafts.append(_Draft([item], _title(item)))
+        elif closed and item.kind == "credit":
+            drafts[-1].items.append(item)
         elif closed or (item.kind in {"byline", "news"} and drafts[-1].has(*_TEXT_KINDS)):
             drafts.append(_Draft([item]))
         else:
@@ -744,7 +828,7 @@ def _article(text: str, source: str, index: int, draft: _Draft, reference: date 
         end=end,
         byline=byline,
         reporters=_reporters(byline),
-        date=_dateline(text[body_start:end], reference),
+        date=_dateline(text[body_start:end], reference) or _first_date(byline),
     )
 
 
@@ -793,16 +877,26 @@ def _dateline(body: str, reference: date | None) -> str | None:
 
 
 def _reference_date(text: str) -> date | None:
-    """The first full date ("2024年11月8日") of the most common year in the text."""
-    dates = [
-        d
-        for d in (_date(int(y), int(m), int(dd)) for y, m, dd in _FULL_DATE_RE.findall(text))
-        if d is not None
-    ]
+    """The first full date ("2024年11月8日", "2024-11-08") of the most common year in the text."""
+    dates = _full_dates(text)
     if not dates:
         return None
     year = Counter(d.year for d in dates).most_common(1)[0][0]
     return next(d for d in dates if d.year == year)
+
+
+def _full_dates(text: str) -> list[date]:
+    """The full dates of the text in order: 2024年11月8日, and 2024-11-08 as web pages print."""
+    found = [(m.start(), m.group(1, 2, 3)) for m in _FULL_DATE_RE.finditer(text)]
+    found += [(m.start(), m.group(1, 3, 4)) for m in _NUMERIC_DATE_RE.finditer(text)]
+    dates = (_date(int(y), int(m), int(d)) for _, (y, m, d) in sorted(found))
+    return [d for d in dates if d is not None]
+
+
+def _first_date(text: str) -> str | None:
+    """The first full date of a byline (a web page's 发布时间:2017-12-22) in ISO form."""
+    dates = _full_dates(text)
+    return dates[0].isoformat() if dates else None
 
 
 def _date(year: int, month: int, day: int) -> date | None:

@@ -494,6 +494,66 @@ def test_notice_keeps_its_list_and_table() -> None:
     assert notice.text.endswith("市县统筹第四巡察组\t高唐县赵寨子镇、梁村镇及部分村(社区)")
 
 
+WIND_TITLE = "山东华电聊城九标段343.75兆瓦风电项目在阳谷开工建设"
+WIND_BODY = NEWS_001.removeprefix("本报讯(记者 张伟 于新新)").strip()
+"""Page 001's wind farm item, for copies of it as web pages print news (12月27日,…)."""
+
+
+@pytest.mark.parametrize(
+    ("meta", "date", "reporters"),
+    [
+        (
+            "发布时间:2024-12-28 09:13  来源:聊城日报  作者:张伟 于新新",
+            "2024-12-27",
+            ("张伟", "于新新"),
+        ),
+        ("时间：2024/12/28 09:13:08 | 来源：聊城新闻网", "2024-12-27", ()),
+        ("2024年12月28日 09:13 来源:聊城日报", "2024-12-27", ()),
+        ("2024-12-28 09:13 | 记者/张伟 于新新", "2024-12-27", ("张伟", "于新新")),
+    ],
+)
+def test_a_web_page_line_of_date_and_source_under_the_headline(
+    meta: str, date: str, reporters: tuple[str, ...]
+) -> None:
+    """The headline stands right above the line, the body below it: the headline is the title,
+    the line the byline, and the dateline's year is the line's."""
+    (article,) = split_articles(clean_text(f"{WIND_TITLE}\n{meta}\n\n{WIND_BODY}"), "web.txt")
+    assert article.title == WIND_TITLE
+    assert (article.date, article.reporters) == (date, reporters)
+    assert article.text.endswith(clean_text(WIND_BODY))
+
+
+def test_a_web_page_without_dateline_is_dated_by_its_line() -> None:
+    body = WIND_BODY.removeprefix("12月27日,")
+    (article,) = split_articles(f"{WIND_TITLE}\n发布时间:2024-12-28\n{body}", "web.txt")
+    assert (article.title, article.date) == (WIND_TITLE, "2024-12-28")
+
+
+def test_a_headline_right_above_the_dateline_is_not_joined_to_it() -> None:
+    text = clean_text(f"{WIND_TITLE}\n{WIND_BODY}")
+    assert text.startswith(f"{WIND_TITLE}\n12月27日,")
+    (article,) = split_articles(text, "copy.txt")
+    assert article.title == WIND_TITLE
+    labelled = clean_text(f"阳谷:风电项目开工建设\n{WIND_BODY}")
+    assert split_articles(labelled, "copy.txt")[0].title == "阳谷:风电项目开工建设"
+    comma = clean_text(f"绿色发展,风电项目开工建设\n发布时间:2024-12-28\n{WIND_BODY}")
+    assert split_articles(comma, "copy.txt")[0].title == "绿色发展,风电项目开工建设"
+
+
+def test_a_line_broken_before_a_date_is_still_joined() -> None:
+    text = "项目建设方面,山东华电聊城九标段343.75兆瓦风电项目于\n12月27日,在阳谷县正式开工建设。"
+    assert clean_text(text) == text.replace("\n", "")
+
+
+def test_an_editor_line_after_the_body_closes_the_article() -> None:
+    credits = "来源:聊城日报\n\n责任编辑:于新新"
+    page = f"{WIND_TITLE}\n\n{WIND_BODY}\n{credits}\n\n{WIND_BODY}"
+    articles = split_articles(clean_text(page), "web.txt")
+    assert [a.title for a in articles] == [WIND_TITLE, ""]
+    assert articles[0].text.endswith(credits)
+    assert articles[1].text == clean_text(WIND_BODY)
+
+
 def test_empty_page_has_no_articles() -> None:
     assert split_articles("", "x.txt") == []
     assert split_articles("\n\n \n", "x.txt") == []
