@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 
 from kg.gazetteer import (
+    REGION_LEVELS,
     Division,
     FormerDivision,
     Gazetteer,
@@ -37,6 +38,10 @@ FOLDERS = {
     "INDUSTRY": "industry",
 }
 HOME_WORDS = re.compile(r"^(?:我|本|全)([省市县区州])$")
+HOME_BODY = re.compile(r"^(?:我|本)([省市县区州])(?=.)")
+"""A body the paper names by its own region (我区政协, 本市政府)."""
+DOUBLED_LEVEL_BODIES = ("委", "政府", "人民政府", "人大常委会", "人大", "政协")
+"""What follows a region's level written twice (吉县县委, 淮阳县县政府)."""
 LEVEL_PREFIX = re.compile(r"^([省市县区州])(?!场|民|区|长)")
 GOVERNMENT = re.compile(r"^(.+?[省市县区州])政府(.*)$")
 PARTY = re.compile(r"^中共(?=.)")
@@ -123,11 +128,35 @@ class Resolver:
         return found[0] if len(found) == 1 else None
 
     def place_prefix(self, name: str) -> str | None:
-        """The place a body's name starts with (刚察县委 -> 刚察县), or None."""
+        """The place a body's name starts with, in full (刚察县委 -> 刚察县, 黔东南州委 ->
+        黔东南苗族侗族自治州, 淮阳县委 -> 淮阳县, a former division; 深圳福田区委 -> 福田区), or
+        None."""
+        found = self.region_prefix(name)
+        return found[1] if found else None
+
+    def region_prefix(self, name: str) -> tuple[str, str, str] | None:
+        """The province, city or county a name starts with: as written, in full (深圳福田区 ->
+        深圳市福田区), its own name (福田区), and the rest of the name."""
         for end in range(len(name) - 1, 1, -1):
             head = name[:end]
-            if head[-1] in "省市县区" and self.places.find(head):
-                return self.place(head)
+            if head[-1] in "省市县区州" and (full := self.full_region(head)) is not None:
+                return (*full, name[end:])
+        return None
+
+    def full_region(self, head: str) -> tuple[str, str] | None:
+        """A province, city or county written as ``head`` (黔东南州, 吉县, 深圳福田区: a city's
+        short name before its district's): ``head`` in full and the region's own name."""
+        if any(d.level in REGION_LEVELS for d in self.places.find(head)):
+            return self.place(head), self.place(head)
+        if former_divisions().get(head) is not None:
+            return head, head
+        for cut in range(2, len(head) - 2):
+            outer, inner = head[:cut], head[cut:]
+            outers = {d.name for d in self.places.find(outer) if d.level in REGION_LEVELS}
+            for division in self.places.find(inner):
+                above = outers & {a.name for a in division.ancestors()}
+                if division.name == inner and above:
+                    return next(iter(above)) + inner, inner
         return None
 
     def region(self, body: str) -> Region:
@@ -169,7 +198,7 @@ class Resolver:
         """Full name of a body of the state, the party or another organisation; a level the
         home region lacks (县委 in a city paper) is the article's place of that level
         (``local``: level -> the place of the home region the article names most)."""
-        name = self.own_region(PARTY.sub("", name))
+        name = self.in_full(self.own_region(PARTY.sub("", name)))
         if name in BARE_BODIES:
             return self.home.name + name
         level = LEVEL_PREFIX.match(name)
@@ -185,6 +214,21 @@ class Resolver:
             if parent and parent.endswith("委"):
                 name = parent + name
         return expand_department(GOVERNMENT.sub(r"\1人民政府\2", name))
+
+    def in_full(self, name: str) -> str:
+        """A body's name with the region it starts with written in full: 我区政协 -> 吴江区政协,
+        黔东南州委 -> 黔东南苗族侗族自治州委, 深圳福田区委 -> 深圳市福田区委, and its level once
+        where a paper writes it twice (吉县县委 -> 吉县委)."""
+        home = HOME_BODY.match(name)
+        if home and self.by_level[home.group(1)]:
+            return self.by_level[home.group(1)] + name[home.end() :]
+        found = self.region_prefix(name)
+        if found is None:
+            return name
+        full, region, rest = found
+        if rest[:1] == region[-1] and rest[1:] in DOUBLED_LEVEL_BODIES:
+            rest = rest[1:]
+        return full + rest
 
     def canonical(self, mention: Mention, local: Mapping[str, str] | None = None) -> str | None:
         """The canonical name of a mention, or None when the text does not say which;
@@ -372,7 +416,8 @@ def resolve(
 
 def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict) -> None:
     """Division codes for the places, and part_of up to the province from the division data;
-    a former division (宜宾县) gets its code and parents of that time, and its successor.
+    a former division (宜宾县) gets its code and parents of that time, and its successor. A
+    part_of read the wrong way round, the data's whole inside its part, is dropped.
 
     Those links, and the parent and successor places they add, are taken from the data, not
     read: they carry the data set as their reference and no article (a link the text also
@@ -384,11 +429,25 @@ def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict)
     for place in places:
         for source in place.sources:
             by_article.setdefault(source.article, set()).add(place.name)
+    tree: dict[str, Division] = {}
     for place in places:
         articles = {s.article for s in place.sources}
         division = resolver.division(place.name, set().union(*(by_article[a] for a in articles)))
         if division is not None:
+            tree[place.id] = division
             _add_division(entities, facts, place, division, datasets)
+    for key, fact in list(facts.items()):
+        if fact.kind == "part_of" and fact.reference is None:
+            head, tail = tree.get(fact.head), tree.get(fact.tail)
+            if head is not None and tail is not None and _data_denies(head, tail):
+                del facts[key]
+
+
+def _data_denies(part: Division, whole: Division) -> bool:
+    """Whether the division data puts the place read as the whole inside the one read as its
+    part (唐山市 partOf 路北区, read the wrong way round from 唐山市路北区). Other links the data
+    lacks stay: a name the data knows elsewhere (古城区 of 丽江市) may be another place."""
+    return bool(part.code) and part.code in {a.code for a in whole.ancestors()}
 
 
 def _add_division(

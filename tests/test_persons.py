@@ -59,7 +59,7 @@ def test_sibling_counties_in_one_week_are_two_people_each_with_its_post():
     assert set(found) == {"person/王刚", "person/王刚@冠县"}
     assert {s.article for s in found["person/王刚@冠县"].sources} == {"b#0"}
     assert posts_of(articles, dates) == {
-        ("person/王刚", "gov/莘县县委"),
+        ("person/王刚", "gov/莘县委"),
         ("person/王刚@冠县", "gov/冠县人民政府"),
     }
     assert "同名另有王刚@冠县：此人任职于莘县，彼任职于冠县" in found["person/王刚"].note
@@ -191,7 +191,7 @@ def test_pages_two_wang_gang_in_two_counties_and_one_promoted_li_ming(page_graph
         for head, tail, data in page_graph.edges(data=True)
         if data["kind"] == "holds_role"
     }
-    assert ("person/王刚", "书记", "gov/莘县县委") in posts
+    assert ("person/王刚", "书记", "gov/莘县委") in posts
     assert ("person/王刚@冠县", "县长", "gov/冠县人民政府") in posts
     assert {
         ("person/李明", "副县长", "gov/莘县人民政府"),

@@ -229,6 +229,45 @@ def test_a_bare_zhengxie_is_the_home_regions(home, expected):
 
 
 @pytest.mark.parametrize(
+    ("home", "written", "name"),
+    [
+        ("马山县", "深圳福田区委", "深圳市福田区委"),
+        ("马山县", "深圳市福田区委", "深圳市福田区委"),
+        ("凯里市", "黔东南州委", "黔东南苗族侗族自治州委"),
+        ("凯里市", "黔东南州政府", "黔东南苗族侗族自治州人民政府"),
+        ("吉县", "吉县县委", "吉县委"),
+        ("睢县", "淮阳县县委", "淮阳县委"),
+        ("吴江区", "我区政协", "吴江区政协"),
+        ("聊城市", "聊城市市场监管局", "聊城市市场监督管理局"),
+    ],
+)
+def test_a_bodys_region_is_written_in_full_and_its_level_once(home, written, name):
+    """One node for a body however the paper writes its region: a short name (黔东南州), a
+    city's short name before its district (深圳福田区), 我区, a level written twice (吉县县委)."""
+    assert Resolver(home).body(written, "") == name
+
+
+def test_shorthand_after_a_former_county_is_that_countys():
+    """淮阳县 became 淮阳区 in 2019: in a 睢县 paper, 县委 and 县政府 in a chain after 淮阳县委
+    (a visiting delegation's officials) are 淮阳县's, not the home county's."""
+    suixian = Resolver("睢县")
+    assert suixian.body("县委", "淮阳县县委") == "淮阳县委"
+    assert suixian.body("县政府", "淮阳县委") == "淮阳县人民政府"
+    assert suixian.body("县委", "") == "睢县委"
+
+
+def test_a_part_of_read_against_the_division_data_is_dropped(tag):
+    """The text writes 唐山市路北区; read the wrong way round, the data says otherwise."""
+    _, mentions, _ = tag("唐山市路北区的企业加快转型。", source="a.txt")
+    city, district = (next(x for x in mentions if x.text == n) for n in ("唐山市", "路北区"))
+    wrong = Relation("part_of", city, district, "唐山市路北区")
+    _, facts = resolve([(mentions, [wrong])], "唐山市")
+    links = {(f.head, f.tail) for f in facts if f.kind == "part_of"}
+    assert ("place/路北区", "place/唐山市") in links
+    assert ("place/唐山市", "place/路北区") not in links
+
+
+@pytest.mark.parametrize(
     ("home", "short"), [("子长县", "子长"), ("济阳县", "济阳"), ("胶南市", "胶南")]
 )
 def test_a_former_divisions_paper_reads_its_short_name_as_itself(home, short):
