@@ -2,10 +2,7 @@
 
 Reads a ``graph.ttl`` that ``kg build`` wrote (the graph contract in README.md) back into the
 MultiDiGraph that kg/graph.py describes, so that pages can be made from a built graph. What
-the Turtle does not keep is not given back: the reporters of an article. A post or statement
-read in several articles lists its articles and its sentences apart; each sentence goes back
-to the articles in which the head or the tail has a mention with that very sentence (to the
-first article when there is none).
+the Turtle does not keep is not given back: the reporters of an article.
 """
 
 from __future__ import annotations
@@ -44,7 +41,7 @@ def load_graph(path: Path) -> nx.MultiDiGraph:
         _add_article(graph, props)
     for subject in sorted(entities, key=node_id):
         _add_entity(graph, subject, entities[subject], mentions[subject], subjects)
-    facts = [_fact(s, p, subjects, mentions) for s, p in subjects.items() if _is_fact(p)]
+    facts = [_fact(s, p, subjects) for s, p in subjects.items() if _is_fact(p)]
     for head, tail, data in sorted(facts, key=lambda f: _key(*f)):
         graph.add_edge(head, tail, key=_key(head, tail, data), **data)
     return graph
@@ -105,7 +102,7 @@ def _add_article(graph: nx.MultiDiGraph, props: Properties) -> None:
 
 
 def _mentions(props: Properties, subjects: dict[str, Properties]) -> set[Source]:
-    """The (article, sentence) of each mention of an entity."""
+    """The (article, sentence) of each mention of an entity, a post or a statement."""
     found = set()
     for mention in _values(props, KG.mention):
         data = subjects.get(mention, {})
@@ -146,10 +143,7 @@ def _is_fact(props: Properties) -> bool:
 
 
 def _fact(
-    subject: str,
-    props: Properties,
-    subjects: dict[str, Properties],
-    mentions: dict[str, set[Source]],
+    subject: str, props: Properties, subjects: dict[str, Properties]
 ) -> tuple[str, str, dict[str, Any]]:
     """Head, tail and edge attributes of a post (org:Membership) or a reified statement."""
     if str(ORG.Membership) in _values(props, RDF.type):
@@ -159,12 +153,11 @@ def _fact(
         ends = (_one(props, RDF.subject), _one(props, RDF.object))
         kind, role = _PROPERTY_KINDS[_one(props, RDF.predicate)], None
         amount = _one(props, KG.investmentYuan)
-    known = set().union(*(mentions.get(end, set()) for end in ends))
     data = {
         "kind": kind,
         "role": role,
         "amount_yuan": None if amount is None else float(amount),
-        "sources": _fact_sources(props, known),
+        "sources": _sorted(_mentions(props, subjects)),
         "reference": _reference(props, subjects),
     }
     return node_id(ends[0]), node_id(ends[1]), data
@@ -188,18 +181,6 @@ def _reference(props: Properties, subjects: dict[str, Properties]) -> Dataset | 
             version = _one(data, DCTERMS.hasVersion) or ""
             return Dataset(node_id(iri).removeprefix("dataset/"), label, version)
     return None
-
-
-def _fact_sources(props: Properties, known: set[Source]) -> tuple[Source, ...]:
-    """Evidence sentences paired again with the articles they were read in."""
-    derived = (node_id(a) for a in _values(props, PROV.wasDerivedFrom))
-    articles = [a for a in derived if a.startswith("article/")]
-    sources: set[Source] = set()
-    for sentence in _values(props, KG.evidence):
-        if articles:
-            paired = {Source(a, sentence) for a in articles} & known
-            sources |= paired or {Source(articles[0], sentence)}
-    return _sorted(sources)
 
 
 def _sorted(sources: set[Source]) -> tuple[Source, ...]:

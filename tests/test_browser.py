@@ -216,8 +216,8 @@ def test_side_panel_lists_a_post_with_its_source_sentence(page: Any, built: Path
         built / "graph.ttl",
         """SELECT ?role ?org ?evidence ?title WHERE {
              ?m org:member/rdfs:label "李长萍"@zh ; org:role/rdfs:label ?role ;
-                org:organization/rdfs:label ?org ; kg:evidence ?evidence ;
-                prov:wasDerivedFrom/dcterms:title ?title }""",
+                org:organization/rdfs:label ?org ; kg:mention ?said .
+             ?said kg:evidence ?evidence ; prov:wasDerivedFrom/dcterms:title ?title }""",
     )
     assert posts
     click_node(page, LI)

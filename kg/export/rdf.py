@@ -13,7 +13,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -262,14 +262,24 @@ class _Lines:
             self.dates[node] = data["date"]
             self.add(article, _DATE, _date(data["date"]))
 
-    def provenance(
-        self, subject: str, sources: Iterable[Source], reference: Dataset | None = None
-    ) -> None:
-        """``prov:wasDerivedFrom`` each source article and ``kg:evidence`` each sentence;
-        ``prov:wasDerivedFrom`` the reference data set (a ``kg:Dataset``, no evidence)."""
-        for source in sources:
+    def provenance(self, subject: str, key: str, sources: Sequence[Source]) -> None:
+        """``prov:wasDerivedFrom`` each source article and ``kg:mention`` one ``kg:Mention`` per
+        (article, sentence): the mention derives from that article and has that sentence as
+        its ``kg:evidence``, so that a fact read in several articles says which sentence each
+        gave. ``key`` names the subject in the mentions' IRIs. Written last of the subject."""
+        mentions = [self.iri(f"mention/{_digest(key, s.article, s.sentence)}") for s in sources]
+        for source, mention in zip(sources, mentions, strict=True):
             self.add(subject, _DERIVED, self.articles[source.article])
-            self.add(subject, _EVIDENCE, self.zh(source.sentence))
+            self.add(subject, _ENTITY["mention"], mention)
+        for source, mention in zip(sources, mentions, strict=True):
+            self.begin(mention)
+            self.add(mention, _TYPE, _ENTITY["mention_class"])
+            self.add(mention, _DERIVED, self.articles[source.article])
+            self.add(mention, _EVIDENCE, self.zh(source.sentence))
+
+    def reference(self, subject: str, reference: Dataset | None) -> None:
+        """``prov:wasDerivedFrom`` the reference data set (a ``kg:Dataset``, no evidence) a
+        thing was taken from."""
         if reference is not None:
             dataset = self.iri(f"dataset/{reference.id}")
             self.add(subject, _DERIVED, dataset)
@@ -294,19 +304,11 @@ class _Lines:
             self.successor(entity, data["successor"], data["successor_since"])
         if data.get("note"):
             self.add(entity, _ENTITY["note"], self.zh(data["note"]))
-        self.provenance(entity, (), data.get("reference"))
+        self.reference(entity, data.get("reference"))
         for _, tail, edge in graph.out_edges(node, data=True):
             if edge["kind"] != "holds_role":
                 self.add(entity, _STATEMENT[edge["kind"]], self.iri(tail))
-        sources = data.get("sources", ())
-        mentions = [self.iri(f"mention/{_digest(node, s.article, s.sentence)}") for s in sources]
-        for source, mention in zip(sources, mentions, strict=True):
-            self.add(entity, _DERIVED, self.articles[source.article])
-            self.add(entity, _ENTITY["mention"], mention)
-        for source, mention in zip(sources, mentions, strict=True):
-            self.begin(mention)
-            self.add(mention, _TYPE, _ENTITY["mention_class"])
-            self.provenance(mention, [source])
+        self.provenance(entity, node, data.get("sources", ()))
 
     def successor(self, entity: str, successor: str, since: str) -> None:
         """A former division's successor and the year it became it."""
@@ -327,12 +329,12 @@ class _Lines:
             self.roles[role] = self.iri(f"role/{role}")
             self.add(membership, _POST["role"], self.roles[role])
         sources = data.get("sources", ())
-        self.provenance(membership, sources)
         dates = [self.dates[s.article] for s in sources if s.article in self.dates]
         for iso in dates:
             self.add(membership, _DATE, _date(iso))
         if dates:
             self.interval(membership, self.iri(f"{path}/interval"), min(dates), max(dates))
+        self.provenance(membership, path, sources)
 
     def interval(self, membership: str, interval: str, first: str, last: str) -> None:
         """``org:memberDuring`` a ``time:Interval`` from the first to the last date."""
@@ -354,7 +356,8 @@ class _Lines:
 
     def statement(self, head: str, tail: str, data: dict) -> None:
         """The reified statement of a binary relation, with its provenance."""
-        statement = self.iri(f"statement/{_digest(data['kind'], head, tail)}")
+        path = f"statement/{_digest(data['kind'], head, tail)}"
+        statement = self.iri(path)
         self.begin(statement)
         self.add(statement, _TYPE, _STATEMENT["class"])
         self.add(statement, _STATEMENT["subject"], self.iri(head))
@@ -362,7 +365,8 @@ class _Lines:
         self.add(statement, _STATEMENT["object"], self.iri(tail))
         if data.get("amount_yuan") is not None:
             self.add(statement, _STATEMENT["amount"], _decimal(data["amount_yuan"]))
-        self.provenance(statement, data.get("sources", ()), data.get("reference"))
+        self.reference(statement, data.get("reference"))
+        self.provenance(statement, path, data.get("sources", ()))
 
 
 def write_ntriples(graph: nx.MultiDiGraph, stream: TextIO) -> None:
