@@ -181,9 +181,15 @@ def build(
     if isinstance(home, FormerDivision):
         click.echo(f"note: --home-city is a former division: {home.summary()}", err=True)
     elif not gazetteer().knows(home_city):
+        similar = gazetteer().similar(home_city)
+        guess = (
+            f"did you mean {' or '.join(similar)}?"
+            if 0 < len(similar) <= 3
+            else "a former division?"
+        )
         click.echo(
-            f"warning: --home-city {home_city} is not in the division data (a former "
-            "division?): built as a region of its own, without a code or parent",
+            f"warning: --home-city {home_city} is not in the division data ({guess}): "
+            "built as a region of its own, without a code or parent",
             err=True,
         )
     try:
@@ -203,7 +209,7 @@ def build(
         raise click.ClickException(str(error)) from None
     for problem in result.problems:
         click.echo(f"skipped: {problem}", err=True)
-    click.echo(f"pages: {result.pages} ({result.pages_read} read, the others from the cache)")
+    click.echo(f"pages: {result.pages}{_cached(result.pages, result.pages_read)}")
     click.echo(f"articles: {result.articles}")
     click.echo("entities: " + _counts(result.entities, ENTITY_TYPES))
     click.echo("relations: " + _counts(result.relations, RELATION_TYPES))
@@ -211,6 +217,11 @@ def build(
         click.echo(f"wrote {path}")
     if result.problems:
         sys.exit(EXIT_SKIPPED)
+
+
+def _cached(pages: int, read: int) -> str:
+    """What the build cache gave, for the summary line: "" when every page was read."""
+    return "" if read == pages else f" ({read} read, {pages - read} from the cache)"
 
 
 def _counts(counts: dict[str, int], keys: tuple[str, ...]) -> str:

@@ -150,7 +150,7 @@ class Gazetteer:
         A former division (胶南市, 宜宾县) is the ``FormerDivision`` it was. A name no data
         knows but that has the shape of a region is a region of its own, with no code and no
         parent; anything else raises KeyError."""
-        found = [d for d in self.find(name) if d.level in ("province", "city", "county")]
+        found = [d for d in self.find(name) if d.level in REGION_LEVELS]
         if found:
             return found[0]
         former = former_divisions().get(name)
@@ -162,7 +162,19 @@ class Gazetteer:
 
     def knows(self, name: str) -> bool:
         """Whether the division data lists the region (by full or short name)."""
-        return any(d.level in ("province", "city", "county") for d in self.find(name))
+        return any(d.level in REGION_LEVELS for d in self.find(name))
+
+    def similar(self, name: str) -> list[str]:
+        """Provinces, cities and counties written like ``name`` but for one character before
+        its ending (唐三市 -> 唐山市): what a user who mistyped a home city meant."""
+        return sorted(
+            known
+            for known, divisions in self.by_name.items()
+            if len(known) == len(name)
+            and known[-1] == name[-1]
+            and sum(a != b for a, b in zip(known, name, strict=True)) == 1
+            and any(d.level in REGION_LEVELS for d in divisions)
+        )
 
     def villages(self, region: Division) -> list[str]:
         """Names of the villages and communities inside ``region``."""
@@ -184,7 +196,7 @@ class Gazetteer:
         for name, divisions in self.by_name.items():
             if len(name) == 2 and name.endswith(("区", "道")):
                 continue
-            large = any(d.level in ("province", "city", "county") for d in divisions)
+            large = any(d.level in REGION_LEVELS for d in divisions)
             town = any(d.level == "town" for d in divisions) and name.endswith(TOWN_ENDINGS)
             if large or town:
                 names.add(name)

@@ -131,6 +131,17 @@ def test_county_paper_and_unknown_home(tmp_path):
     assert "火星" in unknown.output
 
 
+def test_a_mistyped_home_city_is_built_with_a_guess_and_a_rebuild_says_what_was_cached(tmp_path):
+    page = tmp_path / "city.txt"
+    page.write_text("唐山召开会议\n\n市委书记张三出席会议,市长李四主持。\n", encoding="utf-8")
+    first = run("build", str(page), "-o", str(tmp_path / "out"), "--home-city", "唐三市")
+    assert first.exit_code == 0, first.output
+    assert "唐三市 is not in the division data (did you mean 唐山市?)" in first.output
+    assert "pages: 1\n" in first.output
+    again = run("build", str(page), "-o", str(tmp_path / "out"), "--home-city", "唐三市")
+    assert "pages: 1 (0 read, 1 from the cache)" in again.output
+
+
 def test_help_explains_every_command():
     for command in ("build", "query", "evaluate"):
         result = run(command, "--help")
