@@ -146,8 +146,9 @@ class Resolver:
     def full_region(self, head: str) -> tuple[str, str] | None:
         """A province, city or county written as ``head`` (黔东南州, 吉县, 深圳福田区: a city's
         short name before its district's): ``head`` in full and the region's own name."""
-        if any(d.level in REGION_LEVELS for d in self.places.find(head)):
-            return self.place(head), self.place(head)
+        if self.places.knows(head):
+            full = self.place(head)
+            return full, full
         if former_divisions().get(head) is not None:
             return head, head
         for cut in range(2, len(head) - 2):
