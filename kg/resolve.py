@@ -46,8 +46,12 @@ LEVEL_PREFIX = re.compile(r"^([省市县区州])(?!场|民|区|长)")
 GOVERNMENT = re.compile(r"^(.+?[省市县区州])政府(.*)$")
 PARTY = re.compile(r"^中共(?=.)")
 AUTONOMOUS_REGION = "自治区"
-BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委")
-"""Bodies a local paper names without their level: the home region's."""
+BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委", "纪委", "监委")
+"""Bodies a local paper names without their level: those of the region a chain of titles
+names before them (县委常委、纪委书记 -> 县纪委), else the home region's."""
+COMMITTEE_ORGANS = re.compile(r"(?:部|政法委|政研室|网信办|编办|巡察办|直属机关工委)$")
+"""Organs of a party committee, which a chain of titles names after it (市委常委、宣传部部长,
+县委常委、政法委书记): the committee's own (聊城市委宣传部, 睢县委政法委)."""
 INDUSTRY_SUFFIX = re.compile(r"(?:产业集群|产业|行业)$")
 INDUSTRY_ACTIVITY = ("加工", "制造", "种植", "养殖")
 """What a sentence may write right after an industry (生猪养殖, 机械加工)."""
@@ -201,7 +205,7 @@ class Resolver:
         (``local``: level -> the place of the home region the article names most)."""
         name = self.in_full(self.own_region(PARTY.sub("", name)))
         if name in BARE_BODIES:
-            return self.home.name + name
+            return ((self.context_place(context) if context else None) or self.home.name) + name
         level = LEVEL_PREFIX.match(name)
         if level and not self.place_prefix(name):
             place = self.context_place(context) if context else None
@@ -210,7 +214,7 @@ class Resolver:
             if place is None:
                 return None
             name = place[:-1] + name
-        elif context and name.endswith("部") and not self.place_prefix(name):
+        elif context and COMMITTEE_ORGANS.search(name) and not self.place_prefix(name):
             parent = self.body(context, "")
             if parent and parent.endswith("委"):
                 name = parent + name
@@ -359,13 +363,15 @@ class _Sources:
         """Sources of the next article follow: the repeats of one article's are dropped."""
         self.seen.clear()
 
-    def add(self, owner: object, sources: list[Source], article: str, sentence: str) -> None:
+    def add(
+        self, owner: object, sources: list[Source], article: str, sentence: str, former: bool
+    ) -> None:
         """Append the source to ``sources``, those of ``owner``, unless it is already there."""
         if (owner, article, sentence) in self.seen:
             return
         self.seen.add((owner, article, sentence))
         shared = self.texts.setdefault
-        sources.append(Source(shared(article, article), shared(sentence, sentence)))
+        sources.append(Source(shared(article, article), shared(sentence, sentence), former))
 
 
 def resolve(
@@ -394,7 +400,7 @@ def resolve(
             if not mention.implicit:
                 entity.aliases.add(re.sub(r"\s+", "", mention.text))
                 entity.aliases.update(_with_activity(mention))
-            sources.add(eid, entity.sources, mention.article, mention.sentence)
+            sources.add(eid, entity.sources, mention.article, mention.sentence, False)
             return eid
 
         for mention in mentions:
@@ -406,7 +412,9 @@ def resolve(
                 continue
             fact = Fact(relation.kind, head, tail, relation.role, relation.amount_yuan)
             fact = facts.setdefault(fact.key, fact)
-            sources.add(fact.key, fact.sources, relation.head.article, relation.evidence)
+            sources.add(
+                fact.key, fact.sources, relation.head.article, relation.evidence, relation.former
+            )
     split_persons(cache(resolver.region), entities, facts, dates or {})
     _add_divisions(resolver, entities, facts)
     _names_without_their_head(entities, facts)

@@ -247,6 +247,26 @@ def test_a_bodys_region_is_written_in_full_and_its_level_once(home, written, nam
     assert Resolver(home).body(written, "") == name
 
 
+@pytest.mark.parametrize(
+    ("written", "context", "name"),
+    [
+        ("政法委", "县委", "睢县委政法委"),
+        ("政法委", "市委", "商丘市委政法委"),
+        ("网信办", "县委", "睢县委网信办"),
+        ("宣传部", "县委", "睢县委宣传部"),
+        ("纪委", "县委", "睢县纪委"),
+        ("纪委", "市委", "商丘市纪委"),
+        ("监委", "", "睢县监委"),
+        ("政法委", "", "政法委"),
+    ],
+)
+def test_a_committees_organs_and_bodies_of_its_level_after_it_in_a_chain(written, context, name):
+    """县委常委、政法委书记: the committee's own organ (睢县委政法委, as the corpus writes it);
+    市委常委、纪委书记: the discipline commission of the committee's region (商丘市纪委); a bare
+    organ with no committee before it says no region."""
+    assert Resolver("睢县").body(written, context) == name
+
+
 def test_shorthand_after_a_former_county_is_that_countys():
     """淮阳县 became 淮阳区 in 2019: in a 睢县 paper, 县委 and 县政府 in a chain after 淮阳县委
     (a visiting delegation's officials) are 淮阳县's, not the home county's."""
