@@ -39,8 +39,11 @@ def _sources(sources: Iterable[Source], nodes: dict[str, str]) -> tuple[Source, 
     of the build's articles, so that the sources share them)."""
     return tuple(
         sorted(
-            {Source(nodes.get(s.article) or article_node(s.article), s.sentence) for s in sources},
-            key=lambda s: (s.article, s.sentence),
+            {
+                Source(nodes.get(s.article) or article_node(s.article), s.sentence, s.former)
+                for s in sources
+            },
+            key=lambda s: (s.article, s.sentence, s.former),
         )
     )
 

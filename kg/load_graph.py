@@ -107,7 +107,8 @@ def _mentions(props: Properties, subjects: dict[str, Properties]) -> set[Source]
     for mention in _values(props, KG.mention):
         data = subjects.get(mention, {})
         for article in _values(data, PROV.wasDerivedFrom):
-            found.update(Source(node_id(article), s) for s in _values(data, KG.evidence))
+            former = "true" in _values(data, KG.former)
+            found.update(Source(node_id(article), s, former) for s in _values(data, KG.evidence))
     return found
 
 

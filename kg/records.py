@@ -74,14 +74,18 @@ class Relation:
     evidence: str
     role: str | None = None
     amount_yuan: float | None = None
+    former: bool = False
+    """A post the article says its holder no longer has (原县委书记)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a fact or entity was read: the article id and the evidence sentence."""
+    """Where a fact or entity was read: the article id and the evidence sentence; ``former``
+    where the article calls the post former (原县委书记)."""
 
     article: str
     sentence: str
+    former: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,10 @@ class Fact:
 @dataclass(frozen=True)
 class Tenure:
     """A post over time, as ``kg timeline`` and the page's side panel show it: a person's role
-    in an organisation, the first and last date of the articles it was read in (None when
-    none of them is dated) and how many articles that is."""
+    in an organisation, the first and last date of the articles that say it is held (None
+    when none of them is dated), whether some article calls it former (原县委书记) and the date
+    of the first dated one that does (``ended``, else None), and how many articles that is in
+    all."""
 
     role: str
     person: str
@@ -146,6 +152,8 @@ class Tenure:
     first: str | None
     last: str | None
     articles: int
+    former: bool = False
+    ended: str | None = None
 
     def by_date(self) -> tuple[bool, str, str, str, str, str]:
         """Sort key of a person's posts: by first then last date, undated ones last."""

@@ -36,6 +36,9 @@ from kg.records import HOME_REGION, Article, Mention, Relation
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 CLAUSE_BREAK = re.compile(r"[，,：:]")
 CHAIN_GAP = re.compile(r"^[\s、，,]*$")
+FORMER = re.compile(r"(?:原|前任)$")
+"""Before a title or a chain of them, a post its holder no longer has (原县委书记,
+市人大常委会原主任)."""
 LOCATED_BEFORE = re.compile(r"(?:位于|地处|坐落于|坐落在)\s*$")
 LOCATED_VERB = re.compile(r"^\s*(?:在|落户|位于|落地|坐落在|坐落于|选址)\s*$")
 STREET_TAIL = re.compile(r"^[0-9]+号")
@@ -263,6 +266,11 @@ class Extractor:
     def gap(self, left: Span, right: Span) -> str:
         return self.text[left.end_char : right.start_char]
 
+    def title_gap(self, left: Span, right: Span) -> str:
+        """The gap before a title without the 原 of a former post (市人大常委会原主任)."""
+        gap = self.gap(left, right)
+        return FORMER.sub("", gap) if right.label_ == "ROLE" else gap
+
     def mentions(self) -> list[Mention]:
         """Every entity mention, ROLE aside, with its sentence."""
         return [
@@ -320,7 +328,7 @@ class Extractor:
         written: Span | None = None
         last: Span | None = None
         for ent in ents:
-            if last is not None and not CHAIN_GAP.match(self.gap(last, ent)):
+            if last is not None and not CHAIN_GAP.match(self.title_gap(last, ent)):
                 chain, written = [], None
             if ent.label_ == "ROLE":
                 if last is not None and last.label_ == "PERSON":
@@ -351,7 +359,7 @@ class Extractor:
     ) -> Span | None:
         """The body of a title: written right before it, else the chain's body, unless the
         title implies its own (副市长)."""
-        if written is not None and last is written and not self.gap(written, role):
+        if written is not None and last is written and not self.title_gap(written, role):
             return self.named_body(written.text, written.start_char) or written
         kind = self.text[max(0, role.start_char - 2) : role.start_char]
         if named := self.named_body(kind, role.start_char - 2):
@@ -382,6 +390,7 @@ class Extractor:
         with its place; a bare one (市委) only while there is none."""
         found = []
         context = self.named_body_before(sentence, chain)
+        former_chain = self.former(chain[0])
         for post in chain:
             role = post.role.text
             org_span = post.org
@@ -404,9 +413,18 @@ class Extractor:
                     org,
                     self.said(sentence),
                     role=role,
+                    former=former_chain or self.former(post),
                 )
             )
         return found
+
+    def former(self, post: Post) -> bool:
+        """Whether 原 or 前任 stands right before the post's title, or before its body where
+        the body is written right before the title (原县委书记, 县委原书记)."""
+        starts = [post.role.start_char]
+        if post.org is not None and post.org.end_char == post.role.start_char:
+            starts.append(post.org.start_char)
+        return any(FORMER.search(self.text[max(0, at - 2) : at]) for at in starts)
 
     def party_committee(self, org: Mention, org_span: Span, role: Span) -> tuple[Mention, str]:
         """A state body's party committee written into the title (市国资委 党委书记): the

@@ -45,14 +45,17 @@ _CONTAINING = Template("""?e rdfs:label|skos:altLabel ?n .
 are lower case: a scan of every label."""
 
 _POSTS = Template("""
-SELECT ?role ?name ?first ?last (COUNT(DISTINCT ?article) AS ?articles) WHERE {
+SELECT ?role ?name ?first ?last ?ended (COUNT(DISTINCT ?article) AS ?articles)
+  (MAX(?said) AS ?former) WHERE {
   ?m $end $entity ; $other ?other ; prov:wasDerivedFrom ?article .
   OPTIONAL { ?m org:role/rdfs:label ?role }
   OPTIONAL { ?m org:memberDuring/time:hasBeginning/time:inXSDDate ?first }
   OPTIONAL { ?m org:memberDuring/time:hasEnd/time:inXSDDate ?last }
+  OPTIONAL { ?m kg:endedBy ?ended }
+  OPTIONAL { ?m kg:mention/kg:former ?said }
   ?other rdfs:label ?name .
 }
-GROUP BY ?m ?role ?name ?first ?last
+GROUP BY ?m ?role ?name ?first ?last ?ended
 """)
 """The posts at the $end (org:member or org:organization) of which $entity stands, with the
 name of the $other end. The terms are written into the query and the patterns come in this
@@ -79,7 +82,7 @@ class Timeline:
     def columns(self) -> tuple[str, ...]:
         """The fields of a row: the other end of each post is the organisation or the person."""
         other = "organization" if self.person else "person"
-        return ("role", other, "first", "last", "articles")
+        return ("role", other, "first", "last", "articles", "former", "ended")
 
     def rows(self) -> list[dict[str, str | int | None]]:
         """One dict per post, with the fields of ``columns``."""
@@ -133,6 +136,8 @@ def _tenures(store: ox.Store, entity: str, name: str, person: bool) -> list[Tenu
             first=row["first"],
             last=row["last"],
             articles=int(row["articles"]),
+            former=row["former"] == "true",
+            ended=row["ended"],
         )
         for row in _solutions(store, query)
     ]

@@ -25,6 +25,7 @@ from kg.timeline import timeline
 from tests.browser import CHROMIUM, chromium, open_page
 from tests.conftest import ROOT, SEEDS
 from tests.test_export_html import EVIL_ALIAS, EVIL_NAME, EVIL_SENTENCE, evil_graph
+from tests.test_timeline import FORMER_PAGE, PAGES
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -247,6 +248,23 @@ def test_side_panel_shows_posts_over_time(page: Any, built: Path) -> None:
         items = page.locator("#kg-panel .kg-timeline li").all_inner_texts()
         assert len(items) == len(rows)
         assert items[0] == first
+
+
+def test_side_panel_says_a_post_is_former(browser: Any, tmp_path: Path) -> None:
+    """A post a later article calls former (原市委书记): its dates are those it was held, and
+    the date by which it had ended follows."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name, text in {**PAGES, "2016-01-20.txt": FORMER_PAGE}.items():
+        (pages / name).write_text(text, encoding="utf-8")
+    out = build(pages, tmp_path / "out")
+    opened = open_page(browser, (out / "graph.html").as_uri(), [])
+    search(opened, "王建国")
+    opened.press("#kg-search", "Enter")
+    opened.wait_for_selector(PANEL)
+    items = opened.locator("#kg-panel .kg-timeline li").all_inner_texts()
+    assert items == ["2013-03-05 – 2015-09-18 书记 · 聊城市委 · 3 篇 · 2016-01-20 已称原任"]
+    opened.close()
 
 
 def test_no_request_leaves_the_page(

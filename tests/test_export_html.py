@@ -307,17 +307,17 @@ def test_side_panel_timeline_of_a_person_and_of_an_organisation() -> None:
     with its first and last date and its number of articles, as kg timeline gives them."""
     data = page_data(render_html(timeline_graph()))
     assert data["info"]["person/李长萍"]["timeline"] == [
-        ["书记", "聊城市委", "2024-11-08", "2025-01-02", 2],
-        ["主任", "聊城市人大常委会", "2025-01-02", "2025-01-02", 1],
-        ["会长", "聊城市慈善总会", None, None, 1],
+        ["书记", "聊城市委", "2024-11-08", "2025-01-02", 2, False, None],
+        ["主任", "聊城市人大常委会", "2025-01-02", "2025-01-02", 1, False, None],
+        ["会长", "聊城市慈善总会", None, None, 1, False, None],
     ]
     assert data["info"]["gov/聊城市委"]["timeline"] == [
-        ["书记", "李长萍", "2024-11-08", "2025-01-02", 2],
-        ["常委", "柳庆发", "2024-11-08", "2024-11-08", 1],
-        ["秘书长", "王刚", "2025-01-02", "2025-01-02", 1],
+        ["书记", "李长萍", "2024-11-08", "2025-01-02", 2, False, None],
+        ["常委", "柳庆发", "2024-11-08", "2024-11-08", 1, False, None],
+        ["秘书长", "王刚", "2025-01-02", "2025-01-02", 1, False, None],
     ]
     assert data["info"]["person/王刚"]["timeline"] == [
-        ["秘书长", "聊城市委", "2025-01-02", "2025-01-02", 1]
+        ["秘书长", "聊城市委", "2025-01-02", "2025-01-02", 1, False, None]
     ]
     for node in ("company/云海制衣", "place/侯营镇", "industry/棉服"):
         assert "timeline" not in data["info"][node]
@@ -326,9 +326,9 @@ def test_side_panel_timeline_of_a_person_and_of_an_organisation() -> None:
 def test_timeline_names_are_data_for_the_script_never_markup() -> None:
     data = page_data(render_html(evil_graph()))
     posts = data["info"]["person/李长萍"]["timeline"]
-    assert ["<b>主任</b>", EVIL_NAME, "2024-11-08", "2024-11-08", 1] in posts
+    assert ["<b>主任</b>", EVIL_NAME, "2024-11-08", "2024-11-08", 1, False, None] in posts
     assert data["info"]["org/evil"]["timeline"] == [
-        ["<b>主任</b>", "李长萍", "2024-11-08", "2024-11-08", 1]
+        ["<b>主任</b>", "李长萍", "2024-11-08", "2024-11-08", 1, False, None]
     ]
 
 

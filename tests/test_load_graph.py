@@ -26,14 +26,17 @@ DATA = Dataset("gb2260", "GB/T 2260 行政区划", "1.5.31")
 
 
 def rich_graph() -> nx.MultiDiGraph:
-    """Markup, odd characters in ids, a post without a role, an amount, a fact read twice,
-    a place and a link taken from the division data, a former place and its successor."""
+    """Markup, odd characters in ids, a post without a role that its article calls former, an
+    amount, a fact read twice, a place and a link taken from the division data, a former place
+    and its successor."""
     graph = evil_graph()
     add_entity(graph, "company/a b%c#d×e", "COMPANY", "a b%c#d×e", (Source(ARTICLE_0, "句。"),))
     add_entity(graph, "project/园区", "PROJECT", "园区", ())
     add_entity(graph, "place/东昌府区", "PLACE", "东昌府区", (), code="371502")
     add_fact(graph, "invests_in", "company/a b%c#d×e", "project/园区", "句。", amount_yuan=2.5e7)
     add_fact(graph, "holds_role", "person/李长萍", "company/a b%c#d×e", LI_SENTENCE)
+    for data in graph["person/李长萍"]["company/a b%c#d×e"].values():
+        data["sources"] = (Source(ARTICLE, LI_SENTENCE, former=True),)
     both = (Source(ARTICLE_0, YUNHAI_SENTENCE), Source(ARTICLE, LI_SENTENCE))
     graph.nodes["person/李长萍"]["sources"] = both
     for data in graph["person/李长萍"]["gov/聊城市委"].values():
@@ -86,6 +89,7 @@ def test_fact_sentences_go_back_to_their_articles(tmp_path: Path) -> None:
     assert investment["amount_yuan"] == 2.5e7
     (unnamed,) = loaded["person/李长萍"]["company/a b%c#d×e"].values()
     assert unnamed["role"] is None
+    assert unnamed["sources"] == (Source(ARTICLE, LI_SENTENCE, former=True),)
 
 
 def test_a_file_that_is_not_turtle_is_an_error(tmp_path: Path) -> None:

@@ -35,6 +35,31 @@ def test_chain_of_titles_gives_one_post_per_title(tag):
     }
 
 
+def formers(relations) -> set[tuple[str, str, str]]:
+    return {(r.head.text, r.role, r.tail.text) for r in relations if r.former}
+
+
+def test_a_former_post_is_read_as_former(tag):
+    """原 before a chain holds for all its titles; before one title (市人大常委会原主任), for that
+    one; the posts of the others in the sentence are current."""
+    _, _, relations = tag(
+        "原县委常委、副县长张建华,市人大常委会原主任郭润营,县委书记刘强出席老干部座谈会。"
+    )
+    found = posts(relations)
+    assert ("张建华", "常委", "县委", "") in found and ("刘强", "书记", "县委", "") in found
+    assert formers(relations) == {
+        ("张建华", "常委", "县委"),
+        ("张建华", "副县长", "县政府"),
+        ("郭润营", "主任", "市人大常委会"),
+    }
+
+
+def test_a_name_beginning_with_yuan_is_no_former_post(tag):
+    _, _, relations = tag("原阳县委书记鲁扬,太原市委书记韦韬出席会议。")
+    assert {p[0] for p in posts(relations)} == {"鲁扬", "韦韬"}
+    assert formers(relations) == set()
+
+
 def test_list_of_officials_sharing_a_sentence(tag):
     _, _, relations = tag(
         "市委常委、组织部部长、市关工委主任陈波,市人大常委会副主任、市总工会主席杨广平,"

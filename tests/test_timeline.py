@@ -35,6 +35,7 @@ PAGES = {
 }
 """Two pages of different dates: 王建国 is 书记 in both, 赵敏 changes post."""
 
+COUNTS = ("articles", "former", "ended")
 HELD_ON = "Who held 书记 of 聊城市委 on a given day"
 
 
@@ -91,8 +92,9 @@ def test_a_person_s_posts_in_date_order(seeds: Path, two: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "李长萍 (person/李长萍)"
-    assert lines[1].split() == ["role", "organization", "first", "last", "articles"]
-    assert ["书记", "聊城市委", "2024-11-08", "2024-11-08", "1"] in [r.split() for r in lines]
+    assert lines[1].split() == ["role", "organization", "first", "last", *COUNTS]
+    row = ["书记", "聊城市委", "2024-11-08", "2024-11-08", "1", "False"]
+    assert row in [r.split() for r in lines]
     found = timeline(two, "赵敏")
     assert found.person and found.entity == "person/赵敏"
     assert found.tenures == [
@@ -104,7 +106,7 @@ def test_a_person_s_posts_in_date_order(seeds: Path, two: Path) -> None:
 def test_an_organisation_s_holders_by_role(seeds: Path, two: Path) -> None:
     found = timeline(seeds, "市委")
     assert found.entity == "gov/聊城市委" and not found.person
-    assert found.columns == ("role", "person", "first", "last", "articles")
+    assert found.columns == ("role", "person", "first", "last", *COUNTS)
     roles = [t.role for t in found.tenures]
     assert roles == sorted(roles)
     assert Tenure("书记", "李长萍", "聊城市委", "2024-11-08", "2024-11-08", 1) in found.tenures
@@ -116,13 +118,40 @@ def test_an_organisation_s_holders_by_role(seeds: Path, two: Path) -> None:
     ]
 
 
+FORMER_PAGE = (
+    "老干部迎春座谈会召开\n\n"
+    "本报讯 2016年1月20日,原市委书记王建国、市委书记刘强出席老干部迎春座谈会。\n"
+)
+"""A later page that calls 王建国's post former: it ended by then."""
+
+
+def test_a_post_an_article_calls_former_ended_by_its_date(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name, text in {**PAGES, "2016-01-20.txt": FORMER_PAGE}.items():
+        (pages / name).write_text(text, encoding="utf-8")
+    graph = build(pages, tmp_path / "out")
+    assert timeline(graph, "王建国").tenures == [
+        Tenure("书记", "王建国", "聊城市委", "2013-03-05", "2015-09-18", 3, True, "2016-01-20")
+    ]
+    assert Tenure("书记", "刘强", "聊城市委", "2016-01-20", "2016-01-20", 1) in (
+        timeline(graph, "聊城市委").tenures
+    )
+    assert [r["person"] for r in held_on(graph, "2016-01-20")] == ["刘强"]
+    said = run("query", str(graph), "SELECT ?e WHERE { ?m kg:former true ; kg:evidence ?e }")
+    assert said.output.count("原市委书记王建国") == 1
+    info = page_data((graph.parent / "graph.html").read_text(encoding="utf-8"))["info"]
+    found = timeline(graph, "王建国")
+    assert info[found.entity]["timeline"] == [list(row.values()) for row in found.rows()]
+
+
 def test_csv_is_rfc_4180_with_a_header(two: Path) -> None:
     result = run("timeline", "person/赵敏", "--graph", str(two), "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "role,organization,first,last,articles",
-        "市长助理,聊城市人民政府,2013-03-05,2013-03-05,1",
-        "副市长,聊城市人民政府,2015-09-18,2015-09-18,1",
+        "role,organization,first,last,articles,former,ended",
+        "市长助理,聊城市人民政府,2013-03-05,2013-03-05,1,False,",
+        "副市长,聊城市人民政府,2015-09-18,2015-09-18,1,False,",
     ]
     assert result.stdout_bytes.count(b"\r\n") == 3
 
@@ -135,8 +164,8 @@ def test_csv_quotes_commas_and_quotes(tmp_path: Path) -> None:
     result = run("timeline", "李长萍", "--graph", str(tmp_path / "graph.ttl"), "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1:] == [
-        "书记,聊城市委,2024-11-08,2024-11-08,1",
-        '顾问,"甲,乙""丙""",2024-11-08,2024-11-08,1',
+        "书记,聊城市委,2024-11-08,2024-11-08,1,False,",
+        '顾问,"甲,乙""丙""",2024-11-08,2024-11-08,1,False,',
     ]
 
 
@@ -150,6 +179,8 @@ def test_json_is_a_list_of_objects(two: Path) -> None:
             "first": "2015-09-18",
             "last": "2015-09-18",
             "articles": 1,
+            "former": False,
+            "ended": None,
         },
         {
             "role": "市长助理",
@@ -157,6 +188,8 @@ def test_json_is_a_list_of_objects(two: Path) -> None:
             "first": "2013-03-05",
             "last": "2013-03-05",
             "articles": 1,
+            "former": False,
+            "ended": None,
         },
     ]
 

@@ -398,21 +398,32 @@ def _identity(data: dict[str, Any]) -> dict[str, str]:
 def _timeline(graph: nx.MultiDiGraph, node: str) -> dict[str, list[list[Any]]]:
     """``{"timeline": rows}`` of an entity with posts, as ``kg timeline`` shows them: a
     person's posts in date order, an organisation's holders by role; each row is
-    ``[role, organisation or person, first date, last date, articles]``. Else {}."""
+    ``[role, organisation or person, first date, last date, articles, former, ended]``.
+    Else {}."""
     person = graph.nodes[node]["type"] == "PERSON"
     edges = graph.out_edges(node, data=True) if person else graph.in_edges(node, data=True)
     tenures = [_tenure(graph, h, t, d) for h, t, d in edges if d.get("kind") == "holds_role"]
     rows = [
-        [t.role, t.organization if person else t.person, t.first, t.last, t.articles]
+        [
+            t.role,
+            t.organization if person else t.person,
+            t.first,
+            t.last,
+            t.articles,
+            t.former,
+            t.ended,
+        ]
         for t in sorted(tenures, key=Tenure.by_date if person else Tenure.by_role)
     ]
     return {"timeline": rows} if rows else {}
 
 
 def _tenure(graph: nx.MultiDiGraph, head: str, tail: str, data: dict[str, Any]) -> Tenure:
-    """A post over time: the first and last date of its articles and how many there are."""
+    """A post over time: the first and last date of the articles that say it is held, the
+    first that calls it former, and how many articles there are."""
     sources = data.get("sources", ())
-    dates = _dates(graph, sources)
+    dates = _dates(graph, [s for s in sources if not s.former])
+    ended = _dates(graph, [s for s in sources if s.former])
     return Tenure(
         role=data.get("role") or "",
         person=graph.nodes[head]["name"],
@@ -420,6 +431,8 @@ def _tenure(graph: nx.MultiDiGraph, head: str, tail: str, data: dict[str, Any]) 
         first=dates[0] if dates else None,
         last=dates[-1] if dates else None,
         articles=len({s.article for s in sources}),
+        former=any(s.former for s in sources),
+        ended=ended[0] if ended else None,
     )
 
 

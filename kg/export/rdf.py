@@ -1,7 +1,8 @@
 """The networkx graph -> RDF and Turtle, as the graph contract in README.md describes it.
 
 Entities become typed resources with labels and mentions, holds_role edges become
-``org:Membership`` posts (with the ``time:Interval`` of their article dates), the other
+``org:Membership`` posts (with the ``time:Interval`` of the dates of the articles that say it
+is held, and ``kg:endedBy`` the first that calls it former, 原县委书记), the other
 edges become plain triples plus a reified ``rdf:Statement`` that carries their provenance.
 The vocabulary (kg/ontology.ttl) is part of every export. The same graph always gives the
 same bytes of Turtle.
@@ -122,6 +123,7 @@ def _ref(iri: URIRef) -> str:
 _ESCAPES = str.maketrans({'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r"})
 _KGR = str(KGR)
 _INTEGER = _ref(XSD.integer)
+_TRUE = f'"true"^^{_ref(XSD.boolean)}'
 _TYPE, _LABEL, _ALT_LABEL = _ref(RDF.type), _ref(RDFS.label), _ref(SKOS.altLabel)
 _DERIVED, _EVIDENCE, _DATE = _ref(PROV.wasDerivedFrom), _ref(KG.evidence), _ref(DCTERMS.date)
 _DATASET = {"class": _ref(KG.Dataset), "version": _ref(DCTERMS.hasVersion)}
@@ -141,6 +143,7 @@ _ENTITY = {
     "note": _ref(KG.identityNote),
     "mention": _ref(KG.mention),
     "mention_class": _ref(KG.Mention),
+    "former": _ref(KG.former),
     **{label: _ref(cls) for label, cls in ENTITY_CLASSES.items()},
 }
 _POST = {
@@ -150,6 +153,7 @@ _POST = {
     "role": _ref(ORG.role),
     "role_class": _ref(ORG.Role),
     "during": _ref(ORG.memberDuring),
+    "ended": _ref(KG.endedBy),
 }
 _TIME = {
     "interval": _ref(TIME.Interval),
@@ -276,6 +280,8 @@ class _Lines:
             self.add(mention, _TYPE, _ENTITY["mention_class"])
             self.add(mention, _DERIVED, self.articles[source.article])
             self.add(mention, _EVIDENCE, self.zh(source.sentence))
+            if source.former:
+                self.add(mention, _ENTITY["former"], _TRUE)
 
     def reference(self, subject: str, reference: Dataset | None) -> None:
         """``prov:wasDerivedFrom`` the reference data set (a ``kg:Dataset``, no evidence) a
@@ -329,11 +335,13 @@ class _Lines:
             self.roles[role] = self.iri(f"role/{role}")
             self.add(membership, _POST["role"], self.roles[role])
         sources = data.get("sources", ())
-        dates = [self.dates[s.article] for s in sources if s.article in self.dates]
-        for iso in dates:
+        dated = [(self.dates[s.article], s.former) for s in sources if s.article in self.dates]
+        for iso, _ in dated:
             self.add(membership, _DATE, _date(iso))
-        if dates:
-            self.interval(membership, self.iri(f"{path}/interval"), min(dates), max(dates))
+        if held := [iso for iso, former in dated if not former]:
+            self.interval(membership, self.iri(f"{path}/interval"), min(held), max(held))
+        if ended := [iso for iso, former in dated if former]:
+            self.add(membership, _POST["ended"], _date(min(ended)))
         self.provenance(membership, path, sources)
 
     def interval(self, membership: str, interval: str, first: str, last: str) -> None:
