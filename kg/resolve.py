@@ -49,9 +49,15 @@ AUTONOMOUS_REGION = "自治区"
 BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委", "纪委", "监委")
 """Bodies a local paper names without their level: those of the region a chain of titles
 names before them (县委常委、纪委书记 -> 县纪委), else the home region's."""
-COMMITTEE_ORGANS = re.compile(r"(?:部|政法委|政研室|网信办|编办|巡察办|直属机关工委)$")
+PARTY_ORGANS = ("政法委", "政研室", "网信办", "编办", "巡察办", "直属机关工委")
+"""Organs only a party committee has: written bare, the home committee's (政法委 in a 汉寿县
+paper is 汉寿县委政法委), as the corpus writes them."""
+COMMITTEE_ORGANS = re.compile(f"(?:部|{'|'.join(PARTY_ORGANS)})$")
 """Organs of a party committee, which a chain of titles names after it (市委常委、宣传部部长,
 县委常委、政法委书记): the committee's own (聊城市委宣传部, 睢县委政法委)."""
+ZONE_BODIES = ("管委会", "管理委员会", "党工委")
+"""A zone's bodies, which an article names bare once it has named them in full (梅河新区管委会
+... 管委会副主任)."""
 INDUSTRY_SUFFIX = re.compile(r"(?:产业集群|产业|行业)$")
 INDUSTRY_ACTIVITY = ("加工", "制造", "种植", "养殖")
 """What a sentence may write right after an industry (生猪养殖, 机械加工)."""
@@ -218,6 +224,8 @@ class Resolver:
             parent = self.body(context, "")
             if parent and parent.endswith("委"):
                 name = parent + name
+        elif name in PARTY_ORGANS:
+            name = self.home.name + "委" + name
         return expand_department(GOVERNMENT.sub(r"\1人民政府\2", name))
 
     def in_full(self, name: str) -> str:
@@ -281,6 +289,13 @@ def entity_id(label: str, name: str) -> str:
     return f"{FOLDERS[label]}/{name}"
 
 
+def project_stem(name: str) -> str:
+    """A project's name without a final 项目, where enough is left to name it (X产业园 and
+    X产业园项目 are one project, in whichever article they are written)."""
+    stem = name.removesuffix("项目")
+    return stem if len(stem) >= PROJECT_SHORT_FORM else name
+
+
 def abbreviates(name: str, short: str) -> bool:
     """Whether ``short`` is made of characters of ``name`` in order, the way Chinese names
     are shortened (公交 for 公共交通, 华电 for 中国华电集团)."""
@@ -323,8 +338,8 @@ def _shortens(label: str, short: str, full: str) -> bool:
             full.endswith(short) or full in (f"{short}区", f"{short}项目")
         )
     if label == "GOV":
-        bare = VILLAGE_BODY.fullmatch(short) or BARE_ZONE.match(short)
-        return bare is not None and full.endswith(short)
+        bare = VILLAGE_BODY.fullmatch(short) or BARE_ZONE.match(short) or short in ZONE_BODIES
+        return bool(bare) and full.endswith(short)
     if label == "PLACE":
         if BARE_ZONE.fullmatch(short):
             return bool(ZONE_END.search(full)) and abbreviates(full, short)
@@ -387,6 +402,8 @@ def resolve(
     facts: dict[tuple[str, str, str, str], Fact] = {}
     sources = _Sources()
     held: set[str] = set()
+    projects: dict[str, str] = {}
+    """A project's name without 项目 -> the id of the first project so named, with or without."""
     for mentions, relations in per_article:
         names = _article_names(resolver, mentions, relations)
         sources.next_article()
@@ -396,6 +413,8 @@ def resolve(
             if name is None:
                 return None
             eid = entity_id(mention.label, name)
+            if mention.label == "PROJECT":
+                eid = projects.setdefault(project_stem(name), eid)
             entity = entities.setdefault(eid, Entity(eid, mention.label, name))
             if not mention.implicit:
                 entity.aliases.add(re.sub(r"\s+", "", mention.text))

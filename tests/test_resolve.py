@@ -119,6 +119,21 @@ def test_a_projects_short_form_joins_the_one_full_name_ending_with_it():
     assert "项目" in by_name  # too short to be taken for the end of a name
 
 
+def test_a_project_with_and_without_xiangmu_is_one_project_across_articles():
+    """X产业园 in one article, X产业园项目 in another: one node, the first name written;
+    a name too short to stand without 项目 stays apart."""
+    first = [m("中化学新祥云新材料产业园项目", "PROJECT"), m("鞋业项目", "PROJECT")]
+    second = [
+        Mention(n, "PROJECT", "q.txt#1", "另一句。") for n in ("中化学新祥云新材料产业园", "鞋业")
+    ]
+    entities, _ = resolve([(first, []), (second, [])], "武穴市")
+    by_name = {e.name: e for e in entities}
+    park = by_name["中化学新祥云新材料产业园项目"]
+    assert park.aliases == {"中化学新祥云新材料产业园"}
+    assert {s.article for s in park.sources} == {"p.txt#0", "q.txt#1"}
+    assert {"鞋业项目", "鞋业"} <= set(by_name)
+
+
 def test_a_name_is_also_known_without_its_place_or_builder_at_its_head():
     said = "文水县锦绣农牧发展有限公司、文水县人民医院和中建材年产200万吨机制骨料生产线项目。"
     firm, hospital = m("文水县锦绣农牧发展有限公司", "COMPANY"), m("文水县人民医院", "ORG")
@@ -257,13 +272,15 @@ def test_a_bodys_region_is_written_in_full_and_its_level_once(home, written, nam
         ("纪委", "县委", "睢县纪委"),
         ("纪委", "市委", "商丘市纪委"),
         ("监委", "", "睢县监委"),
-        ("政法委", "", "政法委"),
+        ("政法委", "", "睢县委政法委"),
+        ("宣传部", "", "宣传部"),
     ],
 )
 def test_a_committees_organs_and_bodies_of_its_level_after_it_in_a_chain(written, context, name):
     """县委常委、政法委书记: the committee's own organ (睢县委政法委, as the corpus writes it);
     市委常委、纪委书记: the discipline commission of the committee's region (商丘市纪委); a bare
-    organ with no committee before it says no region."""
+    organ only a party committee has is the home committee's where no committee is before it; a
+    department (宣传部) could be any body's."""
     assert Resolver("睢县").body(written, context) == name
 
 
@@ -330,6 +347,7 @@ def test_an_autonomous_regions_paper_expands_its_own_shorthand():
         ("PLACE", "昌吉国家高新技术产业开发区", "昌吉国家高新区"),
         ("GOV", "良枧村委会", "村委会"),
         ("GOV", "金普新区党工委", "新区党工委"),
+        ("GOV", "梅河新区管委会", "管委会"),
         ("PROJECT", "凤阳硅工业园区", "凤阳硅工业园"),
         ("PROJECT", "鹰方瑞液压器项目", "鹰方瑞液压器"),
         ("ORG", "福建农林大学(古田)菌业研究院", "菌业研究院"),
