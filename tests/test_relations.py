@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+from rdflib.namespace import RDFS
+
+from kg.build import build
+from kg.export.rdf import KG
 from kg.records import HOME_REGION
 from kg.resolve import Resolver
 
@@ -176,6 +181,21 @@ def test_a_river_at_a_firms_head_is_its_brand_and_at_a_projects_its_site(tag):
         ("永登县黄河水泥制品有限公司", "永登县"),
         ("黄河风情线提升改造项目", "黄河"),
     }
+
+
+def test_a_news_site_is_not_where_its_name_says(tmp_path):
+    """古田网, a site's credit in a 古田县 paper, is not located in 古田县 (X网, not 电网)."""
+    page = tmp_path / "a.txt"
+    page.write_text(
+        "食用菌产业再创新高\n\n本报讯 2024年3月5日,古田县绿华食用菌有限公司新厂投产。\n"
+        "责任编辑:余凌古田网\n",
+        encoding="utf-8",
+    )
+    build([page], tmp_path / "out", "古田县", use_cache=False)
+    store = ox.Store()
+    store.bulk_load(path=str(tmp_path / "out" / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    query = f"SELECT ?a WHERE {{ ?x <{KG.locatedIn}> ?y . ?x <{RDFS.label}> ?a }}"
+    assert {row["a"].value for row in store.query(query)} == {"古田县绿华食用菌有限公司"}
 
 
 def test_firm_called_by_its_trade_after_its_place(tag):
