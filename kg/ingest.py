@@ -63,6 +63,8 @@ _FULLWIDTH_ALNUM = {
     **{0xFF41 + i: ord("a") + i for i in range(26)},
 }
 _BLANK_RUN_RE = re.compile(r"\n{4,}")
+_SPACED_NAME_RE = re.compile(f"(?<![^ ])([{_HAN}]) +([{_HAN}])(?![^ ])")
+"""Two single characters that stand alone between spaces (a name spaced out: 周 涛)."""
 _PUNCT_SPACE_RE = re.compile(f" +(?=[{_FULL_PUNCT}])|(?<=[{_FULL_PUNCT}]) +")
 _UNITS = "年月日时点分秒号个位万亿千百元吨亩米家项名人次余多倍岁天周批台座条件场户辆届期度"
 _UNIT_SPACE_RE = re.compile(f"(?<=\\d) (?=[{_UNITS}])")
@@ -90,11 +92,14 @@ _FULL_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _NUMERIC_DATE_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
 """A date as web pages print it: 2017-12-22, 2017/12/22, 2017.12.22."""
 _META_FIELD_RE = re.compile(
-    "[【\\[]?(?:(?:发布|发稿|更新)(?:时间|日期)|稿件来源|文章来源|信息来源|来源|稿源|作者|责任编辑|"
-    "责编|编辑|审核|浏览次数|点击数|字号)\\s*[:：]|[【\\[]?(?:时间|日期)\\s*[:：]\\s*(?:19|20)\\d{2}"
+    "[【\\[]?(?:(?:发布|发稿|更新)(?:时间|日期)|稿件来源|文章来源|信息来源|来源|稿源|出处|作者|责任编辑|"
+    "责编|编辑|审核|浏览次数|点击数|字号)\\s*[:：]|[【\\[]?(?:时间|日期)\\s*[:：]\\s*(?:19|20)\\d{2}|"
+    "第[\\d一二三四五六七八九十〇]{1,3}版"
 )
 """A field of the line that web pages print under a headline or at the end of an article
-(发布时间:2017-12-22 来源:汉寿政府网站 作者:刘杰; 责任编辑:余凌)."""
+(发布时间:2017-12-22 来源:汉寿政府网站 作者:刘杰; 责任编辑:余凌; an e-paper's 第一版:要闻)."""
+_META_SOURCE_RE = re.compile(f"[{_HAN}]{{2,12}}(?:报|网|客户端|发布)[ /|丨]+(?=(?:19|20)\\d{{2}})")
+"""The source a web page names before the date on that line (鄂尔多斯日报 / / 2019-04-04 16:54)."""
 _META_DATE_RE = re.compile(
     r"(?:19|20)\d{2}(?:([-/.])\d{1,2}\1\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
     r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*星期[一二三四五六日天])?"
@@ -276,10 +281,14 @@ def _normalise_chars(text: str) -> str:
 
 
 def _prepare_line(line: str) -> _RawLine:
-    """Strip a line, remembering its indent (a paragraph start), and close up spacing."""
+    """Strip a line, remembering its indent (a paragraph start), and close up spacing: of
+    a spaced-out line, of punctuation, and of two-character names in a byline, which papers
+    space out to the width of three (本报记者 周 涛)."""
     stripped = line.strip(" ")
     indented = bool(stripped) and line.startswith(" ")
-    return _RawLine(_PUNCT_SPACE_RE.sub("", _join_spaced_out(stripped)), indented)
+    text = _PUNCT_SPACE_RE.sub("", _join_spaced_out(stripped))
+    closed = _SPACED_NAME_RE.sub(r"\1\2", text)
+    return _RawLine(closed if closed != text and _is_byline_line(closed) else text, indented)
 
 
 def _join_spaced_out(line: str) -> str:
@@ -463,6 +472,7 @@ def _is_meta_line(line: str) -> bool:
         return False
     if _META_FIELD_RE.match(line):
         return True
+    line = _META_SOURCE_RE.sub("", line, count=1)
     date = _META_DATE_RE.match(line)
     if date is None:
         return False
@@ -487,6 +497,7 @@ def _news_prefix(text: str) -> str:
 
 def _reporters(byline: str) -> tuple[str, ...]:
     """Names in a byline: the tokens that follow roles, or that stand alone after "■"."""
+    byline = _META_SOURCE_RE.sub("", byline, count=1)
     inner = _NEWS_RE.sub(lambda m: _NEWS_PREFIX_RE.sub(" ", m.group()), byline)
     names: list[str] = []
     for written in inner.replace("■", " ").split():
@@ -584,12 +595,17 @@ def _blocks(lines: list[_Line]) -> Iterator[list[_Line]]:
 
 
 def _mark_headings(lines: list[_Line]) -> None:
-    """Mark byline lines, and headline blocks (headline lines with optional subtitle lines)."""
+    """Mark byline lines, and headline blocks (headline lines with optional subtitle lines);
+    a block right above a web page's line of date and source (after a blank line) stands
+    above the body as a block right above it does."""
     for line in lines:
         if _is_byline_line(line.text):
             line.kind = "byline"
-    for block in _blocks(lines):
+    blocks = list(_blocks(lines))
+    for block, following in zip(blocks, [*blocks[1:], []], strict=True):
         for run, below in _between_bylines(block):
+            if below is None and following and _is_meta_line(following[0].text):
+                below = following[0]
             above_body = below is not None and _opens_body(below.text)
             kinds = [_heading_kind(line, above_body) for line in run]
             if all(kinds) and (kinds[0] == "head" or all(k == "sub" for k in kinds)):

@@ -510,6 +510,9 @@ WIND_BODY = NEWS_001.removeprefix("本报讯(记者 张伟 于新新)").strip()
         ("时间：2024/12/28 09:13:08 | 来源：聊城新闻网", "2024-12-27", ()),
         ("2024年12月28日 09:13 来源:聊城日报", "2024-12-27", ()),
         ("2024-12-28 09:13 | 记者/张伟 于新新", "2024-12-27", ("张伟", "于新新")),
+        ("2024-12-28 09:13:08  出处:聊城新闻网", "2024-12-27", ()),
+        ("聊城日报 / / 2024-12-28 09:13", "2024-12-27", ()),
+        ("2024年12月28日 第一版:要闻", "2024-12-27", ()),
     ],
 )
 def test_a_web_page_line_of_date_and_source_under_the_headline(
@@ -521,6 +524,25 @@ def test_a_web_page_line_of_date_and_source_under_the_headline(
     assert article.title == WIND_TITLE
     assert (article.date, article.reporters) == (date, reporters)
     assert article.text.endswith(clean_text(WIND_BODY))
+
+
+def test_a_headline_with_a_label_above_the_line_after_a_blank_line() -> None:
+    """阳谷:… stands apart from the line of date and source, as pages saved from a site may
+    have it: still the title, not an article of its own."""
+    page = f"阳谷:风电项目开工建设\n\n2024-12-28 09:13  出处:聊城新闻网\n\n{WIND_BODY}"
+    (article,) = split_articles(clean_text(page), "web.txt")
+    assert (article.title, article.date) == ("阳谷:风电项目开工建设", "2024-12-27")
+
+
+def test_a_two_character_name_spaced_out_in_a_byline_is_one_name() -> None:
+    """Papers space a two-character name out to the width of three (周 涛): the byline keeps
+    it whole, and the line is not run into the body's first line."""
+    page = f"{WIND_TITLE}\n\n本报记者 张 伟 通讯员 于新新\n{WIND_BODY}"
+    cleaned = clean_text(page)
+    assert "本报记者 张伟 通讯员 于新新\n12月27日" in cleaned
+    (article,) = split_articles(cleaned, "page.txt")
+    assert article.reporters == ("张伟", "于新新")
+    assert clean_text("我 们\n") == "我 们"
 
 
 def test_a_web_page_without_dateline_is_dated_by_its_line() -> None:
