@@ -79,6 +79,10 @@ PARTY_COMMITTEE = re.compile("(?:党委|党工委)(?=.)")
 LEVEL_NAME = re.compile(
     r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡](?:委|政府|人民政府|人大|政协)"
 )
+LISTED = re.compile(r"\s*[、和及与]\s*")
+"""What stands between two items of a list."""
+REGION_HEAD = re.compile(r"^(?:中共)?(?:[省市县区州旗]|[\u3400-\u9fff]{1,10}?[省市县区州旗])")
+"""A body's name that starts with its level (县财政局) or its region (武城县财政局)."""
 HOLDERS = ("COMPANY", "GOV", "ORG", "PROJECT")
 LOCATABLE = ("COMPANY", "ORG", "PROJECT")
 MEDIA_OUTLET = re.compile(r"(?:(?<!电)网|新闻|融媒体中心|传媒中心|电视台|广播电台|报社|报|客户端)$")
@@ -270,13 +274,29 @@ class Extractor:
         return FORMER.sub("", gap) if right.label_ == "ROLE" else gap
 
     def mentions(self) -> list[Mention]:
-        """Every entity mention, ROLE aside, with its sentence."""
-        return [
-            self.mention(ent, sentence)
-            for sentence in sentences(self.doc, self.text)
-            for ent in self.index.within(sentence)
-            if ent.label_ != "ROLE"
-        ]
+        """Every entity mention, ROLE aside, with its sentence; a body listed after another
+        with the list's context (:meth:`list_context`)."""
+        found = []
+        for sentence in sentences(self.doc, self.text):
+            before: Span | None = None
+            context = ""
+            for ent in self.index.within(sentence):
+                if ent.label_ == "ROLE":
+                    before = None
+                    continue
+                context = self.list_context(before, ent, context)
+                found.append(self.mention(ent, sentence, context))
+                before = ent
+        return found
+
+    def list_context(self, before: Span | None, ent: Span, context: str) -> str:
+        """The context of a body listed right after another (县农业农村局、林业和草原局): the
+        last body of the list written with its level or region, whose region the bare ones
+        share; else none."""
+        listed = before is not None and before.label_ == ent.label_ == "GOV"
+        if not listed or not LISTED.fullmatch(self.gap(before, ent)):
+            return ""
+        return before.text if REGION_HEAD.match(before.text) else context
 
     def relations(self) -> list[Relation]:
         found: list[Relation] = []

@@ -92,7 +92,10 @@ class Resolver:
         self.home_short = former_short_names(self.home, self.places)
 
     def place(self, name: str) -> str | None:
-        """Full name of a place: 我市 -> 聊城市, 聊城 -> 聊城市, 山东 -> 山东省."""
+        """Full name of a place: 我市 -> 聊城市, 聊城 -> 聊城市, 山东 -> 山东省. A short name is
+        a division of the home province, else a province or a city (义乌 -> 义乌市), never a
+        far district, county or town, whose short names are often words (西湖, 灵山, 运河):
+        those stay as written."""
         if name == HOME_REGION:
             return self.home.name
         home = HOME_WORDS.match(name)
@@ -114,7 +117,8 @@ class Resolver:
         if not found or any(d.name == name for d in found) or BARE_ZONE.fullmatch(name):
             return name
         near = [d for d in found if self.home.province in (d, *d.ancestors())]
-        return (near or found)[0].name
+        far = [d for d in found if d.level in ("province", "city") or d.name.endswith("市")]
+        return (near or far)[0].name if near or far else name
 
     def own_region(self, name: str) -> str:
         """自治区 at the start of a name in a paper of an autonomous region is that region
@@ -205,11 +209,21 @@ class Resolver:
         known = self.places.knows(parent)
         return self.place_prefix(parent) or (self.place(parent) if known else None)
 
-    def body(self, name: str, context: str, local: Mapping[str, str] | None = None) -> str | None:
+    def body(
+        self,
+        name: str,
+        context: str,
+        local: Mapping[str, str] | None = None,
+        *,
+        state: bool = True,
+    ) -> str | None:
         """Full name of a body of the state, the party or another organisation; a level the
         home region lacks (县委 in a city paper) is the article's place of that level
-        (``local``: level -> the place of the home region the article names most)."""
-        name = self.in_full(self.own_region(PARTY.sub("", name)))
+        (``local``: level -> the place of the home region the article names most). Only a
+        state or party body (``state``) has its region written in full: an organisation's
+        name is its own (德州日报, 聊城大学)."""
+        name = self.own_region(PARTY.sub("", name))
+        name = self.in_full(name) if state else self.home_body(name)
         if name in BARE_BODIES:
             return ((self.context_place(context) if context else None) or self.home.name) + name
         level = LEVEL_PREFIX.match(name)
@@ -226,15 +240,16 @@ class Resolver:
                 name = parent + name
         elif name in PARTY_ORGANS:
             name = self.home.name + "委" + name
+        elif context and name[-1] in "局厅" and not self.place_prefix(name):
+            name = (self.context_place(context) or "") + name
         return expand_department(GOVERNMENT.sub(r"\1人民政府\2", name))
 
     def in_full(self, name: str) -> str:
         """A body's name with the region it starts with written in full: 我区政协 -> 吴江区政协,
         黔东南州委 -> 黔东南苗族侗族自治州委, 深圳福田区委 -> 深圳市福田区委, and its level once
         where a paper writes it twice (吉县县委 -> 吉县委)."""
-        home = HOME_BODY.match(name)
-        if home and self.by_level[home.group(1)]:
-            return self.by_level[home.group(1)] + name[home.end() :]
+        if (home := self.home_body(name)) != name:
+            return home
         found = self.region_prefix(name)
         if found is None:
             return name
@@ -242,6 +257,13 @@ class Resolver:
         if rest[:1] == region[-1] and rest[1:] in DOUBLED_LEVEL_BODIES:
             rest = rest[1:]
         return full + rest
+
+    def home_body(self, name: str) -> str:
+        """A name the paper writes with its own region (我区政协, 本市医院) with that region's."""
+        home = HOME_BODY.match(name)
+        if home and self.by_level[home.group(1)]:
+            return self.by_level[home.group(1)] + name[home.end() :]
+        return name
 
     def canonical(self, mention: Mention, local: Mapping[str, str] | None = None) -> str | None:
         """The canonical name of a mention, or None when the text does not say which;
@@ -252,7 +274,7 @@ class Resolver:
         if mention.label == "PLACE":
             return self.place(text)
         if mention.label in ("GOV", "ORG") and text != "本报":
-            return self.body(text, mention.context, local)
+            return self.body(text, mention.context, local, state=mention.label == "GOV")
         if mention.label == "INDUSTRY":
             core = INDUSTRY_SUFFIX.sub("", text) or text
             return INDUSTRY_ALIASES.get(core, core)
@@ -463,12 +485,30 @@ def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict)
         division = resolver.division(place.name, set().union(*(by_article[a] for a in articles)))
         if division is not None:
             tree[place.id] = division
-            _add_division(entities, facts, place, division, datasets)
+    read = [f for f in facts.values() if f.kind == "part_of" and f.reference is None]
+    for fact in read:
+        head, tail = tree.get(fact.head), tree.get(fact.tail)
+        if head is not None and tail is not None and _elsewhere(head, tail):
+            del tree[fact.head]
+    for place in places:
+        if place.id in tree:
+            _add_division(entities, facts, place, tree[place.id], datasets)
     for key, fact in list(facts.items()):
         if fact.kind == "part_of" and fact.reference is None:
             head, tail = tree.get(fact.head), tree.get(fact.tail)
             if head is not None and tail is not None and _data_denies(head, tail):
                 del facts[key]
+
+
+def _elsewhere(part: Division, whole: Division) -> bool:
+    """Whether the division data puts the division taken for a place read inside ``whole``
+    neither inside it nor around it: the place is another of that name (西安市户县草堂镇 is
+    not the data's only 草堂镇, of 奉节县), and gets no code or parents from the data. A former
+    division counts with what it became (宜宾县柏溪镇 is the data's 叙州区柏溪镇)."""
+    wholes = {whole}
+    if isinstance(whole, FormerDivision) and whole.successor is not None:
+        wholes.add(whole.successor)
+    return not wholes & set(part.ancestors()) and not _data_denies(part, whole)
 
 
 def _data_denies(part: Division, whole: Division) -> bool:

@@ -65,6 +65,26 @@ def test_a_name_beginning_with_yuan_is_no_former_post(tag):
     assert formers(relations) == set()
 
 
+def test_bodies_listed_after_one_with_its_level_share_its_region(tag):
+    """县农业农村局、林业和草原局、财政局: the bare ones are the county's, as the first is; the
+    list ends where something else stands between two bodies."""
+    _, mentions, _ = tag("县农业农村局、林业和草原局、财政局负责人参加会议,财政局局长讲话。")
+    contexts = [(x.text, x.context) for x in mentions if x.label == "GOV"]
+    assert contexts == [
+        ("县农业农村局", ""),
+        ("林业和草原局", "县农业农村局"),
+        ("财政局", "县农业农村局"),
+        ("财政局", ""),
+    ]
+    resolver = Resolver("冠县")
+    assert [resolver.canonical(x) for x in mentions if x.label == "GOV"] == [
+        "冠县农业农村局",
+        "冠县林业和草原局",
+        "冠县财政局",
+        "财政局",
+    ]
+
+
 def test_list_of_officials_sharing_a_sentence(tag):
     _, _, relations = tag(
         "市委常委、组织部部长、市关工委主任陈波,市人大常委会副主任、市总工会主席杨广平,"

@@ -284,6 +284,15 @@ def test_a_committees_organs_and_bodies_of_its_level_after_it_in_a_chain(written
     assert Resolver("睢县").body(written, context) == name
 
 
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [("德州日报", "德州日报"), ("德州新闻网", "德州新闻网"), ("我县人民医院", "武城县人民医院")],
+)
+def test_an_organisations_name_keeps_its_region_as_written(written, name):
+    """德州日报 is the paper's own name, not 德州市日报; 我县 is still the home county."""
+    assert Resolver("武城县").canonical(m(written, "ORG")) == name
+
+
 def test_shorthand_after_a_former_county_is_that_countys():
     """淮阳县 became 淮阳区 in 2019: in a 睢县 paper, 县委 and 县政府 in a chain after 淮阳县委
     (a visiting delegation's officials) are 淮阳县's, not the home county's."""
@@ -291,6 +300,23 @@ def test_shorthand_after_a_former_county_is_that_countys():
     assert suixian.body("县委", "淮阳县县委") == "淮阳县委"
     assert suixian.body("县政府", "淮阳县委") == "淮阳县人民政府"
     assert suixian.body("县委", "") == "睢县委"
+
+
+def test_a_place_the_text_puts_elsewhere_is_not_the_datas_place_of_that_name():
+    """户县草堂镇: the data's only 草堂镇 is in 奉节县, so the 草堂镇 read is another place, with
+    no code and no parents from the data; 宜宾县南广镇 is the data's 叙州区南广镇, 宜宾县 having
+    become 叙州区."""
+    said = "西安市户县草堂镇、宜宾县南广镇。"
+    relations = [
+        Relation("part_of", m("草堂镇", "PLACE"), m("户县", "PLACE"), said),
+        Relation("part_of", m("南广镇", "PLACE"), m("宜宾县", "PLACE"), said),
+    ]
+    entities, facts = resolve([([], relations)], "武山县")
+    assert "奉节县" not in {e.name for e in entities}
+    assert {(f.head, f.tail) for f in facts if f.head == "place/草堂镇"} == {
+        ("place/草堂镇", "place/户县")
+    }
+    assert ("place/南广镇", "place/叙州区") in {(f.head, f.tail) for f in facts}
 
 
 def test_a_part_of_read_against_the_division_data_is_dropped(tag):
