@@ -469,6 +469,8 @@ def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict)
     a former division (宜宾县) gets its code and parents of that time, and its successor. A
     part_of read the wrong way round, the data's whole inside its part, is dropped.
 
+    A province, city or county read as part of a zone (湖北省 partOf 开发区) is dropped too.
+
     Those links, and the parent and successor places they add, are taken from the data, not
     read: they carry the data set as their reference and no article (a link the text also
     states keeps that article as its source).
@@ -495,9 +497,20 @@ def _add_divisions(resolver: Resolver, entities: dict[str, Entity], facts: dict)
             _add_division(entities, facts, place, tree[place.id], datasets)
     for key, fact in list(facts.items()):
         if fact.kind == "part_of" and fact.reference is None:
-            head, tail = tree.get(fact.head), tree.get(fact.tail)
-            if head is not None and tail is not None and _data_denies(head, tail):
+            tail_name = entities[fact.tail].name
+            if _misread(tree.get(fact.head), tree.get(fact.tail), tail_name):
                 del facts[key]
+
+
+def _misread(part: Division | None, whole: Division | None, whole_name: str) -> bool:
+    """Whether a part_of read goes against the division data: the data puts the whole inside
+    the part (唐山市 partOf 路北区, read the wrong way round from 唐山市路北区), or a province,
+    city or county is read inside a zone (湖北省 partOf 开发区), which holds towns and villages."""
+    if part is None:
+        return False
+    if whole is not None and _data_denies(part, whole):
+        return True
+    return part.level in REGION_LEVELS and bool(ZONE_END.search(whole_name))
 
 
 def _elsewhere(part: Division, whole: Division) -> bool:
@@ -598,7 +611,10 @@ def _key(mention: Mention) -> str:
 def _article_names(
     resolver: Resolver, mentions: list[Mention], relations: list[Relation]
 ) -> dict[tuple[str, str], str]:
-    """(label, surface and context) -> canonical name, for one article."""
+    """(label, surface and context) -> canonical name, for one article. A surface that
+    does not resolve on its own (宣传部) takes the name its mention with a context has
+    (市委 ... 宣传部 -> 聊城市委宣传部); one that does (市委, the home's) keeps it, though
+    another sentence's 市委 is a visited city's (如皋市委书记陈晓东, 市委副书记…)."""
     names: dict[tuple[str, str], str] = {}
     every = [*mentions, *(m for r in relations for m in (r.head, r.tail))]
     local = resolver.local_places(every)
@@ -612,7 +628,7 @@ def _article_names(
         if "\t" in key and not key.endswith("\t")
     }
     for (label, key), name in list(names.items()):
-        if key.endswith("\t"):
+        if key.endswith("\t") and name == re.sub(r"\s+", "", key[:-1]):
             names[(label, key)] = with_context.get((label, key[:-1]), name)
     _merge_short_forms(names)
     return names

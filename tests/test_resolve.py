@@ -293,6 +293,21 @@ def test_an_organisations_name_keeps_its_region_as_written(written, name):
     assert Resolver("武城县").canonical(m(written, "ORG")) == name
 
 
+def test_a_bare_shorthand_keeps_the_home_region_where_another_sentence_names_a_visited_one():
+    """In a 启东市 paper, 市委书记王晓斌 is 启东's; 市委副书记何益军 after 如皋市委书记 in another
+    sentence is 如皋's: the bare 市委 is not taken for the visited city's."""
+
+    def post(person: str, org: Mention) -> Relation:
+        return Relation("holds_role", m(person, "PERSON"), org, "句子。", role="书记")
+
+    relations = [post("王晓斌", m("市委", "GOV")), post("何益军", m("市委", "GOV", "如皋市委"))]
+    _, facts = resolve([([], relations)], "启东市")
+    assert {(f.head, f.tail) for f in facts if f.kind == "holds_role"} == {
+        ("person/王晓斌", "gov/启东市委"),
+        ("person/何益军", "gov/如皋市委"),
+    }
+
+
 def test_shorthand_after_a_former_county_is_that_countys():
     """淮阳县 became 淮阳区 in 2019: in a 睢县 paper, 县委 and 县政府 in a chain after 淮阳县委
     (a visiting delegation's officials) are 淮阳县's, not the home county's."""
@@ -317,6 +332,21 @@ def test_a_place_the_text_puts_elsewhere_is_not_the_datas_place_of_that_name():
         ("place/草堂镇", "place/户县")
     }
     assert ("place/南广镇", "place/叙州区") in {(f.head, f.tail) for f in facts}
+
+
+def test_a_region_read_inside_a_zone_is_dropped():
+    """湖北省 partOf 开发区 is a misreading: zones hold towns and villages; 白午村 partOf 开发区
+    stays."""
+    said = "湖北省开发区白午村。"
+    zone = m("开发区", "PLACE")
+    relations = [
+        Relation("part_of", m("湖北省", "PLACE"), zone, said),
+        Relation("part_of", m("白午村", "PLACE"), zone, said),
+    ]
+    _, facts = resolve([([], relations)], "孝昌县")
+    assert {(f.head, f.tail) for f in facts if f.tail == "place/开发区"} == {
+        ("place/白午村", "place/开发区")
+    }
 
 
 def test_a_part_of_read_against_the_division_data_is_dropped(tag):
