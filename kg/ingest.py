@@ -806,7 +806,9 @@ def _is_subhead(items: list[_Item], index: int) -> bool:
 
 
 def _title(group: _Item) -> str:
-    """The main line of a headline group: not a kicker, section label or date subtitle."""
+    """The main line of a headline group: not a kicker, section label or date subtitle, and
+    of several the last without a comma (a subtitle below the headline reads as a sentence:
+    提振信心,鼓足干劲,…)."""
     runs: list[str] = []
     for line in group.lines:
         if line.kind == "sub":
@@ -817,7 +819,8 @@ def _title(group: _Item) -> str:
             runs.append(line.text)
     runs = [run for run in runs if run]
     main = [run for run in runs if not _minor_heading(run)]
-    return main[-1] if main else max(runs, key=len)
+    phrases = [run for run in main if not any(c in _SENTENCE_PUNCT for c in run)]
+    return (phrases or main)[-1] if main else max(runs, key=len)
 
 
 def _minor_heading(run: str) -> bool:

@@ -77,8 +77,11 @@ GENERIC_BODIES = {"公司": "COMPANY", "集团": "COMPANY", "学校": "ORG", "�
 """Bodies written by their kind alone, and the label of the named body they stand for."""
 PARTY_COMMITTEE = re.compile("(?:党委|党工委)(?=.)")
 LEVEL_NAME = re.compile(
-    r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡](?:委|政府|人民政府|人大|政协)"
+    r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡旗州](?:委|政府|人民政府|人大|政协)"
 )
+REGION_BODY_GAP = re.compile(r"(?:[省市县区旗州]?(?:委|政府))?")
+"""What may stand between a region and the title it is the body of: nothing, or its own
+committee or government that the tagger left out (达拉特旗|旗委|书记)."""
 LISTED = re.compile(r"\s*[、和及与]\s*")
 """What stands between two items of a list."""
 REGION_HEAD = re.compile(r"^(?:中共)?(?:[省市县区州旗]|[\u3400-\u9fff]{1,10}?[省市县区州旗])")
@@ -455,21 +458,34 @@ class Extractor:
         return replace(org, text=self.text[org.start : end], end=end), role.text[prefix.end() :]
 
     def named_body_before(self, sentence: Span, chain: list[Post]) -> str:
-        """The last body named with its place (嘉峪关市委) earlier in the sentence than the
-        chain: a later bare 市委 or 市长 of the sentence is that place's (嘉峪关市委书记马光明,
-        市委副书记、市长郑亚军 in another city's paper)."""
+        """The last body named with its place (嘉峪关市委), or region written as a title's body
+        (达拉特旗书记), earlier in the sentence than the chain: a later bare 市委 or 市长 of the
+        sentence is that place's (嘉峪关市委书记马光明, 市委副书记、市长郑亚军 in another city's
+        paper), and so is a bare department (达拉特旗书记…、发改局局长李锐)."""
         start = min(
             span.start_char for post in chain for span in (post.role, post.org) if span is not None
         )
+        ents = self.index.within(sentence)
         named = (
             e.text
-            for e in reversed(self.index.within(sentence))
+            for e, after in reversed(list(zip(ents, [*ents[1:], None], strict=True)))
             if e.end_char <= start
-            and e.label_ == "GOV"
             and e.text[:1] not in LEVELS
-            and LEVEL_NAME.match(e.text)
+            and (
+                (e.label_ == "GOV" and LEVEL_NAME.match(e.text))
+                or (e.label_ == "PLACE" and self.titled_region(e, after))
+            )
         )
         return next(named, "")
+
+    def titled_region(self, place: Span, after: Span | None) -> bool:
+        """A region written right before a title, or before its committee or government (a
+        title, or a body named by its level) as their body: 冠县 县长, 达拉特旗旗委书记 where
+        the tagger took the place alone, 我市 市委书记."""
+        if after is None or not (after.label_ == "ROLE" or after.text[:1] in LEVELS):
+            return False
+        gap = self.gap(place, after).strip()
+        return place.text[-1] in "省市县区旗州" and bool(REGION_BODY_GAP.fullmatch(gap))
 
     def fused_posts(self) -> list[Relation]:
         """部长 written into its department's name (县委组织部长张三, 组织部长张三 after 州委常委),

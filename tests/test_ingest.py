@@ -534,6 +534,15 @@ def test_a_headline_with_a_label_above_the_line_after_a_blank_line() -> None:
     assert (article.title, article.date) == ("阳谷:风电项目开工建设", "2024-12-27")
 
 
+def test_the_headline_not_the_subtitle_below_it_is_the_title() -> None:
+    """Headline, a subtitle that reads as a sentence, the e-paper's line, the body: one
+    article, titled by its headline."""
+    subtitle = "提振信心,鼓足干劲,为绿色发展添一份力"
+    page = f"{WIND_TITLE}\n\n{subtitle}\n\n2024年12月28日 第一版:要闻\n\n{WIND_BODY}"
+    (article,) = split_articles(clean_text(page), "epaper.txt")
+    assert (article.title, article.date) == (WIND_TITLE, "2024-12-27")
+
+
 def test_a_two_character_name_spaced_out_in_a_byline_is_one_name() -> None:
     """Papers space a two-character name out to the width of three (周 涛): the byline keeps
     it whole, and the line is not run into the body's first line."""

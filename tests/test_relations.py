@@ -65,6 +65,19 @@ def test_a_name_beginning_with_yuan_is_no_former_post(tag):
     assert formers(relations) == set()
 
 
+def test_a_department_after_a_region_written_as_a_titles_body_is_that_regions(tag):
+    """冠县县长张明、财政局局长李强 after 聊城市委书记: the bare 财政局 is 冠县's, the region last
+    named before it as a title's body, not 聊城's; after 忻州市副市长 and 我市市委书记, the bare
+    市委 is the home's."""
+    _, _, relations = tag("聊城市委书记李长萍,冠县县长张明、财政局局长李强出席。")
+    assert ("李强", "局长", "财政局", "冠县") in posts(relations)
+    assert Resolver("聊城市").body("财政局", "冠县") == "冠县财政局"
+    _, _, relations = tag("忻州市副市长范建民,我市市委书记李贵增,市委副书记、市长马志强出席。")
+    found = {(p[0], p[2], p[3]) for p in posts(relations)}
+    assert {("李贵增", "市委", "我市"), ("马志强", "市委", "我市")} <= found
+    assert Resolver("原平市").body("市委", "我市") == "原平市委"
+
+
 def test_bodies_listed_after_one_with_its_level_share_its_region(tag):
     """县农业农村局、林业和草原局、财政局: the bare ones are the county's, as the first is; the
     list ends where something else stands between two bodies."""
@@ -315,6 +328,9 @@ def test_ranks_and_company_titles(tag):
     _, _, relations = tag("省科技厅二级巡视员李百川，华电集团总经理助理赵凤山出席。")
     found = {(p[0], p[1]) for p in posts(relations)}
     assert {("李百川", "二级巡视员"), ("赵凤山", "总经理助理")} <= found
+    _, _, relations = tag("正威国际集团董事局主席王文银,东达集团执行董事赵永亮出席。")
+    found = {(p[0], p[1]) for p in posts(relations)}
+    assert {("王文银", "董事局主席"), ("赵永亮", "执行董事")} <= found
 
 
 def test_chain_across_bodies_of_two_places_ends_in_a_working_group(tag):
