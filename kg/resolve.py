@@ -91,11 +91,12 @@ class Resolver:
         }
         self.home_short = former_short_names(self.home, self.places)
 
-    def place(self, name: str) -> str | None:
+    def place(self, name: str, named: frozenset[str] = frozenset()) -> str | None:
         """Full name of a place: 我市 -> 聊城市, 聊城 -> 聊城市, 山东 -> 山东省. A short name is
-        a division of the home province, else a province or a city (义乌 -> 义乌市), never a
-        far district, county or town, whose short names are often words (西湖, 灵山, 运河):
-        those stay as written."""
+        a division of the home province, a province or a city (义乌 -> 义乌市), or a district,
+        county or town whose city or province the article names too (``named``: its places,
+        平遥 with 山西); a far one's short name is often a word (西湖, 灵山, 运河) and stays as
+        written."""
         if name == HOME_REGION:
             return self.home.name
         home = HOME_WORDS.match(name)
@@ -118,7 +119,9 @@ class Resolver:
             return name
         near = [d for d in found if self.home.province in (d, *d.ancestors())]
         far = [d for d in found if d.level in ("province", "city") or d.name.endswith("市")]
-        return (near or far)[0].name if near or far else name
+        said = [d for d in found if named & {n for a in d.ancestors() for n in (a.name, a.short)}]
+        resolved = near or far or said
+        return resolved[0].name if resolved else name
 
     def own_region(self, name: str) -> str:
         """自治区 at the start of a name in a paper of an autonomous region is that region
@@ -265,14 +268,19 @@ class Resolver:
             return self.by_level[home.group(1)] + name[home.end() :]
         return name
 
-    def canonical(self, mention: Mention, local: Mapping[str, str] | None = None) -> str | None:
+    def canonical(
+        self,
+        mention: Mention,
+        local: Mapping[str, str] | None = None,
+        named: frozenset[str] = frozenset(),
+    ) -> str | None:
         """The canonical name of a mention, or None when the text does not say which;
-        ``local`` as for :meth:`body`."""
+        ``local`` as for :meth:`body`, ``named`` as for :meth:`place`."""
         text = re.sub(r"\s+", "", mention.text)
         if mention.label == "PLACE" and REFERENCE.fullmatch(text):
             return self.place(mention.context) if mention.context else None
         if mention.label == "PLACE":
-            return self.place(text)
+            return self.place(text, named)
         if mention.label in ("GOV", "ORG") and text != "本报":
             return self.body(text, mention.context, local, state=mention.label == "GOV")
         if mention.label == "INDUSTRY":
@@ -517,7 +525,10 @@ def _elsewhere(part: Division, whole: Division) -> bool:
     """Whether the division data puts the division taken for a place read inside ``whole``
     neither inside it nor around it: the place is another of that name (西安市户县草堂镇 is
     not the data's only 草堂镇, of 奉节县), and gets no code or parents from the data. A former
-    division counts with what it became (宜宾县柏溪镇 is the data's 叙州区柏溪镇)."""
+    division counts with what it became (宜宾县南广镇 is the data's 叙州区南广镇). A province's
+    or a city's name is one place: read inside another, it is misread."""
+    if part.level in ("province", "city"):
+        return False
     wholes = {whole}
     if isinstance(whole, FormerDivision) and whole.successor is not None:
         wholes.add(whole.successor)
@@ -618,8 +629,9 @@ def _article_names(
     names: dict[tuple[str, str], str] = {}
     every = [*mentions, *(m for r in relations for m in (r.head, r.tail))]
     local = resolver.local_places(every)
+    named = frozenset(re.sub(r"\s+", "", m.text) for m in every if m.label == "PLACE")
     for mention in every:
-        name = resolver.canonical(mention, local)
+        name = resolver.canonical(mention, local, named)
         if name:
             names[(mention.label, _key(mention))] = name
     with_context = {

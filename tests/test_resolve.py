@@ -308,6 +308,25 @@ def test_a_bare_shorthand_keeps_the_home_region_where_another_sentence_names_a_v
     }
 
 
+@pytest.mark.parametrize(
+    ("short", "named", "name"),
+    [
+        ("西湖", (), "西湖"),  # a lake, not 杭州's 西湖区
+        ("灵山", (), "灵山"),  # a mountain or a firm's brand, not 广西's 灵山县
+        ("平遥", ("山西",), "平遥县"),  # the article names its province
+        ("平遥", ("晋中市",), "平遥县"),  # or its city
+        ("义乌", (), "义乌市"),  # a city
+        ("光山", (), "光山县"),  # of the home province
+    ],
+)
+def test_a_far_countys_short_name_resolves_only_where_the_article_names_its_region(
+    short, named, name
+):
+    """Short names of districts and counties are often words; far from home, one is taken
+    for the division only where the article names the division's city or province too."""
+    assert Resolver("罗山县").place(short, frozenset(named)) == name
+
+
 def test_shorthand_after_a_former_county_is_that_countys():
     """淮阳县 became 淮阳区 in 2019: in a 睢县 paper, 县委 and 县政府 in a chain after 淮阳县委
     (a visiting delegation's officials) are 淮阳县's, not the home county's."""
@@ -332,6 +351,9 @@ def test_a_place_the_text_puts_elsewhere_is_not_the_datas_place_of_that_name():
         ("place/草堂镇", "place/户县")
     }
     assert ("place/南广镇", "place/叙州区") in {(f.head, f.tail) for f in facts}
+    misread = [Relation("part_of", m("河南省", "PLACE"), m("山东省", "PLACE"), "河南、山东。")]
+    entities, _ = resolve([([], misread)], "武山县")
+    assert {e.name: e.code for e in entities}["河南省"] == "410000"
 
 
 def test_a_region_read_inside_a_zone_is_dropped():
