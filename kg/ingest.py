@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from itertools import zip_longest
 from pathlib import Path
 
 import opencc
@@ -602,7 +603,7 @@ def _mark_headings(lines: list[_Line]) -> None:
         if _is_byline_line(line.text):
             line.kind = "byline"
     blocks = list(_blocks(lines))
-    for block, following in zip(blocks, [*blocks[1:], []], strict=True):
+    for block, following in zip_longest(blocks, blocks[1:], fillvalue=[]):
         for run, below in _between_bylines(block):
             if below is None and following and _is_meta_line(following[0].text):
                 below = following[0]

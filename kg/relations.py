@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import pairwise, zip_longest
 
 from spacy.tokens import Doc, Span
 
@@ -468,7 +468,7 @@ class Extractor:
         ents = self.index.within(sentence)
         named = (
             e.text
-            for e, after in reversed(list(zip(ents, [*ents[1:], None], strict=True)))
+            for e, after in reversed(list(zip_longest(ents, ents[1:])))
             if e.end_char <= start
             and e.text[:1] not in LEVELS
             and (

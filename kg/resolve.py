@@ -119,8 +119,7 @@ class Resolver:
             return name
         near = [d for d in found if self.home.province in (d, *d.ancestors())]
         far = [d for d in found if d.level in ("province", "city") or d.name.endswith("市")]
-        said = [d for d in found if named & {n for a in d.ancestors() for n in (a.name, a.short)}]
-        resolved = near or far or said
+        resolved = near or far or [d for d in found if named & _region_names(d)]
         return resolved[0].name if resolved else name
 
     def own_region(self, name: str) -> str:
@@ -319,6 +318,11 @@ def entity_id(label: str, name: str) -> str:
     return f"{FOLDERS[label]}/{name}"
 
 
+def _region_names(division: Division) -> set[str]:
+    """The full and short names of the regions a division lies in."""
+    return {n for a in division.ancestors() for n in (a.name, a.short)}
+
+
 def project_stem(name: str) -> str:
     """A project's name without a final 项目, where enough is left to name it (X产业园 and
     X产业园项目 are one project, in whichever article they are written)."""
@@ -409,7 +413,12 @@ class _Sources:
         self.seen.clear()
 
     def add(
-        self, owner: object, sources: list[Source], article: str, sentence: str, former: bool
+        self,
+        owner: object,
+        sources: list[Source],
+        article: str,
+        sentence: str,
+        former: bool = False,
     ) -> None:
         """Append the source to ``sources``, those of ``owner``, unless it is already there."""
         if (owner, article, sentence) in self.seen:
@@ -449,7 +458,7 @@ def resolve(
             if not mention.implicit:
                 entity.aliases.add(re.sub(r"\s+", "", mention.text))
                 entity.aliases.update(_with_activity(mention))
-            sources.add(eid, entity.sources, mention.article, mention.sentence, False)
+            sources.add(eid, entity.sources, mention.article, mention.sentence)
             return eid
 
         for mention in mentions:
