@@ -31,6 +31,7 @@ from types import ModuleType
 from typing import Literal
 
 import networkx as nx
+from more_itertools import constrained_batches
 from spacy.language import Language
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
@@ -84,10 +85,24 @@ def _pipeline(model: Path | None, home_city: str) -> Language:
     return load_pipeline(model, home_city)
 
 
+PIPE_CHARS = 20_000
+"""The tagger reads a page's articles in batches of at most this many characters (an article
+longer than that alone): its memory grows with what it reads at once."""
+
+
+def _length(article: Article) -> int:
+    return len(article.text)
+
+
+def _texts(articles: Iterable[Article]) -> list[str]:
+    return [article.text for article in articles]
+
+
 def read_page_file(data: bytes, path: Path, nlp: Language) -> PageResult:
     """Decode, clean, split, tag and extract one page file; raises ``IngestError``."""
     articles = page_articles(data, path)
-    docs = nlp.pipe(article.text for article in articles)
+    batches = constrained_batches(articles, PIPE_CHARS, get_len=_length, strict=False)
+    docs = (doc for batch in batches for doc in nlp.pipe(_texts(batch), batch_size=len(batch)))
     extracted = tuple(extract(doc, article) for doc, article in zip(docs, articles, strict=True))
     return PageResult(
         tuple(replace(article, text="") for article in articles),

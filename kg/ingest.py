@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from itertools import zip_longest
@@ -104,19 +104,31 @@ _META_SOURCE_RE = re.compile(f"[{_HAN}]{{2,12}}(?:报|网|客户端|发布)[ /|�
 _META_DATE_RE = re.compile(
     r"(?:19|20)\d{2}(?:([-/.])\d{1,2}\1\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
     r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*星期[一二三四五六日天])?"
+    r"|\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}"
 )
-"""A line of a web page that opens with its date and time (2021-07-13 09:13 | 来源: 梅河口发布);
-a date alone in 年月日 without a time is a notice's signature or a page's dateline, not this."""
+"""A line of a web page that opens with its date and time (2021-07-13 09:13 | 来源: 梅河口发布;
+02-24 17:24 without the year); a date alone in 年月日 without a time is a notice's signature
+or a page's dateline, not this."""
 _DATELINE_RE = re.compile(
     r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|(?=[至到—~-]\d{1,2}\s*日))"
 )
-_OPENING_DATELINE_RE = re.compile(r"\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚|早上|凌晨|中午)?[,，]")
-"""A body that opens with its date (7月18日上午,): the line above it, if no sentence, is its
-headline even without a blank line between them, as text copied from a web page has it."""
+_OPENING_DATELINE_RE = re.compile(
+    r"\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚|早上|凌晨|中午)?[,，]"
+    f"|[{_HAN}]{{1,8}}(?:网|社|台)[{_HAN}]{{0,6}}\\d{{1,2}}月\\d{{1,2}}日[{_HAN}]{{0,6}}(?:消息|电|讯)"
+)
+"""A body that opens with its date (7月18日上午,) or with an agency's or a site's dateline
+(台湾网5月8日辽阳消息, 新华社北京5月8日电): the line above it, if no sentence, is its headline
+even without a blank line between them, as text copied from a web page has it."""
 _INVALID = {"Cc", "Cn", "Co", "Cs"}
 _TEXT_KINDS = ("body", "caption", "credit", "news")
 _DATELINE_WINDOW = 40
 """A dateline starts within this many characters of the start of the body."""
+_MARKUP_RE = re.compile(r"\ufeff?\s*<(?:!doctype\s+html|html|\?xml)[\s>]", re.IGNORECASE)
+"""A saved web page or an XML file: its markup would be read as the article's words."""
+MAX_ARTICLE_CHARS = 50_000
+"""Longer articles are read in parts (:func:`_parts`); news articles are a tenth as long."""
+_PART_ENDS = ("\n", "。！？", "；，,、 ")
+"""Where a part of an overlong article may end, best first."""
 TRADITIONAL_SHARE = 0.1
 """A page is put into simplified characters when at least this share of its Han characters
 are traditional forms (news in simplified characters has at most 2%: 乾安县, 昇)."""
@@ -150,6 +162,8 @@ def decode_page(data: bytes, path: Path) -> str:
     text = _LINE_BREAK_RE.sub("\n", _decode(data, path))
     if not text.strip():
         raise IngestError(f"{path}: empty file")
+    if _MARKUP_RE.match(text):
+        raise IngestError(f"{path}: an HTML page, not text (save the article as text)")
     return text
 
 
@@ -561,10 +575,48 @@ def split_articles(text: str, source: str) -> list[Article]:
     else:
         drafts = _assemble_title_first(_validate_groups(items))
     reference = _reference_date(text)
-    return [
-        _article(text, source, index, draft, reference)
-        for index, draft in enumerate(d for d in drafts if d.items)
-    ]
+    articles = [_article(text, source, 0, draft, reference) for draft in drafts if draft.items]
+    parts = [part for article in articles for part in _parts(article)]
+    return [replace(part, index=index) for index, part in enumerate(parts)]
+
+
+def _parts(article: Article) -> Iterator[Article]:
+    """The article, or, when it is longer than ``MAX_ARTICLE_CHARS`` (a file that nothing
+    splits into articles: a dump, a corpus), its parts up to that length, each cut in its
+    second half after the last line break, else sentence end, else clause mark, else at the
+    length: the tagger's memory grows with the length of what it reads at once."""
+    text, start = article.text, 0
+    while len(text) - start > MAX_ARTICLE_CHARS:
+        end = start + _cut(text[start : start + MAX_ARTICLE_CHARS])
+        yield _part(article, start, end)
+        start = end
+    yield _part(article, start, len(text)) if start else article
+
+
+def _cut(window: str) -> int:
+    """Where a part of an overlong article ends in ``window``, its first characters."""
+    half = len(window) // 2
+    for marks in _PART_ENDS:
+        at = max(window.rfind(mark, half) for mark in marks)
+        if at >= 0:
+            return at + 1
+    return len(window)
+
+
+def _part(article: Article, start: int, end: int) -> Article:
+    """The part of an article at start:end of its text; only the first keeps its byline."""
+    text = article.text[start:end]
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    first = start == 0
+    return replace(
+        article,
+        text=text,
+        start=article.start + start + lead,
+        end=article.start + start + lead + len(text),
+        byline=article.byline if first else "",
+        reporters=article.reporters if first else (),
+    )
 
 
 def _page_lines(text: str) -> list[_Line]:
@@ -973,7 +1025,13 @@ def page_files(paths: Iterable[Path], problems: list[str]) -> list[Path]:
 def _expand(paths: Iterable[Path], problems: list[str]) -> Iterator[Path]:
     for path in map(Path, paths):
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            found = sorted(path.rglob("*.txt"))
+            files = [p for p in found if p.is_file()]
+            problems.extend(
+                f"{p}: not a readable file (a broken link or a special file)"
+                for p in found
+                if not p.is_file() and not p.is_dir()
+            )
             if not files:
                 problems.append(f"{path}: folder has no .txt files")
             yield from files

@@ -79,6 +79,10 @@ PARTY_COMMITTEE = re.compile("(?:党委|党工委)(?=.)")
 LEVEL_NAME = re.compile(
     r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡旗州](?:委|政府|人民政府|人大|政协)"
 )
+FUSED_HEADS = ("部", "局", "厅")
+PLACE_WORD = re.compile("[省市县区镇乡村路街]")
+"""A character of a place's name that no personal name has (长江路 misread as 江路悬)."""
+"""The departments whose head's title news fuses into their name (组织部长, 公安局长, 财政厅长)."""
 REGION_BODY_GAP = re.compile(r"(?:[省市县区旗州]?(?:委|政府))?")
 """What may stand between a region and the title it is the body of: nothing, or its own
 committee or government that the tagger left out (达拉特旗|旗委|书记)."""
@@ -488,10 +492,12 @@ class Extractor:
         return place.text[-1] in "省市县区旗州" and bool(REGION_BODY_GAP.fullmatch(gap))
 
     def fused_posts(self) -> list[Relation]:
-        """部长 written into its department's name (县委组织部长张三, 组织部长张三 after 州委常委),
-        read apart from :meth:`relations`, whose posts are candidates' features too:
-        the department's 部 and 长 make the title, which no entity can hold beside the body;
-        the name right after holds 部长 there."""
+        """Titles fused into the name before them, read apart from :meth:`relations`, whose
+        posts are candidates' features too: 部长 or 局长 written into its department's name
+        (县委组织部长张三, 组织部长张三 after 州委常委, 市公安局长邵浩浩), and a government's head
+        into its region's (罗山县长汪明君, 宜宾市长徐进). The body's last character and 长 make
+        the title, which no entity can hold beside the body; the name right after holds it
+        there."""
         found = []
         for sentence in sentences(self.doc, self.text):
             ents = self.index.within(sentence)
@@ -499,17 +505,31 @@ class Extractor:
             for body, person in pairwise(ents):
                 if body.label_ == "GOV" and body.text.endswith("委"):
                     context = body.text
-                if (
-                    body.label_ == "GOV"
-                    and body.text.endswith("部")
-                    and person.label_ == "PERSON"
-                    and self.text[body.end_char : person.start_char] == "长"
-                ):
-                    holder = self.mention(person, sentence)
+                if person.label_ != "PERSON" or self.gap(body, person) != "长":
+                    continue
+                holder = self.mention(person, sentence)
+                evidence = self.said(sentence)
+                if body.label_ == "GOV" and body.text.endswith(FUSED_HEADS):
                     org = self.mention(body, sentence, context)
-                    evidence = self.said(sentence)
-                    found.append(Relation("holds_role", holder, org, evidence, role="部长"))
+                    role = body.text[-1] + "长"
+                    found.append(Relation("holds_role", holder, org, evidence, role=role))
+                elif (government := self.fused_government(body, person)) is not None:
+                    org = self.implied(government, "GOV", sentence, body.text)
+                    role = body.text[-1] + "长"
+                    found.append(Relation("holds_role", holder, org, evidence, role=role))
         return found
+
+    def fused_government(self, place: Span, person: Span) -> str | None:
+        """The government whose head's title a region's name runs into (罗山县 长): a region
+        of two characters or more before its level, not after 代 (代县长 is an acting head),
+        nor where 长 begins a place (湖南省长沙县) that the tagger misread as a name."""
+        head = IMPLIED_ORGS.get(place.text[-1] + "长")
+        if place.label_ != "PLACE" or head is None or len(place.text) < 3:
+            return None
+        acting = place.start_char > 0 and self.text[place.start_char - 1] in "代副"
+        named = "长" + person.text
+        a_place = any(gazetteer().find(named[:k]) for k in (2, 3))
+        return None if acting or a_place or PLACE_WORD.search(person.text) else head
 
     def paper_written(self, org: str) -> bool:
         """A reporter's body is 本报 only where the article writes 本报 (a site's story by

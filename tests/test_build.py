@@ -48,6 +48,14 @@ def full(tmp_path_factory) -> dict[str, bytes]:
     return outputs(out)
 
 
+def test_pages_tagged_in_small_batches_give_the_same_bytes(full, tmp_path, monkeypatch):
+    """Each seed page's articles tagged a few at a time (batches of at most 300 characters,
+    longer articles alone) give the outputs of the default batches."""
+    monkeypatch.setattr(kg.build, "PIPE_CHARS", 300)
+    build([SEEDS], tmp_path, HOME, use_cache=False)
+    assert outputs(tmp_path) == full
+
+
 def test_two_jobs_and_the_cache_give_the_same_bytes(full, tmp_path):
     first = build([SEEDS], tmp_path, HOME, jobs=2)
     assert (first.pages, first.pages_read) == (5, 5)

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.ingest import (
+    MAX_ARTICLE_CHARS,
     IngestError,
     clean_text,
     load_pages,
@@ -116,6 +117,19 @@ def test_binary_file_is_rejected_naming_the_file(tmp_path: Path) -> None:
         read_page(page)
 
 
+def test_a_saved_web_page_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """A page saved as HTML would give its markup to the tagger as words; a text that quotes
+    a tag further on is still text."""
+    news = PAGE_001.read_text(encoding="utf-8")
+    page = tmp_path / "news.html"
+    page.write_text(f'<!DOCTYPE html>\n<html lang="zh"><body><p>{news}</p></body></html>')
+    with pytest.raises(IngestError, match=r"news\.html: an HTML page, not text"):
+        read_page(page)
+    quoted = tmp_path / "quoted.txt"
+    quoted.write_text(f"{news}\n<html>", encoding="utf-8")
+    assert read_page(quoted).startswith(news[:20])
+
+
 def test_control_characters_are_binary_data(tmp_path: Path) -> None:
     page = tmp_path / "ctrl.txt"
     page.write_bytes(b"\x01\x02\x03\x1b[0m\x07" * 200)
@@ -191,6 +205,16 @@ def test_load_pages_reads_folders_sorted_and_recursive(tmp_path: Path) -> None:
     articles, problems = load_pages([tmp_path])
     assert problems == []
     assert articles == articles_of(PAGE_000) + articles_of(PAGE_001)
+
+
+def test_a_broken_link_in_a_folder_is_reported_and_the_rest_read(tmp_path: Path) -> None:
+    shutil.copy(PAGE_000, tmp_path / PAGE_000.name)
+    (tmp_path / "moved.txt").symlink_to(tmp_path / "gone" / "moved.txt")
+    articles, problems = load_pages([tmp_path])
+    assert articles == articles_of(PAGE_000)
+    assert problems == [
+        f"{tmp_path / 'moved.txt'}: not a readable file (a broken link or a special file)"
+    ]
 
 
 def test_load_pages_reads_a_page_once(tmp_path: Path) -> None:
@@ -534,6 +558,29 @@ def test_a_headline_with_a_label_above_the_line_after_a_blank_line() -> None:
     assert (article.title, article.date) == ("阳谷:风电项目开工建设", "2024-12-27")
 
 
+def test_a_headline_above_a_time_without_its_year_is_the_title() -> None:
+    """A site's line of month, day and time (12-28 09:13) under a labelled headline: the
+    headline is the title and the line the byline; with no year on the page, no date."""
+    page = f"阳谷:风电项目开工建设\n\n12-28 09:13\n\n{WIND_BODY}"
+    (article,) = split_articles(clean_text(page), "web.txt")
+    assert (article.title, article.byline, article.date) == (
+        "阳谷:风电项目开工建设",
+        "12-28 09:13",
+        None,
+    )
+
+
+@pytest.mark.parametrize("dateline", ["聊城新闻网12月27日阳谷消息", "新华社济南12月27日电"])
+def test_a_headline_right_above_an_agencys_dateline_is_the_title(dateline: str) -> None:
+    """A body that opens with a site's or an agency's dateline has the line above it for its
+    headline, not run into it."""
+    body = WIND_BODY.removeprefix("12月27日,")
+    text = clean_text(f"{WIND_TITLE}\n{dateline} {body}")
+    assert text.startswith(f"{WIND_TITLE}\n{dateline}")
+    (article,) = split_articles(text, "copy.txt")
+    assert article.title == WIND_TITLE
+
+
 def test_the_headline_not_the_subtitle_below_it_is_the_title() -> None:
     """Headline, a subtitle that reads as a sentence, the e-paper's line, the body: one
     article, titled by its headline."""
@@ -583,6 +630,32 @@ def test_an_editor_line_after_the_body_closes_the_article() -> None:
     assert [a.title for a in articles] == [WIND_TITLE, ""]
     assert articles[0].text.endswith(credits)
     assert articles[1].text == clean_text(WIND_BODY)
+
+
+def test_an_overlong_article_is_read_in_parts_cut_at_line_breaks() -> None:
+    """The wind farm item and copies of its body under one headline, longer than
+    MAX_ARTICLE_CHARS twice over (a file that nothing splits, as a dump or a corpus is): parts
+    of at most that length, each ending a line, that together hold every character; the
+    first keeps the byline and all keep the title."""
+    copies = 2 * MAX_ARTICLE_CHARS // len(WIND_BODY) + 1
+    body = "\n".join([NEWS_001] + [WIND_BODY] * copies)
+    page = clean_text(f"{WIND_TITLE}\n\n{body}")
+    articles = split_articles(page, "dump.txt")
+    assert len(articles) == 3
+    assert [a.index for a in articles] == list(range(len(articles)))
+    assert all(len(a.text) <= MAX_ARTICLE_CHARS and a.title == WIND_TITLE for a in articles)
+    assert all(a.text == page[a.start : a.end] for a in articles)
+    assert all(page[a.end : a.end + 1] in ("", "\n") for a in articles)
+    assert "".join(a.text for a in articles).replace("\n", "") == page.replace("\n", "")
+    assert articles[0].reporters == ("张伟", "于新新") and articles[1].reporters == ()
+
+
+def test_an_overlong_line_is_cut_at_a_comma_else_at_the_length() -> None:
+    clause = "聊城市委书记李长萍出席会议"
+    commas = split_articles(clean_text(",".join([clause] * 8000)), "commas.txt")
+    assert all(a.text.endswith(clause + ",") for a in commas[:-1]) and len(commas) == 3
+    bare = split_articles(clean_text(clause * 8000), "line.txt")
+    assert [len(a.text) for a in bare] == [MAX_ARTICLE_CHARS] * 2 + [4000]
 
 
 def test_empty_page_has_no_articles() -> None:

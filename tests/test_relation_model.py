@@ -422,6 +422,9 @@ def test_a_title_fused_into_its_department_is_read_by_the_shipped_pipeline(shipp
     found = relations_of(shipped, "县委常委、县委组织部长张三，县委常委、宣传部长李明出席会议。")
     assert ("holds_role", "张三", "部长", "县委组织部") in found
     assert ("holds_role", "李明", "部长", "宣传部") in found
+    found = relations_of(shipped, "副市长、市公安局长邵浩浩,罗山县长汪明君出席会议。")
+    assert ("holds_role", "邵浩浩", "局长", "市公安局") in found
+    assert ("holds_role", "汪明君", "县长", "县政府") in found
 
 
 def test_a_title_with_no_body_of_its_own_takes_the_chains(shipped):

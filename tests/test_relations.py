@@ -40,6 +40,17 @@ def test_chain_of_titles_gives_one_post_per_title(tag):
     }
 
 
+def test_a_head_written_into_the_name_of_the_region_holds_its_government(tag):
+    """宜宾市长徐进, 罗山县长汪明君: the region's 市 or 县 and 长 make the title, and the post is
+    in the government of that region; in 代县长 the 代 is no region's."""
+    _, _, relations = tag("宜宾市长徐进,罗山县长汪明君出席签约仪式。县委副书记、代县长张明东主持。")
+    found = posts(relations)
+    assert {("徐进", "市长", "市政府", "宜宾市"), ("汪明君", "县长", "县政府", "罗山县")} <= found
+    assert ("张明东", "代县长", "县政府") in {p[:3] for p in found}
+    assert not any(p[0] == "张明东" and p[3] == "代县" for p in found)
+    assert Resolver("聊城市").body("县政府", "罗山县") == "罗山县人民政府"
+
+
 def formers(relations) -> set[tuple[str, str, str]]:
     return {(r.head.text, r.role, r.tail.text) for r in relations if r.former}
 
@@ -138,8 +149,9 @@ def test_a_byline_names_no_paper_the_article_does_not_write(tag):
 
 
 def test_a_title_fused_into_its_department(tag):
-    _, _, relations = tag("市委常委、组织部长赵刚出席。")
-    assert ("赵刚", "部长", "组织部", "市委") in posts(relations)
+    _, _, relations = tag("市委常委、组织部长赵刚出席。省财政厅长李明讲话。")
+    found = posts(relations)
+    assert {("赵刚", "部长", "组织部", "市委"), ("李明", "厅长", "省财政厅", "")} <= found
 
 
 def test_a_project_named_after_a_firm_without_its_legal_form(tag):
