@@ -8,6 +8,9 @@ process tree, sampled: bench_build.run_build) is recorded:
 - 0.5 M characters: the month's first pages;
 - 1.9 M: the whole month. Both are built into fresh output folders, so that every page is
   read (nothing comes from the cache, as with --no-cache); the month's cache is kept;
+- 0.5 M in one file: the month's first pages written into one page file, as a dump that
+  nothing splits into pages is, and 0.2 M on one line: its first 200,000 characters without
+  line breaks, one article as far as anything can tell;
 - 20 M: the month 11 times over, each copy under other file names (the years 1998, 2002, ...,
   2038, leap years kept) with its article dates moved by as many years. The copies are not
   read again: their cache entries are made from the month's (the records renamed), so this
@@ -39,6 +42,7 @@ from pathlib import Path
 from bench_build import RESULTS, ROOT, SHARED, machine, run_build, write_archive
 
 SMALL_CHARS = 500_000
+LINE_CHARS = 200_000
 COPY_YEARS = range(1998, 2039, 4)
 """The years of the 20 M archive's copies of the month: every fourth, so leap days stay."""
 OUTPUTS = ("graph.ttl", "graph.html")
@@ -71,6 +75,16 @@ def first_pages(pages: list[Path], folder: Path, limit: int) -> None:
             break
         shutil.copy(page, folder / page.name)
         total += len(page.read_text(encoding="utf-8"))
+
+
+def one_file(source: Path, folder: Path, limit: int | None = None) -> None:
+    """The pages of ``source`` as one page file; with ``limit``, its first ``limit``
+    characters on one line."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(page.read_text(encoding="utf-8") for page in sorted(source.glob("*.txt")))
+    if limit is not None:
+        text = text.replace("\n", "")[:limit]
+    (folder / "dump.txt").write_text(text, encoding="utf-8")
 
 
 def copies(pages: list[Path], folder: Path) -> None:
@@ -157,7 +171,11 @@ def main(argv: list[str] | None = None) -> None:
     os.chdir(work)  # ``python -c`` puts the working folder first on the path: not a kg there
     pages = write_archive(args.corpora, work / "1.9M")
     first_pages(pages, work / "0.5M", SMALL_CHARS)
-    archives = {size: work / size for size in ("0.5M", "1.9M")}
+    one_file(work / "0.5M", work / "0.5M in one file")
+    one_file(work / "0.5M", work / "0.2M on one line", LINE_CHARS)
+    archives = {
+        size: work / size for size in ("0.5M", "1.9M", "0.5M in one file", "0.2M on one line")
+    }
     big = None if args.skip_20m else work / "20M"
     if big is not None:
         copies(pages, big)
