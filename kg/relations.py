@@ -37,6 +37,8 @@ SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 CLAUSE_BREAK = re.compile(r"[，,：:]")
 CHAIN_GAP = re.compile(r"^[\s、，,]*$")
 FORMER = re.compile(r"(?:原|前任)$")
+NOMINEE = re.compile("候选人|人选|提名人")
+"""After a title: a post its holder is proposed for, not one held (副县长候选人胡书伟)."""
 """Before a title or a chain of them, a post its holder no longer has (原县委书记,
 市人大常委会原主任)."""
 LOCATED_BEFORE = re.compile(r"(?:位于|地处|坐落于|坐落在)\s*$")
@@ -417,6 +419,8 @@ class Extractor:
         context = self.named_body_before(sentence, chain)
         former_chain = self.former(chain[0])
         for post in chain:
+            if NOMINEE.match(self.text, post.role.end_char):
+                continue
             role = post.role.text
             org_span = post.org
             if org_span is not None and org_span.label_ != "PLACE":

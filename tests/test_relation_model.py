@@ -427,6 +427,13 @@ def test_a_title_fused_into_its_department_is_read_by_the_shipped_pipeline(shipp
     assert ("holds_role", "汪明君", "县长", "县政府") in found
 
 
+def test_a_nominee_does_not_hold_the_post_he_is_proposed_for(shipped):
+    """县委常委、副县长候选人胡书伟, as the corpus writes it: 常委, not 副县长."""
+    text = "县人大常委会党组书记、主任候选人赵宝权,县委常委、副县长候选人胡书伟出席。"
+    found = {(r[1], r[2]) for r in relations_of(shipped, text) if r[0] == "holds_role"}
+    assert found == {("赵宝权", "党组书记"), ("胡书伟", "常委")}
+
+
 def test_a_title_with_no_body_of_its_own_takes_the_chains(shipped):
     found = relations_of(shipped, "会议由市委常委、秘书长王强主持。")
     assert ("holds_role", "王强", "常委", "市委") in found
