@@ -37,10 +37,10 @@ SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 CLAUSE_BREAK = re.compile(r"[，,：:]")
 CHAIN_GAP = re.compile(r"^[\s、，,]*$")
 FORMER = re.compile(r"(?:原|前任)$")
-NOMINEE = re.compile("候选人|人选|提名人")
-"""After a title: a post its holder is proposed for, not one held (副县长候选人胡书伟)."""
 """Before a title or a chain of them, a post its holder no longer has (原县委书记,
 市人大常委会原主任)."""
+NOMINEE = re.compile("候选人|人选|提名人")
+"""After a title: a post its holder is proposed for, not one held (副县长候选人胡书伟)."""
 LOCATED_BEFORE = re.compile(r"(?:位于|地处|坐落于|坐落在)\s*$")
 LOCATED_VERB = re.compile(r"^\s*(?:在|落户|位于|落地|坐落在|坐落于|选址)\s*$")
 STREET_TAIL = re.compile(r"^[0-9]+号")
@@ -82,9 +82,9 @@ LEVEL_NAME = re.compile(
     r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡旗州](?:委|政府|人民政府|人大|政协)"
 )
 FUSED_HEADS = ("部", "局", "厅")
+"""The departments whose head's title news fuses into their name (组织部长, 公安局长, 财政厅长)."""
 PLACE_WORD = re.compile("[省市县区镇乡村路街]")
 """A character of a place's name that no personal name has (长江路 misread as 江路悬)."""
-"""The departments whose head's title news fuses into their name (组织部长, 公安局长, 财政厅长)."""
 REGION_BODY_GAP = re.compile(r"(?:[省市县区旗州]?(?:委|政府))?")
 """What may stand between a region and the title it is the body of: nothing, or its own
 committee or government that the tagger left out (达拉特旗|旗委|书记)."""
@@ -511,16 +511,15 @@ class Extractor:
                     context = body.text
                 if person.label_ != "PERSON" or self.gap(body, person) != "长":
                     continue
-                holder = self.mention(person, sentence)
-                evidence = self.said(sentence)
                 if body.label_ == "GOV" and body.text.endswith(FUSED_HEADS):
                     org = self.mention(body, sentence, context)
-                    role = body.text[-1] + "长"
-                    found.append(Relation("holds_role", holder, org, evidence, role=role))
                 elif (government := self.fused_government(body, person)) is not None:
                     org = self.implied(government, "GOV", sentence, body.text)
-                    role = body.text[-1] + "长"
-                    found.append(Relation("holds_role", holder, org, evidence, role=role))
+                else:
+                    continue
+                holder, evidence = self.mention(person, sentence), self.said(sentence)
+                role = body.text[-1] + "长"
+                found.append(Relation("holds_role", holder, org, evidence, role=role))
         return found
 
     def fused_government(self, place: Span, person: Span) -> str | None:
