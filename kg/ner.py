@@ -776,13 +776,13 @@ FACILITY = re.compile(rf"[{CJK}]{{2,8}}?(?:中心|基地|仓库|产业园|园区
 LEGAL_WORDS = re.compile("股份有限公司|有限责任公司|有限公司")
 """Legal forms inside a longer name, which lead-in words (有) never cut."""
 LEGAL_FORM = re.compile(f"(?:{LEGAL_WORDS.pattern})$")
-HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省)")
+HOME_PLACE = re.compile(r"(?:我|本|全)(?:市|县|区|省|旗|盟)")
 REFERENCE = re.compile("(?:该[省市县区镇乡村]|[全本我][镇乡村])(?![委政人场域民级长城里属直])")
 """A place named by its level alone (该县, 全镇): the last place of that level written before;
 not where the level runs on into a word (该县委, 该市场, 该区域, 全村村民)."""
 REGION_WORD = re.compile("[该我本全][省市县区镇乡]")
 """该县, 我市...: a name begins after it, never at its level character."""
-HOME_REGION = re.compile(r"(?:我|本|全)(?:市|县|区)")
+HOME_REGION = re.compile(r"(?:我|本|全)(?:市|县|区|旗|盟)")
 """The words the relation rules read as the paper's home region (全省 is a province's)."""
 LEVELS = "省市县区"
 SUFFIX_NAMES = {
@@ -922,7 +922,7 @@ def join_titles(doc: Doc) -> Doc:
     the model tags the modifier before a title the rules found as a title of its own; a
     body's 党组 before its title goes to the title (市商务局党组 书记 -> 市商务局 党组书记)."""
     joined: list[Span] = []
-    for ent in doc.ents:
+    for ent in with_assistants(doc):
         last = joined[-1] if joined else None
         if last is not None and ent.label_ == last.label_ == "ROLE" and last.end == ent.start:
             joined[-1] = Span(doc, last.start, ent.end, "ROLE")
@@ -936,6 +936,24 @@ def join_titles(doc: Doc) -> Doc:
             joined.append(ent)
     doc.ents = joined
     return doc
+
+
+ASSISTANT = "助理"
+"""Written after a title, its assistant's (县长助理, 总经理助理): one title, not the one
+assisted."""
+
+
+def with_assistants(doc: Doc) -> list[Span]:
+    """The Doc's entities, a title followed by 助理 and no entity there taking it along."""
+    ents = list(doc.ents)
+    for i, ent in enumerate(ents):
+        end = ent.end_char + len(ASSISTANT)
+        if ent.label_ != "ROLE" or doc[ent.end : ent.end + len(ASSISTANT)].text[:2] != ASSISTANT:
+            continue
+        if i + 1 < len(ents) and ents[i + 1].start_char < end:
+            continue
+        ents[i] = doc.char_span(ent.start_char, end, label="ROLE") or ent
+    return ents
 
 
 def fused_department(body: Span, title: Span) -> bool:

@@ -590,15 +590,49 @@ def posts(extractor: Extractor, chosen, sentence_of) -> list[Relation]:
             titles.setdefault((person.start, person.end), []).append(role)
             people[(person.start, person.end)] = person
     found = []
-    for at, roles in titles.items():
+    before: tuple[Span, list[Post]] | None = None
+    for at, roles in sorted(titles.items()):
         chain: list[Post] = []
         for role in sorted(roles, key=lambda r: r.start):
-            body = bodies.get(role.start) or chain_body(extractor, chain, role)
+            body = (
+                bodies.get(role.start)
+                or chain_body(extractor, chain, role)
+                or deputy_body(extractor, before, role)
+            )
             if body is not None or role.text in IMPLIED_ORGS:
                 chain.append(Post(role, body or place_before(extractor, role)))
         if chain:
             found += extractor.holds(sentence_of(people[at]), people[at], chain)
+        before = (people[at], chain)
     return found
+
+
+DEPUTY = re.compile(r"^(?:常务|第[一二三四五六]|专职)?副")
+"""Before a title, its deputy's mark (副主任, 常务副主任, 第一副主任)."""
+
+
+def deputy_body(
+    extractor: Extractor, before: tuple[Span, list[Post]] | None, role: Span
+) -> Span | None:
+    """For a deputy's title with no body of its own written right after the name of the
+    holder before (第一副主任王英华,副主任袁长霞、张玉清), that holder's body where its title is
+    the same but for the deputy's mark, and the body the title has for the holder before where
+    a list shares it; nothing where other words stand between (海军副司令员贺鹏飞、二炮副司令员
+    赵锡君, where the tagger missed 二炮)."""
+    if before is None:
+        return None
+    person, chain = before
+    shared = next((p.org for p in chain if p.role.start == role.start), None)
+    if shared is not None:
+        return shared
+    base = DEPUTY.sub("", role.text)
+    if base == role.text or person.end > role.start:
+        return None
+    if not CHAIN_GAP.match(extractor.gap(person, role)):
+        return None
+    return next(
+        (p.org for p in chain if p.org is not None and DEPUTY.sub("", p.role.text) == base), None
+    )
 
 
 def chain_body(extractor: Extractor, chain: list[Post], role: Span) -> Span | None:

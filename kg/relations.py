@@ -79,8 +79,14 @@ GENERIC_BODIES = {"公司": "COMPANY", "集团": "COMPANY", "学校": "ORG", "�
 """Bodies written by their kind alone, and the label of the named body they stand for."""
 PARTY_COMMITTEE = re.compile("(?:党委|党工委)(?=.)")
 LEVEL_NAME = re.compile(
-    r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡旗州](?:委|政府|人民政府|人大|政协)"
+    r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡旗州](?:委|党委|政府|人民政府|人大|政协)"
 )
+ZONE_BODY = re.compile(r"^.{2,}(?:党工委|管委会|管理委员会|办事处)$")
+"""A zone's or a subdistrict's body named with its zone (泰兴经济开发区党工委): the context of a
+bare 管委会 or 办事处 after it in a chain (党工委书记、管委会主任)."""
+BODY_LEVELS = LEVELS + "旗盟"
+"""The levels a body's shorthand starts with (市委, 县政府; 旗委 and 盟委 of Inner Mongolia's
+banners and leagues)."""
 FUSED_HEADS = ("部", "局", "厅")
 """The departments whose head's title news fuses into their name (组织部长, 公安局长, 财政厅长)."""
 PLACE_WORD = re.compile("[省市县区镇乡村路街]")
@@ -432,8 +438,9 @@ class Extractor:
                 org = self.implied(IMPLIED_ORGS[role], label, sentence, place)
             else:
                 continue
-            shorthand = org.text[:1] in LEVELS
-            if not org.implicit and (not context if shorthand else LEVEL_NAME.match(org.text)):
+            shorthand = org.text[:1] in BODY_LEVELS
+            named = LEVEL_NAME.match(org.text) or ZONE_BODY.match(org.text)
+            if not org.implicit and (not context if shorthand else named):
                 context = org.text
             found.append(
                 Relation(
@@ -478,7 +485,7 @@ class Extractor:
             e.text
             for e, after in reversed(list(zip_longest(ents, ents[1:])))
             if e.end_char <= start
-            and e.text[:1] not in LEVELS
+            and e.text[:1] not in BODY_LEVELS
             and (
                 (e.label_ == "GOV" and LEVEL_NAME.match(e.text))
                 or (e.label_ == "PLACE" and self.titled_region(e, after))
@@ -490,7 +497,7 @@ class Extractor:
         """A region written right before a title, or before its committee or government (a
         title, or a body named by its level) as their body: 冠县 县长, 达拉特旗旗委书记 where
         the tagger took the place alone, 我市 市委书记."""
-        if after is None or not (after.label_ == "ROLE" or after.text[:1] in LEVELS):
+        if after is None or not (after.label_ == "ROLE" or after.text[:1] in BODY_LEVELS):
             return False
         gap = self.gap(place, after).strip()
         return place.text[-1] in "省市县区旗州" and bool(REGION_BODY_GAP.fullmatch(gap))

@@ -37,13 +37,19 @@ FOLDERS = {
     "PROJECT": "project",
     "INDUSTRY": "industry",
 }
-HOME_WORDS = re.compile(r"^(?:我|本|全)([省市县区州])$")
-HOME_BODY = re.compile(r"^(?:我|本)([省市县区州])(?=.)")
+REGION_ENDS = "省市县区州旗盟"
+"""The last characters of a province's, city's or county's name (盟 and 旗: Inner Mongolia's)."""
+HOME_WORDS = re.compile(f"^(?:我|本|全)([{REGION_ENDS}])$")
+HOME_BODY = re.compile(f"^(?:我|本)([{REGION_ENDS}])(?=.)")
 """A body the paper names by its own region (我区政协, 本市政府)."""
 DOUBLED_LEVEL_BODIES = ("委", "政府", "人民政府", "人大常委会", "人大", "政协")
 """What follows a region's level written twice (吉县县委, 淮阳县县政府)."""
-LEVEL_PREFIX = re.compile(r"^([省市县区州])(?!场|民|区|长)")
-GOVERNMENT = re.compile(r"^(.+?[省市县区州])政府(.*)$")
+LEVEL_PREFIX = re.compile(f"^([{REGION_ENDS}])(?!场|民|区|长|下|舰|帜|袍|友|员)")
+GOVERNMENT = re.compile(r"^(.+?[省市县区州旗镇乡])政府(.*)$")
+TOWN_BODY = re.compile(r"^([镇乡])(政府|人民政府|党委|人大|纪委)$")
+"""A town's body named by its level alone (镇政府 of a bare 镇长, 乡党委)."""
+TOWN = re.compile(r"^(.+?[镇乡])(?:政府|人民政府|党委|人大|纪委)?$")
+"""The town a context names: itself (城关镇) or the town its body is named for (城关镇党委)."""
 PARTY = re.compile(r"^中共(?=.)")
 AUTONOMOUS_REGION = "自治区"
 BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委", "纪委", "监委")
@@ -55,9 +61,12 @@ paper is 汉寿县委政法委), as the corpus writes them."""
 COMMITTEE_ORGANS = re.compile(f"(?:部|{'|'.join(PARTY_ORGANS)})$")
 """Organs of a party committee, which a chain of titles names after it (市委常委、宣传部部长,
 县委常委、政法委书记): the committee's own (聊城市委宣传部, 睢县委政法委)."""
-ZONE_BODIES = ("管委会", "管理委员会", "党工委")
-"""A zone's bodies, which an article names bare once it has named them in full (梅河新区管委会
-... 管委会副主任)."""
+ZONE_BODIES = ("管委会", "管理委员会", "党工委", "办事处")
+"""A zone's or a subdistrict's bodies, which an article names bare once it has named them in
+full (梅河新区管委会 ... 管委会副主任), or right after the zone's other body (清泉街道党工委书记、
+办事处主任)."""
+ZONE_OF_BODY = re.compile(f"^(.+?)(?:{'|'.join(ZONE_BODIES)})$")
+"""The zone a body of it is named for (泰兴经济开发区 of 泰兴经济开发区党工委)."""
 INDUSTRY_SUFFIX = re.compile(r"(?:产业集群|产业|行业)$")
 INDUSTRY_ACTIVITY = ("加工", "制造", "种植", "养殖")
 """What a sentence may write right after an industry (生猪养殖, 机械加工)."""
@@ -88,6 +97,8 @@ class Resolver:
             "县": self.home.name if self.home.name.endswith("县") else None,
             "区": self.home.name if self.home.name.endswith("区") else None,
             "州": city.name if city.name.endswith("州") else None,
+            "旗": self.home.name if self.home.name.endswith("旗") else None,
+            "盟": city.name if city.name.endswith("盟") else None,
         }
         self.home_short = former_short_names(self.home, self.places)
 
@@ -155,7 +166,7 @@ class Resolver:
         深圳市福田区), its own name (福田区), and the rest of the name."""
         for end in range(len(name) - 1, 1, -1):
             head = name[:end]
-            if head[-1] in "省市县区州" and (full := self.full_region(head)) is not None:
+            if head[-1] in REGION_ENDS and (full := self.full_region(head)) is not None:
                 return (*full, name[end:])
         return None
 
@@ -197,10 +208,16 @@ class Resolver:
         )
         local: dict[str, str] = {}
         for name, _ in counts.most_common():
-            division = self.division(name, set())
-            if division is not None and self.home in division.ancestors():
+            if self.inside_home(name):
                 local.setdefault(name[-1], name)
         return local
+
+    def inside_home(self, name: str) -> bool:
+        """Whether a division of that full name lies inside the home region (柳林镇 of 冠县,
+        where other provinces have a 柳林镇 too)."""
+        found = [d for d in self.places.find(name) if d.name == name]
+        found = found or [self.division(name, set())]
+        return any(d is not None and self.home in d.ancestors() for d in found)
 
     def context_place(self, context: str) -> str | None:
         """The place a short body's context names: the place its body starts with (冠县委 ->
@@ -228,6 +245,10 @@ class Resolver:
         name = self.in_full(name) if state else self.home_body(name)
         if name in BARE_BODIES:
             return ((self.context_place(context) if context else None) or self.home.name) + name
+        if name in ZONE_BODIES and (zone := ZONE_OF_BODY.match(context)):
+            return self.body(zone.group(1) + name, "", local, state=state)
+        if level := TOWN_BODY.match(name):
+            return self.town_body(level.group(1), level.group(2), context, local)
         level = LEVEL_PREFIX.match(name)
         if level and not self.place_prefix(name):
             place = self.context_place(context) if context else None
@@ -245,6 +266,16 @@ class Resolver:
         elif context and name[-1] in "局厅" and not self.place_prefix(name):
             name = (self.context_place(context) or "") + name
         return expand_department(GOVERNMENT.sub(r"\1人民政府\2", name))
+
+    def town_body(
+        self, level: str, body: str, context: str, local: Mapping[str, str] | None
+    ) -> str | None:
+        """A town's body named by its level alone: that of the town the context names (城关镇
+        镇长, 城关镇党委书记、镇长), else of the town of the home region the article names most."""
+        town = TOWN.match(context)
+        place = town.group(1) if town and town.group(1).endswith(level) else None
+        place = place or (local or {}).get(level)
+        return GOVERNMENT.sub(r"\1人民政府\2", place + body) if place else None
 
     def in_full(self, name: str) -> str:
         """A body's name with the region it starts with written in full: 我区政协 -> 吴江区政协,

@@ -267,6 +267,19 @@ def test_titles_written_back_to_back_are_one_title():
     assert roles == ["设计总监", "总经理助理", "常委", "副市长"]
 
 
+def test_a_title_followed_by_assistant_is_the_assistants_title():
+    """县长助理: the model tags 县长 and leaves 助理, which would make its holder the 县长."""
+    doc = spacy.blank("zh")("县长助理、县发改局局长刘洋，县长王明")
+    spans = {"县长": "ROLE", "县发改局": "GOV", "局长": "ROLE", "刘洋": "PERSON"}
+    doc.ents = [
+        doc.char_span(doc.text.index(n), doc.text.index(n) + len(n), label)
+        for n, label in spans.items()
+    ]
+    doc.ents = [*doc.ents, doc.char_span(14, 16, "ROLE")]
+    roles = [e.text for e in join_titles(doc).ents if e.label_ == "ROLE"]
+    assert roles == ["县长助理", "局长", "县长"]
+
+
 def test_town_bodies_take_their_town_name(nlp):
     doc = nlp(
         "阳谷县石佛街道办事处召开会议，各街道办事处、各级人社部门参加，地点在郑家镇镇政府门口。"

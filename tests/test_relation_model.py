@@ -440,6 +440,76 @@ def test_a_title_with_no_body_of_its_own_takes_the_chains(shipped):
     assert ("holds_role", "王强", "秘书长", "市委") in found
 
 
+DEPUTIES_TEXT = (
+    "市人大常委会第一副主任王英,副主任袁霞、张清参加,海事局副局长周平、交警支队副局长吴刚出席。"
+)
+DEPUTIES = {
+    "doc": "t_003.txt",
+    "home_city": "测试市",
+    "entities": [
+        {"name": n, "type": "PERSON", "aliases": []}
+        for n in ("王英", "袁霞", "张清", "周平", "吴刚")
+    ]
+    + [
+        {"name": "测试市人大常委会", "type": "GOV", "aliases": ["市人大常委会"]},
+        {"name": "海事局", "type": "GOV", "aliases": []},
+    ],
+    "roles": ["第一副主任", "副主任", "副局长"],
+    "relations": [],
+}
+
+
+def test_a_bare_deputys_title_right_after_a_holder_takes_that_holders_body():
+    """第一副主任王英,副主任袁霞、张清: the deputies of 王英's body, the list sharing the title;
+    交警支队 (no entity, as where the tagger misses a body) stands between 周平 and the next
+    副局长, which so takes no body."""
+    doc = gold_doc(spacy.blank("zh"), DEPUTIES, DEPUTIES_TEXT)
+    first, deputy = named(doc, "第一副主任"), named(doc, "副主任")
+    chosen = [
+        ("role_of", first, named(doc, "王英")),
+        ("role_in", first, named(doc, "市人大常委会")),
+        ("role_of", deputy, named(doc, "袁霞")),
+        ("role_of", deputy, named(doc, "张清")),
+        ("role_of", named(doc, "副局长"), named(doc, "周平")),
+        ("role_in", named(doc, "副局长"), named(doc, "海事局")),
+        ("role_of", named(doc, "副局长", 1), named(doc, "吴刚")),
+    ]
+    posts = {(r.head.text, r.role, r.tail.text) for r in decode(doc, chosen, [], set())}
+    assert posts == {
+        ("王英", "第一副主任", "市人大常委会"),
+        ("袁霞", "副主任", "市人大常委会"),
+        ("张清", "副主任", "市人大常委会"),
+        ("周平", "副局长", "海事局"),
+    }
+
+
+def test_the_shipped_pipeline_gives_a_bare_deputy_the_body_of_the_holder_before(shipped):
+    found = relations_of(shipped, "县人大常委会主任李明,副主任王长江、张玉清出席。")
+    assert ("holds_role", "王长江", "副主任", "县人大常委会") in found
+    assert ("holds_role", "张玉清", "副主任", "县人大常委会") in found
+
+
+def test_a_banners_head_holds_a_post_in_its_government(shipped):
+    found = relations_of(shipped, "旗委副书记、旗长巴特尔，副旗长张明陪同调研。")
+    assert ("holds_role", "巴特尔", "副书记", "旗委") in found
+    assert ("holds_role", "巴特尔", "旗长", "旗政府") in found
+    assert ("holds_role", "张明", "副旗长", "旗政府") in found
+
+
+def test_a_town_head_holds_a_post_in_the_towns_government(shipped):
+    found = relations_of(shipped, "柳林镇党委书记李四、镇长张三，副镇长王五陪同调研。")
+    assert ("holds_role", "李四", "书记", "柳林镇党委") in found
+    assert ("holds_role", "张三", "镇长", "镇政府") in found
+    assert ("holds_role", "王五", "副镇长", "镇政府") in found
+
+
+def test_a_bare_zone_body_in_a_chain_has_the_zones_body_before_it_as_context(shipped):
+    text = "县经济开发区党工委书记、管委会主任赵六出席。"
+    _, relations = extract(shipped(text), Article("p.txt", 0, "", text, 0, len(text)))
+    posts = {(r.role, r.tail.text, r.tail.context) for r in relations}
+    assert ("主任", "管委会", "县经济开发区党工委") in posts
+
+
 def test_the_shipped_pipeline_places_a_project_in_the_place_of_the_visit(shipped):
     found = relations_of(
         shipped,

@@ -86,6 +86,42 @@ def test_county_shorthand_in_a_city_paper_is_the_county_the_article_is_about():
     assert {e.name for e in alone if e.type == "GOV"} == set()
 
 
+@pytest.mark.parametrize(
+    ("written", "context", "name"),
+    [
+        ("镇政府", "柳林镇", "柳林镇人民政府"),
+        ("镇政府", "柳林镇党委", "柳林镇人民政府"),
+        ("乡政府", "辛集乡", "辛集乡人民政府"),
+        ("镇政府", "", None),
+        ("柳林镇政府", "", "柳林镇人民政府"),
+    ],
+)
+def test_a_towns_body_named_by_its_level_is_the_town_its_context_names(written, context, name):
+    """镇长 implies 镇政府: the town written before the title or its party committee's."""
+    assert Resolver("冠县").body(written, context) == name
+
+
+@pytest.mark.parametrize(
+    ("written", "context", "name"),
+    [
+        ("管委会", "冠县经济开发区党工委", "冠县经济开发区管委会"),
+        ("管委会", "县经济开发区党工委", "冠县经济开发区管委会"),
+        ("办事处", "清泉街道党工委", "清泉街道办事处"),
+        ("管委会", "", "管委会"),
+    ],
+)
+def test_a_bare_zone_body_after_its_zones_other_body_is_that_zones(written, context, name):
+    """党工委书记、管委会主任: the 管委会 of the zone whose 党工委 the chain names first."""
+    assert Resolver("冠县").body(written, context) == name
+
+
+def test_a_towns_body_with_no_context_is_the_town_of_the_home_region_the_article_is_about():
+    """柳林镇 is a town of 冠县 and of other provinces' counties: the article's is 冠县's."""
+    mentions = [m("柳林镇", "PLACE"), m("镇政府", "GOV", implicit=True)]
+    entities, _ = resolve([(mentions, [])], "冠县")
+    assert {e.name for e in entities if e.type == "GOV"} == {"柳林镇人民政府"}
+
+
 def test_aliases_merge_across_articles_and_short_company_forms():
     first = [
         m("市委", "GOV"),
@@ -254,6 +290,11 @@ def test_a_bare_zhengxie_is_the_home_regions(home, expected):
         ("睢县", "淮阳县县委", "淮阳县委"),
         ("吴江区", "我区政协", "吴江区政协"),
         ("聊城市", "聊城市市场监管局", "聊城市市场监督管理局"),
+        ("鄂尔多斯市", "乌审旗旗委", "乌审旗委"),
+        ("达拉特旗", "旗委", "达拉特旗委"),
+        ("达拉特旗", "旗政府", "达拉特旗人民政府"),
+        ("达拉特旗", "我旗政协", "达拉特旗政协"),
+        ("阿巴嘎旗", "盟行政公署", "锡林郭勒盟行政公署"),
     ],
 )
 def test_a_bodys_region_is_written_in_full_and_its_level_once(home, written, name):
