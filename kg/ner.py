@@ -932,6 +932,10 @@ def join_titles(doc: Doc) -> Doc:
             joined.append(Span(doc, ent.start - group, ent.end, "ROLE"))
         elif last is not None and fused_department(last, ent):
             joined[-1] = Span(doc, last.start, ent.start + 1, last.label_)
+        elif town_committee_before(ent, last):
+            committee = ent.start + len(PARTY_COMMITTEE_WORD)
+            joined.append(Span(doc, ent.start - 1, committee, "GOV"))
+            joined.append(Span(doc, committee, ent.end, "ROLE"))
         else:
             joined.append(ent)
     doc.ents = joined
@@ -954,6 +958,25 @@ def with_assistants(doc: Doc) -> list[Span]:
             continue
         ents[i] = doc.char_span(ent.start_char, end, label="ROLE") or ent
     return ents
+
+
+PARTY_COMMITTEE_WORD = "党委"
+TOWN_LEVELS = ("镇", "乡")
+
+
+def town_committee_before(title: Span, last: Span | None) -> bool:
+    """Whether ``title`` is a town committee's title the model read with the committee and
+    without its level (镇 党委书记), the level written right before it in no entity: the
+    committee is a body (镇党委, the town's by :mod:`kg.resolve`) and the title the rest."""
+    doc = title.doc
+    return (
+        title.label_ == "ROLE"
+        and title.text.startswith(PARTY_COMMITTEE_WORD)
+        and len(title) == len(title.text) > len(PARTY_COMMITTEE_WORD)
+        and title.start > 0
+        and doc[title.start - 1].text in TOWN_LEVELS
+        and (last is None or last.end < title.start)
+    )
 
 
 def fused_department(body: Span, title: Span) -> bool:

@@ -280,6 +280,24 @@ def test_a_title_followed_by_assistant_is_the_assistants_title():
     assert roles == ["县长助理", "局长", "县长"]
 
 
+def test_a_towns_committee_read_into_its_title_is_a_body():
+    """镇 党委书记 (the model's reading) -> 镇党委 书记; a firm's 党委书记 stays a title."""
+    doc = spacy.blank("zh")("镇党委书记张三，公司党委书记李四")
+    doc.ents = [
+        doc.char_span(1, 5, "ROLE"),
+        doc.char_span(5, 7, "PERSON"),
+        doc.char_span(10, 14, "ROLE"),
+        doc.char_span(14, 16, "PERSON"),
+    ]
+    assert ents(join_titles(doc)) == {
+        ("镇党委", "GOV"),
+        ("书记", "ROLE"),
+        ("张三", "PERSON"),
+        ("党委书记", "ROLE"),
+        ("李四", "PERSON"),
+    }
+
+
 def test_town_bodies_take_their_town_name(nlp):
     doc = nlp(
         "阳谷县石佛街道办事处召开会议，各街道办事处、各级人社部门参加，地点在郑家镇镇政府门口。"
