@@ -354,10 +354,15 @@ def _region_names(division: Division) -> set[str]:
     return {n for a in division.ancestors() for n in (a.name, a.short)}
 
 
+PROJECT_END = re.compile("(?:建设)?项目$")
+"""What a project's name is written with and without (X产业园项目, X二期建设项目)."""
+
+
 def project_stem(name: str) -> str:
-    """A project's name without a final 项目, where enough is left to name it (X产业园 and
-    X产业园项目 are one project, in whichever article they are written)."""
-    stem = name.removesuffix("项目")
+    """A project's name without a final 项目 or 建设项目, where enough is left to name it
+    (X产业园 and X产业园项目, X二期建设项目 and X二期项目 are one project, in whichever article
+    they are written)."""
+    stem = PROJECT_END.sub("", name)
     return stem if len(stem) >= PROJECT_SHORT_FORM else name
 
 

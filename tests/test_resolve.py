@@ -156,18 +156,22 @@ def test_a_projects_short_form_joins_the_one_full_name_ending_with_it():
 
 
 def test_a_project_with_and_without_xiangmu_is_one_project_across_articles():
-    """X产业园 in one article, X产业园项目 in another: one node, the first name written;
-    a name too short to stand without 项目 stays apart."""
-    first = [m("中化学新祥云新材料产业园项目", "PROJECT"), m("鞋业项目", "PROJECT")]
-    second = [
-        Mention(n, "PROJECT", "q.txt#1", "另一句。") for n in ("中化学新祥云新材料产业园", "鞋业")
+    """X产业园 in one article, X产业园项目 in another (and X建设项目, X项目): one node, the first
+    name written; a name too short to stand without 项目 stays apart."""
+    first = [
+        m("中化学新祥云新材料产业园项目", "PROJECT"),
+        m("鞋业项目", "PROJECT"),
+        m("丰裕食用菌二期建设项目", "PROJECT"),
     ]
+    names = ("中化学新祥云新材料产业园", "鞋业", "丰裕食用菌二期项目")
+    second = [Mention(n, "PROJECT", "q.txt#1", "另一句。") for n in names]
     entities, _ = resolve([(first, []), (second, [])], "武穴市")
     by_name = {e.name: e for e in entities}
     park = by_name["中化学新祥云新材料产业园项目"]
     assert park.aliases == {"中化学新祥云新材料产业园"}
     assert {s.article for s in park.sources} == {"p.txt#0", "q.txt#1"}
     assert {"鞋业项目", "鞋业"} <= set(by_name)
+    assert by_name["丰裕食用菌二期建设项目"].aliases == {"丰裕食用菌二期项目"}
 
 
 def test_a_name_is_also_known_without_its_place_or_builder_at_its_head():
