@@ -932,10 +932,9 @@ def join_titles(doc: Doc) -> Doc:
             joined.append(Span(doc, ent.start - group, ent.end, "ROLE"))
         elif last is not None and fused_department(last, ent):
             joined[-1] = Span(doc, last.start, ent.start + 1, last.label_)
-        elif town_committee_before(ent, last):
-            committee = ent.start + len(PARTY_COMMITTEE_WORD)
-            joined.append(Span(doc, ent.start - 1, committee, "GOV"))
-            joined.append(Span(doc, committee, ent.end, "ROLE"))
+        elif committee := local_committee(ent, last):
+            joined.append(Span(doc, ent.start - 1, ent.start + committee, "GOV"))
+            joined.append(Span(doc, ent.start + committee, ent.end, "ROLE"))
         else:
             joined.append(ent)
     doc.ents = joined
@@ -960,23 +959,27 @@ def with_assistants(doc: Doc) -> list[Span]:
     return ents
 
 
-PARTY_COMMITTEE_WORD = "党委"
-TOWN_LEVELS = ("镇", "乡")
+LOCAL_COMMITTEE = re.compile("^(?:党委|党支部|党总支)(?=.)")
+"""A party committee or branch at the head of a title (党委书记, 党支部书记)."""
+LOCAL_LEVELS = ("镇", "乡", "村")
 
 
-def town_committee_before(title: Span, last: Span | None) -> bool:
-    """Whether ``title`` is a town committee's title the model read with the committee and
-    without its level (镇 党委书记), the level written right before it in no entity: the
-    committee is a body (镇党委, the town's by :mod:`kg.resolve`) and the title the rest."""
+def local_committee(title: Span, last: Span | None) -> int:
+    """The length of the town's committee or village's branch the model read into a title
+    without its level (镇 党委书记, 村 党支部书记), the level written right before it in no
+    entity, else 0: the committee is a body (镇党委, 村党支部, named for their town or
+    village by :mod:`kg.resolve`) and the title the rest."""
     doc = title.doc
-    return (
-        title.label_ == "ROLE"
-        and title.text.startswith(PARTY_COMMITTEE_WORD)
-        and len(title) == len(title.text) > len(PARTY_COMMITTEE_WORD)
+    committee = LOCAL_COMMITTEE.match(title.text)
+    local = (
+        committee is not None
+        and title.label_ == "ROLE"
+        and len(title) == len(title.text)
         and title.start > 0
-        and doc[title.start - 1].text in TOWN_LEVELS
+        and doc[title.start - 1].text in LOCAL_LEVELS
         and (last is None or last.end < title.start)
     )
+    return committee.end() if local else 0
 
 
 def fused_department(body: Span, title: Span) -> bool:

@@ -81,9 +81,10 @@ PARTY_COMMITTEE = re.compile("(?:党委|党工委)(?=.)")
 LEVEL_NAME = re.compile(
     r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡旗州](?:委|党委|政府|人民政府|人大|政协)"
 )
-ZONE_BODY = re.compile(r"^.{2,}(?:党工委|管委会|管理委员会|办事处)$")
-"""A zone's or a subdistrict's body named with its zone (泰兴经济开发区党工委): the context of a
-bare 管委会 or 办事处 after it in a chain (党工委书记、管委会主任)."""
+ZONE_BODY = re.compile(r"^.{2,}(?:党工委|管委会|管理委员会|办事处|村党支部|村党总支|村委会)$")
+"""A zone's, a subdistrict's or a village's body named with its zone or village (泰兴经济开发区
+党工委, 东关村党支部): the context of a bare 管委会, 办事处 or 村委会 after it in a chain
+(党工委书记、管委会主任; 村党支部书记、村委会主任)."""
 BODY_LEVELS = LEVELS + "旗盟"
 """The levels a body's shorthand starts with (市委, 县政府; 旗委 and 盟委 of Inner Mongolia's
 banners and leagues)."""

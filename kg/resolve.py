@@ -199,8 +199,9 @@ class Resolver:
         return tuple(d.name for d in reversed([division, *division.ancestors()]))
 
     def local_places(self, mentions: Iterable[Mention]) -> dict[str, str]:
-        """Level (县, 区, 市) -> the place of that level inside the home region that the
-        mentions name most often."""
+        """Level (县, 区, 市, 镇, 村) -> the place of that level inside the home region that
+        the mentions name most often (a village, which the division data lists for the home
+        region alone, wherever it is)."""
         counts = Counter(
             name
             for m in mentions
@@ -208,7 +209,7 @@ class Resolver:
         )
         local: dict[str, str] = {}
         for name, _ in counts.most_common():
-            if self.inside_home(name):
+            if self.inside_home(name) or name.endswith("村"):
                 local.setdefault(name[-1], name)
         return local
 
@@ -247,6 +248,10 @@ class Resolver:
             return ((self.context_place(context) if context else None) or self.home.name) + name
         if name in ZONE_BODIES and (zone := ZONE_OF_BODY.match(context)):
             return self.body(zone.group(1) + name, "", local, state=state)
+        if name.startswith("村") and VILLAGE_BODY.fullmatch(name):
+            village = VILLAGE.match(context)
+            place = village.group(1) if village else (local or {}).get("村")
+            return place + name[1:] if place else name
         if level := TOWN_BODY.match(name):
             return self.town_body(level.group(1), level.group(2), context, local)
         level = LEVEL_PREFIX.match(name)
@@ -383,6 +388,8 @@ PLACE_LEVELS = ("镇", "乡", "村", "街道", "社区")
 """What a town's, township's or village's name is written without (小北河 of 小北河镇)."""
 VILLAGE_BODY = re.compile("(?:村|社区)(?:党支部|党总支|委会|民委员会|居委会|居民委员会|党委)")
 """A village's or community's body written without the village's name (村委会, 村党支部)."""
+VILLAGE = re.compile("^(.+?村)(?:党支部|党总支|委会|民委员会|村委会|党委)?$")
+"""The village a context names: itself (东关村) or the village of its body (东关村党支部)."""
 
 
 def full_zone_names(name: str) -> list[str]:

@@ -281,13 +281,16 @@ def test_a_title_followed_by_assistant_is_the_assistants_title():
 
 
 def test_a_towns_committee_read_into_its_title_is_a_body():
-    """镇 党委书记 (the model's reading) -> 镇党委 书记; a firm's 党委书记 stays a title."""
-    doc = spacy.blank("zh")("镇党委书记张三，公司党委书记李四")
+    """镇 党委书记 (the model's reading) -> 镇党委 书记, 村 党支部书记 -> 村党支部 书记; a firm's
+    党委书记 stays a title."""
+    doc = spacy.blank("zh")("镇党委书记张三，公司党委书记李四，村党支部书记王五")
     doc.ents = [
         doc.char_span(1, 5, "ROLE"),
         doc.char_span(5, 7, "PERSON"),
         doc.char_span(10, 14, "ROLE"),
         doc.char_span(14, 16, "PERSON"),
+        doc.char_span(18, 23, "ROLE"),
+        doc.char_span(23, 25, "PERSON"),
     ]
     assert ents(join_titles(doc)) == {
         ("镇党委", "GOV"),
@@ -295,6 +298,8 @@ def test_a_towns_committee_read_into_its_title_is_a_body():
         ("张三", "PERSON"),
         ("党委书记", "ROLE"),
         ("李四", "PERSON"),
+        ("村党支部", "GOV"),
+        ("王五", "PERSON"),
     }
 
 

@@ -504,10 +504,11 @@ def test_a_town_head_holds_a_post_in_the_towns_government(shipped):
 
 
 def test_a_bare_zone_body_in_a_chain_has_the_zones_body_before_it_as_context(shipped):
-    text = "县经济开发区党工委书记、管委会主任赵六出席。"
+    text = "县经济开发区党工委书记、管委会主任赵六，东关村党支部书记、村委会主任李四出席。"
     _, relations = extract(shipped(text), Article("p.txt", 0, "", text, 0, len(text)))
     posts = {(r.role, r.tail.text, r.tail.context) for r in relations}
     assert ("主任", "管委会", "县经济开发区党工委") in posts
+    assert ("主任", "村委会", "东关村党支部") in posts
 
 
 def test_the_shipped_pipeline_places_a_project_in_the_place_of_the_visit(shipped):

@@ -107,6 +107,8 @@ def test_a_towns_body_named_by_its_level_is_the_town_its_context_names(written, 
         ("管委会", "冠县经济开发区党工委", "冠县经济开发区管委会"),
         ("管委会", "县经济开发区党工委", "冠县经济开发区管委会"),
         ("办事处", "清泉街道党工委", "清泉街道办事处"),
+        ("村委会", "东关村党支部", "东关村委会"),
+        ("村委会", "", "村委会"),
         ("管委会", "", "管委会"),
     ],
 )
@@ -120,6 +122,14 @@ def test_a_towns_body_with_no_context_is_the_town_of_the_home_region_the_article
     mentions = [m("柳林镇", "PLACE"), m("镇政府", "GOV", implicit=True)]
     entities, _ = resolve([(mentions, [])], "冠县")
     assert {e.name for e in entities if e.type == "GOV"} == {"柳林镇人民政府"}
+
+
+def test_a_villages_bare_body_is_the_village_the_article_names_most():
+    mentions = [m("东关村", "PLACE"), m("西关村", "PLACE"), m("东关村", "PLACE")]
+    entities, _ = resolve([([*mentions, m("村党支部", "GOV")], [])], "冠县")
+    assert {e.name for e in entities if e.type == "GOV"} == {"东关村党支部"}
+    alone, _ = resolve([([m("村党支部", "GOV")], [])], "冠县")
+    assert {e.name for e in alone if e.type == "GOV"} == {"村党支部"}
 
 
 def test_aliases_merge_across_articles_and_short_company_forms():
