@@ -249,11 +249,11 @@ class Resolver:
         if name in ZONE_BODIES and (zone := ZONE_OF_BODY.match(context)):
             return self.body(zone.group(1) + name, "", local, state=state)
         if name.startswith("村") and VILLAGE_BODY.fullmatch(name):
-            village = VILLAGE.match(context)
-            place = village.group(1) if village else (local or {}).get("村")
-            return place + name[1:] if place else name
+            village = self.unit_named(VILLAGE, "村", context, local)
+            return village + name[1:] if village else name
         if level := TOWN_BODY.match(name):
-            return self.town_body(level.group(1), level.group(2), context, local)
+            town = self.unit_named(TOWN, level.group(1), context, local)
+            return GOVERNMENT.sub(r"\1人民政府\2", town + level.group(2)) if town else None
         level = LEVEL_PREFIX.match(name)
         if level and not self.place_prefix(name):
             place = self.context_place(context) if context else None
@@ -272,15 +272,17 @@ class Resolver:
             name = (self.context_place(context) or "") + name
         return expand_department(GOVERNMENT.sub(r"\1人民政府\2", name))
 
-    def town_body(
-        self, level: str, body: str, context: str, local: Mapping[str, str] | None
+    @staticmethod
+    def unit_named(
+        pattern: re.Pattern[str], level: str, context: str, local: Mapping[str, str] | None
     ) -> str | None:
-        """A town's body named by its level alone: that of the town the context names (城关镇
-        镇长, 城关镇党委书记、镇长), else of the town of the home region the article names most."""
-        town = TOWN.match(context)
-        place = town.group(1) if town and town.group(1).endswith(level) else None
-        place = place or (local or {}).get(level)
-        return GOVERNMENT.sub(r"\1人民政府\2", place + body) if place else None
+        """The town or village of a body named by its level alone (镇政府 of a bare 镇长, 村委会):
+        the one the context names (城关镇 镇长, 城关镇党委书记、镇长, 东关村党支部书记、村委会主任),
+        else the one of the home region that the article names most (``local``)."""
+        named = pattern.match(context)
+        if named and named.group(1).endswith(level):
+            return named.group(1)
+        return (local or {}).get(level)
 
     def in_full(self, name: str) -> str:
         """A body's name with the region it starts with written in full: 我区政协 -> 吴江区政协,
