@@ -951,7 +951,7 @@ def with_assistants(doc: Doc) -> list[Span]:
     ents = list(doc.ents)
     for i, ent in enumerate(ents):
         end = ent.end_char + len(ASSISTANT)
-        if ent.label_ != "ROLE" or doc[ent.end : ent.end + len(ASSISTANT)].text[:2] != ASSISTANT:
+        if ent.label_ != "ROLE" or doc[ent.end : ent.end + len(ASSISTANT)].text != ASSISTANT:
             continue
         if i + 1 < len(ents) and ents[i + 1].start_char < end:
             continue

@@ -81,7 +81,7 @@ PARTY_COMMITTEE = re.compile("(?:党委|党工委)(?=.)")
 LEVEL_NAME = re.compile(
     r"^(?:中共)?[\u3400-\u9fff]{0,8}?[省市县区镇乡旗州](?:委|党委|政府|人民政府|人大|政协)"
 )
-ZONE_BODY = re.compile(r"^.{2,}(?:党工委|管委会|管理委员会|办事处|村党支部|村党总支|村委会)$")
+LOCAL_BODY = re.compile(r"^.{2,}(?:党工委|管委会|管理委员会|办事处|村党支部|村党总支|村委会)$")
 """A zone's, a subdistrict's or a village's body named with its zone or village (泰兴经济开发区
 党工委, 东关村党支部): the context of a bare 管委会, 办事处 or 村委会 after it in a chain
 (党工委书记、管委会主任; 村党支部书记、村委会主任)."""
@@ -440,7 +440,7 @@ class Extractor:
             else:
                 continue
             shorthand = org.text[:1] in BODY_LEVELS
-            named = LEVEL_NAME.match(org.text) or ZONE_BODY.match(org.text)
+            named = LEVEL_NAME.match(org.text) or LOCAL_BODY.match(org.text)
             if not org.implicit and (not context if shorthand else named):
                 context = org.text
             found.append(
