@@ -28,6 +28,7 @@ PLACEHOLDER = re.compile(r"市辖区|县|市|.*直辖.*")
 省直辖县级行政区划; in jionlp's tree 省直辖行政区划 above 仙桃市, 市直辖行政区划 above the towns
 of 中山市)."""
 REGION_LEVELS = ("province", "city", "county")
+AUTONOMOUS_REGION = "自治区"
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,8 @@ class Gazetteer:
         """Place strings for the NER lexicon: divisions down to towns, the home region's
         villages, province and city short names, an autonomous county's written with 县 or
         自治县 (关岭县) and an ethnic township's with 乡 or 镇 (西口镇), former divisions
-        (two-character ones such as 任县 stand in 担任县委), countries and large cities abroad.
+        (a two-character one only in the home region's city: 任县 stands in 担任县委 elsewhere),
+        countries and large cities abroad.
         County short names are left to ``county_short_names``: alone they are often common
         words (合作, 通道)."""
         names = self.countries | self.foreign_cities
@@ -204,7 +206,8 @@ class Gazetteer:
             large = any(d.level in ("province", "city") for d in divisions)
             if len(short) >= 2 and (large or short.endswith(SHORT_FORM_ENDINGS)):
                 names.add(short)
-        names.update(n for n in former_divisions().names() if len(n) >= 3)
+        former = former_divisions()
+        names.update(n for n in former.names() if len(n) >= 3 or within(former.get(n), home))
         if home is not None:
             names.add(home.name)
             names.update(v for v in self.villages(home) if len(v) >= 3)
@@ -237,6 +240,15 @@ ETHNIC_TOWN = re.compile(
 """An ethnic township's name: its own name, one or more of the 55 minorities (or 民族), 乡 or
 镇 (西口回族镇, 新庄傈僳族傣族乡, 朝阳民族乡). jionlp lists the minorities too, in a module
 that importing jionlp brings with its banner on standard output, which this module avoids."""
+
+
+def within(division: Division | None, home: Division | None) -> bool:
+    """Whether ``division`` lies in the home region's city (in the home region itself where
+    it is a province or a city)."""
+    if division is None or home is None:
+        return False
+    region = home.parent if home.level == "county" and home.parent is not None else home
+    return region in division.ancestors()
 
 
 def written_forms(division: Division) -> list[str]:

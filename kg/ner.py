@@ -43,7 +43,8 @@ CREDIT = re.compile(
     r"(?:■|(?:^|(?<=[\s(（]))(?:摄影|文/|图/|编辑|校对|审核)|联系人(?:及电话)?[:：])\s*", re.M
 )
 LEVEL_BODY = re.compile(
-    r"(?:[省市县区州](?:委员会|人民政府|政府|人大常委会|人大|政协|纪委监委|纪委|监委|"
+    r"(?:(?:[省市县区州旗]|(?<![民同联])盟)"
+    r"(?:委员会|人民政府|政府|人大常委会|人大|政协|纪委监委|纪委|监委|"
     r"中级人民法院|人民法院|法院|人民检察院|检察院|委(?!员))"
     r"|(?:镇|乡|街道)(?:党委|人民政府|政府|党工委|办事处|人大)"
     r"|村(?:党支部|党总支|村委会|委会|两委))"
@@ -237,7 +238,7 @@ def load_lexicons(home_city: str = "") -> Lexicons:
         department=department,
         shorts_of_county=inverse(county_shorts),
         home_county_shorts=frozenset(home_counties),
-        name_breaks=frozenset(read_lexicon("name_breaks.txt")),
+        name_breaks=name_breaks(),
         unnamed=frozenset(read_lexicon("unnamed.txt")),
     )
 
@@ -859,13 +860,14 @@ def load_pipeline(model: Path | None = None, home_city: str = "") -> Language:
     return nlp
 
 
-RULES = ("kg_entity_rules", "kg_known_places", "kg_join_titles")
+RULES = ("kg_entity_rules", "kg_known_places", "kg_join_titles", "kg_dotted_names")
 """The rule components ``kg build`` adds around the trained model, each kept because the
-dev set says it helps (``bench/bench_quality.py --ablate``, README)."""
+dev set says it helps (``bench/bench_quality.py --ablate``, README) or, for text the dev set
+has none of (names with a dot), because unseen pages do."""
 RULES_AFTER_MODEL = False
 """Whether ``kg_entity_rules`` fills in after the model what it left (True) or goes first
 and the model fills in after it (False)."""
-AFTER_MODEL = ("kg_known_places", "kg_join_titles")
+AFTER_MODEL = ("kg_known_places", "kg_join_titles", "kg_dotted_names")
 """Rule components that only filter or mend the model's entities."""
 
 
@@ -961,14 +963,15 @@ def with_assistants(doc: Doc) -> list[Span]:
 
 LOCAL_COMMITTEE = re.compile("^(?:党委|党支部|党总支)(?=.)")
 """A party committee or branch at the head of a title (党委书记, 党支部书记)."""
-LOCAL_LEVELS = ("镇", "乡", "村")
+LOCAL_LEVELS = ("镇", "乡", "村", "州")
 
 
 def local_committee(title: Span, last: Span | None) -> int:
-    """The length of the town's committee or village's branch the model read into a title
-    without its level (镇 党委书记, 村 党支部书记), the level written right before it in no
-    entity, else 0: the committee is a body (镇党委, 村党支部, named for their town or
-    village by :mod:`kg.resolve`) and the title the rest."""
+    """The length of the town's, village's or prefecture's committee or branch the model
+    read into a title without its level (镇 党委书记, 村 党支部书记, 州 党委书记), the level
+    written right before it in no entity, else 0: the committee is a body (镇党委, 村党支部,
+    州党委, named for their town, village or prefecture by :mod:`kg.resolve`) and the title the
+    rest."""
     doc = title.doc
     committee = LOCAL_COMMITTEE.match(title.text)
     local = (
@@ -980,6 +983,96 @@ def local_committee(title: Span, last: Span | None) -> int:
         and (last is None or last.end < title.start)
     )
     return committee.end() if local else 0
+
+
+NAME_DOTS = "·•・‧"
+"""The dots between the parts of a transliterated name (艾尔肯·吐尼亚孜, 约翰·史密斯)."""
+NAME_PART = (2, 4)
+"""The least and most characters of a name's part that no entity covers."""
+NAME_GAP = 4
+"""The most untagged characters between a person's name and the dot it runs on to."""
+PART_BOUNDARY = BOUNDARY - set("都其")
+"""Function words that end a name's part (到, 在, 由); transliterations write 都 and 其
+(阿不都, 其其格)."""
+
+
+@Language.component("kg_dotted_names")
+def dotted_names(doc: Doc) -> Doc:
+    """Join a person's name cut at its dot into one (艾尔肯 · 吐尼亚孜, 雪克 来提·扎克尔): the
+    model reads most Uyghur and Kazakh names as their first part or as two persons."""
+    ents = list(doc.ents)
+    for dot in (i for i, char in enumerate(doc.text) if char in NAME_DOTS):
+        joined = dotted_name(doc, ents, dot)
+        if joined is not None:
+            ents = [e for e in ents if not (joined.start <= e.start and e.end <= joined.end)]
+            ents = sorted([*ents, joined], key=lambda e: e.start)
+    doc.ents = ents
+    return doc
+
+
+def dotted_name(doc: Doc, ents: list[Span], dot: int) -> Span | None:
+    """The person's name across the dot at character ``dot``, or None: a PERSON on one side
+    (a few untagged characters may part it from the dot), on the other a PERSON or a name's
+    part that no entity covers."""
+    if any(e.start_char <= dot < e.end_char and not dot_edged(e, dot) for e in ents):
+        return None
+    text = doc.text
+    before = next((e for e in reversed(ents) if e.start_char < dot and e.end_char <= dot + 1), None)
+    after = next((e for e in ents if e.start_char >= dot and e.end_char > dot + 1), None)
+    persons = 0
+    if before is not None and before.label_ == "PERSON" and dot - before.end_char <= NAME_GAP:
+        start, persons = before.start_char, 1
+    else:
+        start = name_part(text, dot, -1, before)
+    if after is not None and after.label_ == "PERSON" and after.start_char - dot <= NAME_GAP:
+        end, persons = after.end_char, persons + 1
+    else:
+        end = name_part(text, dot + 1, 1, after)
+    if not persons or start is None or end is None:
+        return None
+    if not all(map(is_cjk, text[start:dot] + text[dot + 1 : end])):
+        return None
+    return doc.char_span(start, end, label="PERSON")
+
+
+def dot_edged(ent: Span, dot: int) -> bool:
+    """Whether ``ent`` is a PERSON that the dot at ``dot`` begins or ends (·艾力)."""
+    return ent.label_ == "PERSON" and dot in (ent.start_char, ent.end_char - 1)
+
+
+def name_part(text: str, at: int, step: int, neighbour: Span | None) -> int | None:
+    """Where the part of a name from ``at`` ends (leftwards for ``step`` -1), or None: a run
+    of CJK characters of a name part's length that no entity covers and that ends at the
+    text's edge, a mark (white space, punctuation), a function word, a pair of characters
+    never inside a name (主持, 一行), or, leftwards, a title (``neighbour``, the next entity
+    that way)."""
+    if neighbour is None:
+        limit = 0 if step < 0 else len(text)
+    else:
+        limit = neighbour.end_char if step < 0 else neighbour.start_char
+    edge = at
+    while edge != limit and is_cjk(text[edge if step > 0 else edge - 1]):
+        if breaks_at(text, edge, step) or text[edge if step > 0 else edge - 1] in PART_BOUNDARY:
+            break
+        edge += step
+    if edge == limit:
+        stopped = neighbour is None or (step < 0 and neighbour.label_ == "ROLE")
+    else:
+        mark = text[edge if step > 0 else edge - 1]
+        stopped = breaks_at(text, edge, step) or not mark.isalnum() or mark in PART_BOUNDARY
+    return edge if stopped and NAME_PART[0] <= abs(edge - at) <= NAME_PART[1] else None
+
+
+def breaks_at(text: str, edge: int, step: int) -> bool:
+    """Whether the two characters from ``edge`` (leftwards for ``step`` -1) are never
+    inside a name."""
+    return text[min(edge, edge + 2 * step) : max(edge, edge + 2 * step)] in name_breaks()
+
+
+@cache
+def name_breaks() -> frozenset[str]:
+    """Character pairs the training corpora never write inside a name (一行, 签订)."""
+    return frozenset(read_lexicon("name_breaks.txt"))
 
 
 def fused_department(body: Span, title: Span) -> bool:

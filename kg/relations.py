@@ -18,7 +18,7 @@ from itertools import pairwise, zip_longest
 
 from spacy.tokens import Doc, Span
 
-from kg.gazetteer import gazetteer
+from kg.gazetteer import AUTONOMOUS_REGION, gazetteer
 from kg.ner import (
     ACTING_PREFIXES,
     FIRM_AFTER,
@@ -133,6 +133,23 @@ IMPLIED_ORGS = {
     for prefix in ("", *ACTING_PREFIXES)
 }
 """Title -> the body a bare title belongs to; an acting holder's title (代县长) the same."""
+
+
+AUTONOMOUS_HEADS = ("主席", "副主席", "常务副主席")
+"""An autonomous region's head and deputy heads: posts in its people's government
+(自治区主席 -> 自治区人民政府), as 市长's is in the city's."""
+BARE_GOVERNMENTS = ("政府", "人民政府")
+
+
+def government_of(body: str, title: str) -> str:
+    """The body of a head's title written after a region or a bare government: the region's
+    government (自治区 主席 -> 自治区政府) or the government of the title's level (政府 区长 ->
+    区政府); else ``body``."""
+    if body.endswith(AUTONOMOUS_REGION) and title in AUTONOMOUS_HEADS:
+        return body + "政府"
+    if body in BARE_GOVERNMENTS and IMPLIED_ORGS.get(title, "").endswith("政府"):
+        return IMPLIED_ORGS[title]
+    return body
 
 
 def place_rank(name: str) -> int:
@@ -433,6 +450,7 @@ class Extractor:
             if org_span is not None and org_span.label_ != "PLACE":
                 org = self.mention(org_span, sentence, context)
                 org, role = self.party_committee(org, org_span, post.role)
+                org = replace(org, text=government_of(org.text, role))
             elif role in IMPLIED_ORGS and self.paper_written(IMPLIED_ORGS[role]):
                 label = "ORG" if IMPLIED_ORGS[role] == "本报" else "GOV"
                 place = org_span.text if org_span is not None else context

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 
 from kg.gazetteer import (
+    AUTONOMOUS_REGION,
     REGION_LEVELS,
     Division,
     FormerDivision,
@@ -51,10 +52,11 @@ TOWN_BODY = re.compile(r"^([镇乡])(政府|人民政府|党委|人大|纪委)$"
 TOWN = re.compile(r"^(.+?[镇乡])(?:政府|人民政府|党委|人大|纪委)?$")
 """The town a context names: itself (城关镇) or the town its body is named for (城关镇党委)."""
 PARTY = re.compile(r"^中共(?=.)")
-AUTONOMOUS_REGION = "自治区"
-BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委", "纪委", "监委")
+BARE_BODIES = ("政协", "人大", "人大常委会", "纪委监委", "纪委", "监委", "政府", "人民政府")
 """Bodies a local paper names without their level: those of the region a chain of titles
-names before them (县委常委、纪委书记 -> 县纪委), else the home region's."""
+names before them (县委常委、纪委书记 -> 县纪委; 市委常委、政府副市长 -> 市人民政府), else the
+home region's; a government after a bare level's committee is that level's (县委常委、政府副县长
+-> 县政府)."""
 PARTY_ORGANS = ("政法委", "政研室", "网信办", "编办", "巡察办", "直属机关工委")
 """Organs only a party committee has: written bare, the home committee's (政法委 in a 汉寿县
 paper is 汉寿县委政法委), as the corpus writes them."""
@@ -245,7 +247,11 @@ class Resolver:
         name = self.own_region(PARTY.sub("", name))
         name = self.in_full(name) if state else self.home_body(name)
         if name in BARE_BODIES:
-            return ((self.context_place(context) if context else None) or self.home.name) + name
+            place = self.context_place(context) if context else None
+            level = LEVEL_PREFIX.match(context) if name.endswith("政府") else None
+            if place is None and level:
+                return self.body(level.group(1) + name, "", local, state=state)
+            return GOVERNMENT.sub(r"\1人民政府\2", (place or self.home.name) + name)
         if name in ZONE_BODIES and (zone := ZONE_OF_BODY.match(context)):
             return self.body(zone.group(1) + name, "", local, state=state)
         if name.startswith("村") and VILLAGE_BODY.fullmatch(name):

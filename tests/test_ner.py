@@ -12,6 +12,7 @@ from kg.ner import (
     PLACE_SHAPE,
     Lexicon,
     doc_text,
+    dotted_names,
     join_titles,
     known_places,
     load_pipeline,
@@ -124,6 +125,16 @@ def test_a_list_of_industries_begins_after_a_function_character():
     assert ("了半导体材料", "INDUSTRY") not in found
 
 
+def test_a_league_and_a_banner_have_their_committees_and_governments():
+    """Inner Mongolia's leagues and banners are levels as cities and counties are; the
+    democratic league's committee is none."""
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": "锡林郭勒盟"})
+    found = ents(rules("锡林郭勒盟委书记张明，阿巴嘎旗人民政府旗长刘洋，民盟委员会委员王刚"))
+    assert {("锡林郭勒盟委", "GOV"), ("阿巴嘎旗人民政府", "GOV")} <= found
+    assert not {text for text, label in found if label == "GOV"} & {"盟委员会", "民盟委员会"}
+
+
 def test_a_department_with_its_head_fused_keeps_its_bu():
     """州委组织部长郑艺: the title 部长 is fused into 州委组织部, which keeps its 部."""
     nlp = load_pipeline(home_city="迪庆藏族自治州")
@@ -173,6 +184,7 @@ def test_shipped_model_runs_after_the_rules_and_keeps_their_entities():
         "kg_project_filter",
         "kg_known_places",
         "kg_join_titles",
+        "kg_dotted_names",
         "kg_relations",
         "kg_industry_holder",
     ]
@@ -278,6 +290,67 @@ def test_a_title_followed_by_assistant_is_the_assistants_title():
     doc.ents = [*doc.ents, doc.char_span(14, 16, "ROLE")]
     roles = [e.text for e in join_titles(doc).ents if e.label_ == "ROLE"]
     assert roles == ["县长助理", "局长", "县长"]
+
+
+def tagged(text: str, spans: list[tuple[str, str]]):
+    """A Doc of ``text`` with the entities given as (text, label), each at its first place
+    from where the one before ended."""
+    doc = spacy.blank("zh")(text)
+    ents, at = [], 0
+    for name, label in spans:
+        start = text.index(name, at)
+        ents.append(doc.char_span(start, start + len(name), label))
+        at = start + len(name)
+    doc.ents = ents
+    return doc
+
+
+def test_a_name_cut_at_its_dot_is_one_person():
+    """The model's readings of Uyghur and Kazakh names: the first part, the first part short
+    of its end, the second part with the dot, or the second part short of its start; an
+    untagged part ends at a pair never in a name (主持) or a function word (到)."""
+    doc = tagged(
+        "副县长阿依努尔·买买提主持会议，县长库尔班·艾力表示，主任阿不都热合曼·吐尔逊、委员约翰·史密斯、"
+        "局长艾尔肯·吐尔洪到会",
+        [
+            ("副县长", "ROLE"),
+            ("阿依努", "PERSON"),
+            ("县长", "ROLE"),
+            ("库尔班", "PERSON"),
+            ("·艾力", "PERSON"),
+            ("主任", "ROLE"),
+            ("阿不都", "PERSON"),
+            ("尔逊", "PERSON"),
+            ("委员", "ROLE"),
+            ("约翰·史密斯", "PERSON"),
+            ("局长", "ROLE"),
+            ("艾尔肯", "PERSON"),
+        ],
+    )
+    persons = [e.text for e in dotted_names(doc).ents if e.label_ == "PERSON"]
+    assert persons == [
+        "阿依努尔·买买提",
+        "库尔班·艾力",
+        "阿不都热合曼·吐尔逊",
+        "约翰·史密斯",
+        "艾尔肯·吐尔洪",
+    ]
+
+
+def test_a_prefectures_committee_read_into_its_title_is_a_body():
+    """州 党委书记 (Xinjiang's prefectures write 州党委) -> 州党委 书记."""
+    doc = tagged("州党委书记赵刚", [("党委书记", "ROLE"), ("赵刚", "PERSON")])
+    assert ents(join_titles(doc)) == {("州党委", "GOV"), ("书记", "ROLE"), ("赵刚", "PERSON")}
+
+
+def test_a_dot_that_parts_no_name_joins_nothing():
+    """A dot in a title, between a place and a fair, or before a credit is no name's."""
+    doc = tagged(
+        "“天山·丝路”文化节开幕，中国·东盟博览会，摄影 王明·摄",
+        [("中国", "PLACE"), ("东盟博览会", "ORG"), ("王明", "PERSON")],
+    )
+    before = ents(doc)
+    assert ents(dotted_names(doc)) == before
 
 
 def test_a_towns_committee_read_into_its_title_is_a_body():

@@ -73,6 +73,16 @@ def test_a_code_kept_under_a_new_name_gives_the_successor_and_the_revision_year(
     assert (simao.successor.name, simao.since) == ("普洱市", "2007")
 
 
+def test_a_former_two_character_county_is_a_place_in_its_own_city_only():
+    """户县 (now 鄠邑区) in a 西安 paper of 2010; elsewhere a two-character former county is
+    more often the end of a word (担任县委 holds 任县)."""
+    places = gazetteer()
+    assert "户县" in places.place_names(places.region("西安市"))
+    assert "户县" in places.place_names(places.region("周至县"))
+    assert "户县" not in places.place_names(places.region("聊城市"))
+    assert "户县" not in places.place_names(None)
+
+
 def test_current_names_and_groupings_are_not_former_divisions():
     assert former_divisions().get("聊城市") is None
     assert former_divisions().get("市辖区") is None

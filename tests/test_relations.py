@@ -383,6 +383,20 @@ def test_a_state_bodys_party_committee_is_the_body_a_firms_is_in_the_title(tag):
     assert not [p for p in found if p[0] == "王万锟" and p[2] == "市国资委"]
 
 
+def test_a_heads_title_after_a_region_or_a_bare_government_is_in_its_government(tag):
+    """自治区主席 is the region's head, as 市长 is the city's, and its 政协主席 is not; 政府区长
+    is the head of the district's government."""
+    _, _, relations = tag(
+        "自治区党委副书记、自治区主席张明出席。自治区政协主席王刚讲话。政府区长刘洋主持。"
+    )
+    found = {(p[0], p[1], p[2]) for p in posts(relations)}
+    assert {("张明", "副书记", "自治区党委"), ("张明", "主席", "自治区政府")} <= found
+    assert ("刘洋", "区长", "区政府") in found
+    assert [p for p in found if p[0] == "王刚"] and not [
+        p for p in found if p[0] == "王刚" and p[2].endswith("政府")
+    ]
+
+
 def test_industry_spread_over_places_and_firms_named_as_its_leaders(tag):
     _, _, relations = tag(
         "我市轴承产业主要分布在临清市、冠县，有以山东宏达机械有限公司、"

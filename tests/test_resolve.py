@@ -329,14 +329,23 @@ def test_a_bodys_region_is_written_in_full_and_its_level_once(home, written, nam
         ("监委", "", "睢县监委"),
         ("政法委", "", "睢县委政法委"),
         ("宣传部", "", "宣传部"),
+        ("政府", "市委", "商丘市人民政府"),
+        ("政府", "县委", "睢县人民政府"),
+        ("人民政府", "", "睢县人民政府"),
     ],
 )
 def test_a_committees_organs_and_bodies_of_its_level_after_it_in_a_chain(written, context, name):
     """县委常委、政法委书记: the committee's own organ (睢县委政法委, as the corpus writes it);
-    市委常委、纪委书记: the discipline commission of the committee's region (商丘市纪委); a bare
-    organ only a party committee has is the home committee's where no committee is before it; a
-    department (宣传部) could be any body's."""
+    市委常委、纪委书记: the discipline commission of the committee's region (商丘市纪委), and
+    市委常委、政府副市长 its government; a bare organ only a party committee has is the home
+    committee's where no committee is before it; a department (宣传部) could be any body's."""
     assert Resolver("睢县").body(written, context) == name
+
+
+def test_a_bare_government_after_a_level_the_home_region_lacks_is_no_body():
+    """县委常委、政府副县长 in a city's paper with no county named: no county's government."""
+    assert Resolver("商丘市").body("政府", "县委") is None
+    assert Resolver("商丘市").body("政府", "市委") == "商丘市人民政府"
 
 
 @pytest.mark.parametrize(
