@@ -43,7 +43,7 @@ CREDIT = re.compile(
     r"(?:■|(?:^|(?<=[\s(（]))(?:摄影|文/|图/|编辑|校对|审核)|联系人(?:及电话)?[:：])\s*", re.M
 )
 LEVEL_BODY = re.compile(
-    r"(?:(?:[省市县区州旗]|(?<![民同联])盟)"
+    r"(?:[省市县区州旗盟](?<![民同联]盟)"
     r"(?:委员会|人民政府|政府|人大常委会|人大|政协|纪委监委|纪委|监委|"
     r"中级人民法院|人民法院|法院|人民检察院|检察院|委(?!员))"
     r"|(?:镇|乡|街道)(?:党委|人民政府|政府|党工委|办事处|人大)"
@@ -985,8 +985,8 @@ def local_committee(title: Span, last: Span | None) -> int:
     return committee.end() if local else 0
 
 
-NAME_DOTS = "·•・‧"
-"""The dots between the parts of a transliterated name (艾尔肯·吐尼亚孜, 约翰·史密斯)."""
+NAME_DOT = re.compile("[·•・‧]")
+"""A dot between the parts of a transliterated name (艾尔肯·吐尼亚孜, 约翰·史密斯)."""
 NAME_PART = (2, 4)
 """The least and most characters of a name's part that no entity covers."""
 NAME_GAP = 4
@@ -1001,7 +1001,7 @@ def dotted_names(doc: Doc) -> Doc:
     """Join a person's name cut at its dot into one (艾尔肯 · 吐尼亚孜, 雪克 来提·扎克尔): the
     model reads most Uyghur and Kazakh names as their first part or as two persons."""
     ents = list(doc.ents)
-    for dot in (i for i, char in enumerate(doc.text) if char in NAME_DOTS):
+    for dot in (m.start() for m in NAME_DOT.finditer(doc.text)):
         joined = dotted_name(doc, ents, dot)
         if joined is not None:
             ents = [e for e in ents if not (joined.start <= e.start and e.end <= joined.end)]
