@@ -93,14 +93,19 @@ _FULL_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _NUMERIC_DATE_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
 """A date as web pages print it: 2017-12-22, 2017/12/22, 2017.12.22."""
 _META_FIELD_RE = re.compile(
-    "[【\\[]?(?:(?:发布|发稿|更新)(?:时间|日期)|稿件来源|文章来源|信息来源|来源|稿源|出处|作者|责任编辑|"
+    "[【\\[(（]?(?:(?:发布|发稿|更新)(?:时间|日期)|稿件来源|文章来源|信息来源|来源|稿源|出处|作者|责任编辑|"
     "责编|编辑|审核|浏览次数|点击数|字号)\\s*[:：]|[【\\[]?(?:时间|日期)\\s*[:：]\\s*(?:19|20)\\d{2}|"
     "第[\\d一二三四五六七八九十〇]{1,3}版"
 )
 """A field of the line that web pages print under a headline or at the end of an article
-(发布时间:2017-12-22 来源:汉寿政府网站 作者:刘杰; 责任编辑:余凌; an e-paper's 第一版:要闻)."""
-_META_SOURCE_RE = re.compile(f"[{_HAN}]{{2,12}}(?:报|网|客户端|发布)[ /|丨]+(?=(?:19|20)\\d{{2}})")
+(发布时间:2017-12-22 来源:汉寿政府网站 作者:刘杰; 责任编辑:余凌; (来源:网站编辑); an e-paper's
+第一版:要闻)."""
+_SOURCE_NAME_RE = re.compile(f"[{_HAN}]{{2,12}}(?:报|网|客户端|发布)")
+"""A paper, site or account that a web page names as its source (廊坊日报, 梅河口发布)."""
+_META_SOURCE_RE = re.compile(f"{_SOURCE_NAME_RE.pattern}[ /|丨]+(?=(?:19|20)\\d{{2}})")
 """The source a web page names before the date on that line (鄂尔多斯日报 / / 2019-04-04 16:54)."""
+_META_AUTHOR_RE = re.compile(f"(?:[{_HAN}]{{2,4}} +)+(?=(?:19|20)\\d{{2}})")
+"""The names a web page prints before the date on that line (刘杰 2023-3-2 09:06 廊坊日报)."""
 _META_DATE_RE = re.compile(
     r"(?:19|20)\d{2}(?:([-/.])\d{1,2}\1\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
     r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*星期[一二三四五六日天])?"
@@ -487,13 +492,15 @@ def _is_meta_line(line: str) -> bool:
         return False
     if _META_FIELD_RE.match(line):
         return True
-    line = _META_SOURCE_RE.sub("", line, count=1)
+    line = _META_AUTHOR_RE.sub("", _META_SOURCE_RE.sub("", line, count=1), count=1)
     date = _META_DATE_RE.match(line)
     if date is None:
         return False
     rest = line[date.end() :].lstrip(" |丨/")
-    printed = ":" in date.group() or date.group(1) is not None
-    return bool(_META_FIELD_RE.match(rest)) or _is_byline_line(rest) if rest else printed
+    if not rest:
+        return ":" in date.group() or date.group(1) is not None
+    fields = _META_FIELD_RE.match(rest) or _SOURCE_NAME_RE.fullmatch(rest)
+    return bool(fields) or _is_byline_line(rest)
 
 
 def _inline_credit(text: str) -> str:
@@ -519,7 +526,7 @@ def _reporters(byline: str) -> tuple[str, ...]:
         token = _AUTHOR_RE.sub("", written)
         role = _ROLE_RE.search(token)
         rest = token[role.end() :].lstrip(":：/") if role else token
-        if _NAME_RE.fullmatch(rest) and rest not in names:
+        if _NAME_RE.fullmatch(rest) and not _SOURCE_NAME_RE.fullmatch(rest) and rest not in names:
             names.append(rest)
     return tuple(names)
 

@@ -55,6 +55,8 @@ LIST_OF_INDUSTRIES = re.compile(
     rf"((?:{LIST_ITEM}[、和])+{LIST_ITEM})"
     rf"(?:等{COUNT}|等|{COUNT})(?:重点|主导|传统|新兴)?(?:产业类别|产业|行业|业态|领域)"
 )
+SECTOR_WORDS = ("产业", "行业")
+"""Industry or trade: after an industry's name (风电产业), never one alone (生态、产业等领域)."""
 ACTING_PREFIXES = ("代理", "代")
 """Before a title, an acting holder's (代县长, 代理区长), as the corpus writes it."""
 ACTING = re.compile(f"(?:{'|'.join(ACTING_PREFIXES)})$")
@@ -302,11 +304,17 @@ class EntityRules:
     def find(self, text: str, places: list[Candidate]) -> list[Candidate]:
         """All entities of ``text``, non-overlapping, in text order; ``places`` are the
         place names found in it (``places(text)``), nested ones included. Cities abroad are
-        left to the model: they begin the names of clubs and firms (国际米兰, 巴黎欧莱雅)."""
+        left to the model: they begin the names of clubs and firms (国际米兰, 巴黎欧莱雅); so
+        is a place name right after a title, which is a person's (州委书记沈阳, 副主任岳阳)."""
         roles = self.roles(text)
         bodies = self.bodies(text, places)
         abroad = gazetteer().foreign_cities
-        names = [*(p for p in places if text[p.start : p.end] not in abroad), *roles, *bodies]
+        titled = {r.end for r in roles}
+        names = [
+            *(p for p in places if text[p.start : p.end] not in abroad and p.start not in titled),
+            *roles,
+            *bodies,
+        ]
         lex = self.lex
         names += self.by_suffix(
             text, lex.company_suffixes, lex.weak_company_suffixes, "COMPANY", places
@@ -357,15 +365,15 @@ class EntityRules:
         found = [Candidate(s, e, "PLACE", 1) for s, e in self.lex.places.finditer(text)]
         found += [Candidate(m.start(), m.end(), "PLACE", 1) for m in HOME_PLACE.finditer(text)]
         found += [Candidate(m.start(), m.end(), "PLACE", 1) for m in REFERENCE.finditer(text)]
-        found += self.streets(text, found)
-        zones = self.zones(text, found)
-        found += [zone for zone, body in zones if not body]
         written = {text[c.start : c.end] for c in found}
         counties = self.lex.shorts_of_county
         shorts = self.lex.home_county_shorts.union(
             *(counties[name] for name in written if name in counties)
         )
         found += [Candidate(s, e, "PLACE", 1) for s, e in short_names(shorts).finditer(text)]
+        found += self.streets(text, found)
+        zones = self.zones(text, found)
+        found += [zone for zone, body in zones if not body]
         bodies = [zone for zone, body in zones if body]
         return [c for c in found if not any(b.start <= c.start and c.end <= b.end for b in bodies)]
 
@@ -383,18 +391,27 @@ class EntityRules:
 
     def zones(self, text: str, places: list[Candidate]) -> list[tuple[Candidate, bool]]:
         """Development zones, places of their own: 高新区, 聊城经济技术开发区 (from the place
-        the name begins with), 市经济开发区 (the home region's, from its level); each with
-        whether its body follows (吉安高新区党工委), a body's name that is left to the
-        model, places and all."""
+        the name begins with, after any lead-in word: 海城市围绕海城开发区), 市经济开发区
+        (the home region's, from its level); each with whether its body follows
+        (吉安高新区党工委), a body's name that is left to the model, places and all."""
         found = []
         for m in ZONE.finditer(text):
             reach = self.run_start(text, m.start(), 8, NAME_CHAR)
             own = reach if reach == m.start() - 1 and text[reach] in LEVELS else m.start()
-            start = min((p.start for p in places if reach <= p.start < m.start()), default=own)
+            placed = (
+                p.start
+                for p in places
+                if reach <= p.start < m.start() and not self.led_in(text[p.end : m.start()])
+            )
+            start = min(placed, default=own)
             found.append(
                 (Candidate(start, m.end(), "PLACE", 1), bool(ZONE_BODY.match(text, m.end())))
             )
         return found
+
+    def led_in(self, text: str) -> bool:
+        """Whether ``text`` holds a lead-in word (围绕, 参观)."""
+        return any(True for _ in self.lex.lead_words.finditer(text))
 
     def roles(self, text: str) -> list[Candidate]:
         """Titles from the lexicon, with 代 or 代理 (acting) before them: 代县长, 代理区长."""
@@ -453,7 +470,7 @@ class EntityRules:
                 start = self.trade_name(text, start, m, places)
                 if start is None:
                     continue
-            if not self.plausible(label, text[start : m.start()], start, place_starts):
+            if not self.plausible(label, text[start : m.start()], m.group(), start, place_starts):
                 continue
             found.append(Candidate(start, m.end(), label, 3))
         return found
@@ -517,14 +534,22 @@ class EntityRules:
             return None
         return None if TRADE_AFTER.match(text, suffix.end()) else own
 
-    def plausible(self, label: str, stem: str, start: int, place_starts: set[int]) -> bool:
+    def plausible(
+        self, label: str, stem: str, ending: str, start: int, place_starts: set[int]
+    ) -> bool:
         """Shape checks on a name's stem: a company has no digits (开设3家直营店 is not a
-        name); a project is long, numbered or placed (not 深挖项目) and not a kind of project
-        (技改项目)."""
+        name) and, with a legal form, more than an industry (新材料股份有限公司 is cut from
+        a name; 农业银行 is one); a project is long, numbered or placed (not 深挖项目), more
+        than its places and 项目 (梅县区项目13个 counts a county's projects) and not a kind
+        of project (技改项目)."""
         if label == "COMPANY":
-            return not any(c.isdigit() for c in stem)
+            industry = self.lex.industries.match_at(stem, 0) == len(stem)
+            registered = LEGAL_FORM.search(ending) is not None
+            return not (industry and registered) and not any(c.isdigit() for c in stem)
         if label == "PROJECT":
             if QUANTITY.search(stem) or any(True for _ in self.lex.project_kinds.finditer(stem)):
+                return False
+            if ending == "项目" and start in place_starts and start + len(stem) in place_starts:
                 return False
             return len(stem) >= 4 or any(c.isdigit() for c in stem) or start in place_starts
         return True
@@ -536,7 +561,7 @@ class EntityRules:
         the model."""
         found = []
         for start, end in self.lex.industries.finditer(text):
-            end += 2 if text[end : end + 2] in ("产业", "行业") else 0
+            end += 2 if text[end : end + 2] in SECTOR_WORDS else 0
             if start not in place_ends and self.inside_word(text, start, end):
                 continue
             found.append(Candidate(start, end, "INDUSTRY", 0))
@@ -545,10 +570,10 @@ class EntityRules:
             for item in re.finditer(r"[^、和]+", m.group(1)):
                 name = self.after_lead(item.group()) if item.start() == 0 else item.group()
                 name = self.strip_generic(name)
-                if name in ("产业", "行业"):
+                if name in SECTOR_WORDS:
                     name = item.group()
                 start = offset + item.end() - len(name)
-                if self.specific(name):
+                if self.specific(name) and name not in SECTOR_WORDS:
                     found.append(Candidate(start, offset + item.end(), "INDUSTRY", 0))
         return found
 
@@ -744,7 +769,9 @@ STREET = re.compile(
 )
 """The end of a street's name (the name is read back from it): a lookbehind, not a name
 matched from its first character, which took time quadratic in a run of CJK characters."""
-ZONE = re.compile("经济技术开发区|高新技术产业开发区|经济开发区|高新区|经开区|开发区|保税区")
+ZONE = re.compile(
+    "经济技术开发区|高新技术产业开发区|经济开发区|高新区|经开区|开发区|保税区|产业集聚区"
+)
 ZONE_BODY = re.compile("党工委|管委会|管理委员会|工委|党委")
 """A zone's bodies: the zone before them is part of a body's name, left to the model."""
 HOUSE_NUMBER = re.compile(r"[0-9]+号")
@@ -860,14 +887,20 @@ def load_pipeline(model: Path | None = None, home_city: str = "") -> Language:
     return nlp
 
 
-RULES = ("kg_entity_rules", "kg_known_places", "kg_join_titles", "kg_dotted_names")
+RULES = (
+    "kg_entity_rules",
+    "kg_known_places",
+    "kg_legal_forms",
+    "kg_join_titles",
+    "kg_dotted_names",
+)
 """The rule components ``kg build`` adds around the trained model, each kept because the
 dev set says it helps (``bench/bench_quality.py --ablate``, README) or, for text the dev set
 has none of (names with a dot), because unseen pages do."""
 RULES_AFTER_MODEL = False
 """Whether ``kg_entity_rules`` fills in after the model what it left (True) or goes first
 and the model fills in after it (False)."""
-AFTER_MODEL = ("kg_known_places", "kg_join_titles", "kg_dotted_names")
+AFTER_MODEL = ("kg_known_places", "kg_legal_forms", "kg_join_titles", "kg_dotted_names")
 """Rule components that only filter or mend the model's entities."""
 
 
@@ -910,6 +943,16 @@ def known_places(doc: Doc) -> Doc:
         e
         for e in doc.ents
         if e.label_ != "PLACE" or (e.start, e.end) in found or PLACE_SHAPE.fullmatch(e.text)
+    ]
+    return doc
+
+
+@Language.component("kg_legal_forms")
+def legal_forms(doc: Doc) -> Doc:
+    """An entity whose name ends in a legal form (有限公司) is a COMPANY, whatever type the
+    model gave it (in the local news corpus, all 1,472 such names are)."""
+    doc.ents = [
+        Span(doc, e.start, e.end, "COMPANY") if LEGAL_FORM.search(e.text) else e for e in doc.ents
     ]
     return doc
 

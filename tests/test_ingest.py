@@ -537,6 +537,8 @@ WIND_BODY = NEWS_001.removeprefix("本报讯(记者 张伟 于新新)").strip()
         ("2024-12-28 09:13:08  出处:聊城新闻网", "2024-12-27", ()),
         ("聊城日报 / / 2024-12-28 09:13", "2024-12-27", ()),
         ("2024年12月28日 第一版:要闻", "2024-12-27", ()),
+        ("(来源:网站编辑 2024-12-28 09:13)", "2024-12-27", ()),
+        ("张伟 2024-12-28 09:13 聊城日报", "2024-12-27", ("张伟",)),
     ],
 )
 def test_a_web_page_line_of_date_and_source_under_the_headline(
@@ -548,6 +550,16 @@ def test_a_web_page_line_of_date_and_source_under_the_headline(
     assert article.title == WIND_TITLE
     assert (article.date, article.reporters) == (date, reporters)
     assert article.text.endswith(clean_text(WIND_BODY))
+
+
+@pytest.mark.parametrize(
+    "meta", ["(来源:网站编辑 2024-12-28 09:13)", "张伟 2024-12-28 09:13 聊城日报"]
+)
+def test_a_web_page_line_of_date_between_blank_lines_is_no_headline(meta: str) -> None:
+    """The line of date, source and author that a site prints under its headline, set
+    apart by blank lines, is no headline: the headline above it is the title."""
+    (article,) = split_articles(clean_text(f"{WIND_TITLE}\n\n{meta}\n\n{WIND_BODY}"), "web.txt")
+    assert (article.title, article.date) == (WIND_TITLE, "2024-12-27")
 
 
 def test_a_headline_with_a_label_above_the_line_after_a_blank_line() -> None:

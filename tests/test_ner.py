@@ -15,6 +15,7 @@ from kg.ner import (
     dotted_names,
     join_titles,
     known_places,
+    legal_forms,
     load_pipeline,
     read_lexicon,
 )
@@ -183,6 +184,7 @@ def test_shipped_model_runs_after_the_rules_and_keeps_their_entities():
         "split_at_spaces",
         "kg_project_filter",
         "kg_known_places",
+        "kg_legal_forms",
         "kg_join_titles",
         "kg_dotted_names",
         "kg_relations",
@@ -512,3 +514,68 @@ def test_a_level_that_runs_on_into_a_word_names_no_place():
     assert {("该县", "PLACE"), ("全镇", "PLACE")} <= found
     assert not {text for text, label in found if label == "PLACE"} & {"该市", "该区"}
     assert ("该县", "PLACE") not in ents(rules("该县委书记张三出席。"))
+
+
+def rules_for(home_city: str) -> spacy.language.Language:
+    """The entity rules alone, for a home region."""
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": home_city})
+    return rules
+
+
+def test_a_zone_named_by_the_home_countys_short_name_is_one_place():
+    """东阿 is 东阿县's short name, known only because the county is home: the zone begins
+    with it all the same."""
+    found = ents(rules_for("东阿县")("东阿经济开发区新上项目12个。"))
+    assert ("东阿经济开发区", "PLACE") in found
+    assert ("经济开发区", "PLACE") not in found
+
+
+def test_a_place_name_right_after_a_title_is_left_to_the_model():
+    """沈阳 and 岳阳 after a title are persons' names: the rules tag no place there, and the
+    shipped pipeline reads a person who holds the post."""
+    found = ents(rules_for("东阿县")("县委书记沈阳会见了客商一行，副主任岳阳陪同。"))
+    assert not {("沈阳", "PLACE"), ("岳阳", "PLACE")} & found
+    doc = load_pipeline(home_city="东阿县")("县委书记沈阳会见了客商一行。")
+    assert ("沈阳", "PERSON") in ents(doc)
+
+
+def test_no_company_is_an_industry_with_a_legal_form():
+    """The run back from 股份有限公司 stops at 和 of 东和: 新材料股份有限公司 is no name."""
+    found = ents(rules_for("东阿县")("签约企业有东和新材料股份有限公司。"))
+    assert ("新材料股份有限公司", "COMPANY") not in found
+
+
+def test_a_project_named_only_by_its_place_is_a_count_not_a_name():
+    """东昌府区项目5个 counts a district's projects; 阳谷县祥光铜业项目 names one."""
+    rules = rules_for("聊城市")
+    doc = rules("签约项目中，东昌府区项目5个，茌平区项目3个，阳谷县祥光铜业项目开工。")
+    projects = {e.text for e in doc.ents if e.label_ == "PROJECT"}
+    assert projects == {"阳谷县祥光铜业项目"}
+
+
+def test_a_name_with_a_legal_form_is_a_company_whatever_the_model_says():
+    nlp = spacy.blank("zh")
+    doc = nlp.make_doc("辽宁东和新材料股份有限公司投资的菱镁产业园项目开工。")
+    doc.ents = [doc.char_span(0, 13, "PROJECT"), doc.char_span(16, 23, "PROJECT")]
+    assert ents(legal_forms(doc)) == {
+        ("辽宁东和新材料股份有限公司", "COMPANY"),
+        ("菱镁产业园项目", "PROJECT"),
+    }
+
+
+def test_a_zone_begins_after_the_lead_in_word_before_its_place():
+    found = ents(rules_for("聊城市")("阳谷县围绕阳谷经济开发区建设铜产业链。"))
+    assert {("阳谷县", "PLACE"), ("阳谷经济开发区", "PLACE")} <= found
+
+
+def test_an_industrial_cluster_zone_is_a_place():
+    """产业集聚区 are zones like 开发区 (the local news annotators: 41 places, 5 projects)."""
+    found = ents(rules_for("聊城市")("位于阳谷县产业集聚区的祥光铜业有限公司。"))
+    assert ("阳谷县产业集聚区", "PLACE") in found
+
+
+def test_industry_alone_in_a_list_of_fields_is_no_industry():
+    found = ents(rules_for("聊城市")("全市聚焦新能源、新材料、产业、物流等重点领域。"))
+    assert {("新能源", "INDUSTRY"), ("物流", "INDUSTRY")} <= found
+    assert ("产业", "INDUSTRY") not in found

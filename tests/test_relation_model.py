@@ -9,7 +9,7 @@ from spacy.tokens import Span
 from spacy.training import Example
 
 from kg.ner import load_pipeline
-from kg.records import Article
+from kg.records import Article, Mention, Relation
 from kg.relation_model import (
     CARRY_WIDTH,
     CLASSES,
@@ -18,6 +18,7 @@ from kg.relation_model import (
     RelationScorer,
     Rules,
     all_candidates,
+    by_nature_alone,
     candidates,
     carried_pairs,
     decode,
@@ -298,6 +299,44 @@ def test_a_kind_the_rules_give_takes_the_components_pairs_as_well():
     chosen = [("located_in", firm, named(doc, "开发区"))]
     kept = decode(doc, chosen, rules, {"located_in"})
     assert {r.tail.text for r in kept if r.kind == "located_in"} == {"城关镇", "开发区"}
+
+
+def test_a_lake_or_mountain_places_only_the_firm_or_project_written_right_after_it():
+    """碧波湖畔 is where the ceremony is held, not where 华兴项目 is built; 翠屏山杰安塑料
+    names where the plant stands."""
+    text = "碧波湖畔，华兴项目开工。翠屏山杰安塑料二期投产，位于城关镇。"
+    record = {
+        "doc": "t_003.txt",
+        "home_city": "测试县",
+        "entities": [
+            {"name": name, "type": label, "aliases": []}
+            for name, label in [
+                ("碧波湖", "PLACE"),
+                ("华兴项目", "PROJECT"),
+                ("翠屏山", "PLACE"),
+                ("杰安塑料二期", "PROJECT"),
+                ("城关镇", "PLACE"),
+            ]
+        ],
+        "relations": [],
+    }
+    doc = gold_doc(spacy.blank("zh"), record, text)
+    plant = named(doc, "杰安塑料二期")
+    chosen = [
+        ("located_in", named(doc, "华兴项目"), named(doc, "碧波湖")),
+        ("located_in", plant, named(doc, "翠屏山")),
+        ("located_in", plant, named(doc, "城关镇")),
+    ]
+    kept = decode(doc, chosen, [], {"holds_role"})
+    assert {(r.head.text, r.tail.text) for r in kept} == {
+        ("杰安塑料二期", "翠屏山"),
+        ("杰安塑料二期", "城关镇"),
+    }
+    dam, river = (
+        Mention("翠屏山水库工程", "PROJECT", "a", "", 0, 7),
+        Mention("翠屏山", "PLACE", "a", "", 0, 3),
+    )
+    assert not by_nature_alone(Relation("located_in", dam, river, "翠屏山水库工程"))
 
 
 def test_the_shipped_component_takes_only_its_surest_pairs_of_the_rules_kinds(shipped):
