@@ -580,11 +580,28 @@ def split_articles(text: str, source: str) -> list[Article]:
     if _title_last(items):
         drafts = _assemble_title_last(items)
     else:
-        drafts = _assemble_title_first(_validate_groups(items))
+        drafts = _merge_subheads(_assemble_title_first(_validate_groups(items)))
     reference = _reference_date(text)
     articles = [_article(text, source, 0, draft, reference) for draft in drafts if draft.items]
     parts = [part for article in articles for part in _parts(article)]
     return [replace(part, index=index) for index, part in enumerate(parts)]
+
+
+def _merge_subheads(drafts: list[_Draft]) -> list[_Draft]:
+    """On a web page (a line of date and source under its headline), a later headline with no
+    byline of its own is a subheading of the article above it (十年砥砺造就一座新城)."""
+    web = any(
+        item.kind == "byline" and _is_meta_line(item.lines[0].text)
+        for draft in drafts
+        for item in draft.items
+    )
+    merged: list[_Draft] = []
+    for draft in drafts:
+        if web and merged and merged[-1].items and draft.title and not draft.has("byline", "news"):
+            merged[-1].items.extend(draft.items)
+        else:
+            merged.append(draft)
+    return merged
 
 
 def _parts(article: Article) -> Iterator[Article]:

@@ -562,6 +562,25 @@ def test_a_web_page_line_of_date_between_blank_lines_is_no_headline(meta: str) -
     assert (article.title, article.date) == (WIND_TITLE, "2024-12-27")
 
 
+SUBHEAD_PAGE = (
+    "开发区十年速写\n{meta}\n\n"
+    "12月27日，记者来到聊城经济技术开发区，走访企业，查看园区。\n\n"
+    "十年砥砺造就一座新城\n\n"
+    "2014年，开发区挂牌伊始，园区干部职工就以实干精神招商引资，建成标准化厂房20万平方米。\n"
+)
+
+
+def test_a_web_pages_later_headline_without_a_byline_is_a_subheading() -> None:
+    """Under a site's line of date and source, a headline with no byline of its own heads a
+    part of the same article; on a paper's page, where no such line stands, it opens one."""
+    page = SUBHEAD_PAGE.format(meta="发布时间:2024-12-28 09:13 来源:聊城日报")
+    (article,) = split_articles(clean_text(page), "web.txt")
+    assert article.title == "开发区十年速写"
+    assert article.text.endswith("建成标准化厂房20万平方米。")
+    printed = split_articles(clean_text(SUBHEAD_PAGE.format(meta="")), "page.txt")
+    assert [a.title for a in printed] == ["开发区十年速写", "十年砥砺造就一座新城"]
+
+
 def test_a_headline_with_a_label_above_the_line_after_a_blank_line() -> None:
     """阳谷:… stands apart from the line of date and source, as pages saved from a site may
     have it: still the title, not an article of its own."""
