@@ -26,6 +26,13 @@ def ents(doc) -> set[tuple[str, str]]:
     return {(e.text, e.label_) for e in doc.ents}
 
 
+def rules_for(home_city: str) -> spacy.language.Language:
+    """The entity rules alone, for a home region."""
+    rules = spacy.blank("zh")
+    rules.add_pipe("kg_entity_rules", config={"home_city": home_city})
+    return rules
+
+
 def test_pipeline_is_a_spacy_zh_pipeline_with_the_rule_component(nlp):
     assert nlp.lang == "zh"
     assert "kg_entity_rules" in nlp.pipe_names
@@ -108,8 +115,7 @@ def test_named_project_and_industries(nlp):
 def test_a_lexicon_industry_inside_a_longer_term_is_left_to_the_model():
     """汽车 in 汽车零配件 and 食品 in 绿色食品 are no industries of their own; 棉服 after
     推进 and after a place is."""
-    rules = spacy.blank("zh")
-    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    rules = rules_for("聊城市")
     found = ents(
         rules("该企业生产汽车零配件和绿色食品。我们要推进棉服产业发展，东昌府区棉服远销各地。")
     )
@@ -119,8 +125,7 @@ def test_a_lexicon_industry_inside_a_longer_term_is_left_to_the_model():
 
 
 def test_a_list_of_industries_begins_after_a_function_character():
-    rules = spacy.blank("zh")
-    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    rules = rules_for("聊城市")
     found = ents(rules("园区引进了半导体材料、锂电池等产业。"))
     assert {("半导体材料", "INDUSTRY"), ("锂电池", "INDUSTRY")} <= found
     assert ("了半导体材料", "INDUSTRY") not in found
@@ -129,8 +134,7 @@ def test_a_list_of_industries_begins_after_a_function_character():
 def test_a_league_and_a_banner_have_their_committees_and_governments():
     """Inner Mongolia's leagues and banners are levels as cities and counties are; the
     democratic league's committee is none."""
-    rules = spacy.blank("zh")
-    rules.add_pipe("kg_entity_rules", config={"home_city": "锡林郭勒盟"})
+    rules = rules_for("锡林郭勒盟")
     found = ents(rules("锡林郭勒盟委书记张明，阿巴嘎旗人民政府旗长刘洋，民盟委员会委员王刚"))
     assert {("锡林郭勒盟委", "GOV"), ("阿巴嘎旗人民政府", "GOV")} <= found
     assert not {text for text, label in found if label == "GOV"} & {"盟委员会", "民盟委员会"}
@@ -147,8 +151,7 @@ def test_a_department_with_its_head_fused_keeps_its_bu():
 def test_a_name_whose_length_only_a_stop_character_would_tell_is_left_to_the_model():
     """刘志强深入: 强 often follows a name (强调), so the rules cannot tell 刘志 from 刘志强;
     强调 right after the name they can (王建强调)."""
-    rules = spacy.blank("zh")
-    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    rules = rules_for("聊城市")
     text = "县委书记刘志强深入园区调研。县长王建强调，要抓好安全生产。"
     persons = {t for t, label in ents(rules(text)) if label == "PERSON"}
     assert persons == {"王建"}
@@ -197,8 +200,7 @@ def test_shipped_model_runs_after_the_rules_and_keeps_their_entities():
 
 def test_model_finds_names_the_rules_cannot():
     """A person with no title before the name."""
-    rules = spacy.blank("zh")
-    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    rules = rules_for("聊城市")
     nlp = load_pipeline(home_city="聊城市")
     farmer = "李秀梅和同事们一早就来到了田间，查看小麦长势。"
     assert ("李秀梅", "PERSON") not in ents(rules(farmer))
@@ -446,8 +448,7 @@ def test_a_name_found_by_its_ending_begins_after_a_pair_no_name_holds():
     from kg.ner import EntityRules, load_lexicons
 
     text = "会上，县政府与山东华兴农业协会签订华兴智慧农业产业园项目。"
-    rules = spacy.blank("zh")
-    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    rules = rules_for("聊城市")
     found = ents(rules(text))
     assert ("华兴智慧农业产业园项目", "PROJECT") in found
     assert not any("签订" in name for name, _ in found)
@@ -461,8 +462,7 @@ def test_a_name_found_by_its_ending_begins_after_a_pair_no_name_holds():
 def test_the_rules_take_no_generic_project_for_a_name():
     """重大项目 and 基础设施项目 end like project names, but the local news annotators never
     list them as names: the rules learned to drop them (unnamed.txt)."""
-    rules = spacy.blank("zh")
-    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    rules = rules_for("聊城市")
     doc = rules("今年全县共实施重大项目120个，基础设施项目30个，华兴智慧农业产业园项目开工。")
     projects = {e.text for e in doc.ents if e.label_ == "PROJECT"}
     assert projects == {"华兴智慧农业产业园项目"}
@@ -482,8 +482,7 @@ def test_a_bodys_party_group_goes_to_its_title():
 
 def test_no_name_begins_with_a_legal_form():
     """发展 is a lead-in word (发展X产业), but 新发展 | 股份有限公司 is no place to begin."""
-    rules = spacy.blank("zh")
-    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    rules = rules_for("聊城市")
     doc = rules("山东华信新发展股份有限公司年产10万吨饲料项目开工。")
     assert ents(doc) == {("山东华信新发展股份有限公司年产10万吨饲料项目", "PROJECT")}
 
@@ -499,28 +498,19 @@ def test_a_village_no_lexicon_lists_is_kept_from_the_model():
 
 def test_a_name_begins_after_this_countys_word():
     """该县X公司: 县 belongs to 该县, not to the firm's name."""
-    rules = spacy.blank("zh")
-    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    rules = rules_for("聊城市")
     doc = rules("记者走访了该县华兴家具有限公司。")
     assert ("华兴家具有限公司", "COMPANY") in ents(doc)
 
 
 def test_a_level_that_runs_on_into_a_word_names_no_place():
     """该县 and 全镇 stand for a place; 该市场, 该区域 and 该县委 do not."""
-    rules = spacy.blank("zh")
-    rules.add_pipe("kg_entity_rules", config={"home_city": "聊城市"})
+    rules = rules_for("聊城市")
     text = "该县积极发展纺织产业,全镇有企业20家。该市场年交易额10亿元,该区域内有企业。"
     found = ents(rules(text))
     assert {("该县", "PLACE"), ("全镇", "PLACE")} <= found
     assert not {text for text, label in found if label == "PLACE"} & {"该市", "该区"}
     assert ("该县", "PLACE") not in ents(rules("该县委书记张三出席。"))
-
-
-def rules_for(home_city: str) -> spacy.language.Language:
-    """The entity rules alone, for a home region."""
-    rules = spacy.blank("zh")
-    rules.add_pipe("kg_entity_rules", config={"home_city": home_city})
-    return rules
 
 
 def test_a_zone_named_by_the_home_countys_short_name_is_one_place():
