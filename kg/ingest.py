@@ -94,15 +94,17 @@ _NUMERIC_DATE_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{
 """A date as web pages print it: 2017-12-22, 2017/12/22, 2017.12.22."""
 _META_FIELD_RE = re.compile(
     "[【\\[(（]?(?:(?:发布|发稿|更新)(?:时间|日期)|稿件来源|文章来源|信息来源|来源|稿源|出处|作者|责任编辑|"
-    "责编|编辑|审核|浏览次数|点击数|字号)\\s*[:：]|[【\\[]?(?:时间|日期)\\s*[:：]\\s*(?:19|20)\\d{2}|"
-    "第[\\d一二三四五六七八九十〇]{1,3}版"
+    "责编|编辑|审核|校对|初审|复审|终审|监制|浏览次数|点击数|字号)\\s*[:：]|[【\\[]?(?:时间|日期)\\s*[:：]\\s*(?:19|20)\\d{2}|"
+    "第[A-Z]?[\\d一二三四五六七八九十〇]{1,3}版"
 )
 """A field of the line that web pages print under a headline or at the end of an article
 (发布时间:2017-12-22 来源:汉寿政府网站 作者:刘杰; 责任编辑:余凌; (来源:网站编辑); an e-paper's
 第一版:要闻)."""
 _SOURCE_NAME_RE = re.compile(f"[{_HAN}]{{2,12}}(?:报|网|客户端|发布)")
 """A paper, site or account that a web page names as its source (廊坊日报, 梅河口发布)."""
-_META_SOURCE_RE = re.compile(f"{_SOURCE_NAME_RE.pattern}[ /|丨]+(?=(?:19|20)\\d{{2}})")
+_META_SOURCE_RE = re.compile(
+    f"{_SOURCE_NAME_RE.pattern}[ /|丨]+(?=(?:19|20)\\d{{2}}|第[A-Z]?\\d{{1,3}}版)"
+)
 """The source a web page names before the date on that line (鄂尔多斯日报 / / 2019-04-04 16:54)."""
 _META_AUTHOR_RE = re.compile(f"(?:[{_HAN}]{{2,4}} +)+(?=(?:19|20)\\d{{2}})")
 """The names a web page prints before the date on that line (刘杰 2023-3-2 09:06 廊坊日报)."""
@@ -127,6 +129,10 @@ even without a blank line between them, as text copied from a web page has it.""
 _INVALID = {"Cc", "Cn", "Co", "Cs"}
 _TEXT_KINDS = ("body", "caption", "credit", "news")
 _DATELINE_WINDOW = 40
+_HEADLINE_LINES = 3
+_FIELD_CHARS = 20
+"""The longest field of a web page's line of fields parted by bars."""
+"""The most lines a headline group stands in right above its body's opening line."""
 """A dateline starts within this many characters of the start of the body."""
 _MARKUP_RE = re.compile(r"\ufeff?\s*<(?:!doctype\s+html|html|\?xml)[\s>]", re.IGNORECASE)
 """A saved web page or an XML file: its markup would be read as the article's words."""
@@ -370,10 +376,11 @@ def _join_lines(raw: list[_RawLine]) -> list[str]:
             out[-1] += first.text
         else:
             out.append(first.text)
-        for line in block[1:]:
+        head = _headline_rows([line.text for line in block])
+        for i, line in enumerate(block[1:], 1):
             if line.indented:
                 out.extend(["", line.text])
-            elif line is block[1] and _headline_above_dateline(first.text, line.text):
+            elif i <= head:
                 out.append(line.text)
             elif body and _continues(out[-1], line.text):
                 out[-1] += _glue(out[-1], line.text) + line.text
@@ -420,13 +427,23 @@ def _continues(left: str, right: str) -> bool:
     return left_ok and right_ok
 
 
-def _headline_above_dateline(first: str, second: str) -> bool:
-    """Whether a block's first line is a headline and its second the body's opening dateline."""
+def _headline_rows(lines: list[str]) -> int:
+    """How many of a block's first lines (up to ``_HEADLINE_LINES``) form a headline set right
+    above the body's opening dateline or news item (7月18日上午,; 本报讯), else 0."""
+    for rows in range(1, min(len(lines), _HEADLINE_LINES + 1)):
+        if not _headline_line(lines[rows - 1]):
+            return 0
+        if _OPENING_DATELINE_RE.match(lines[rows]) or _news_prefix(lines[rows]):
+            return rows
+    return 0
+
+
+def _headline_line(line: str) -> bool:
+    """Whether a line can stand in a headline: short, no sentence, no news item's opening."""
     return (
-        len(first) <= 50
-        and not any(c in _SENTENCE_PUNCT + "。" for c in first)
-        and not _news_prefix(first)
-        and bool(_OPENING_DATELINE_RE.match(second))
+        len(line) <= 50
+        and not any(c in _SENTENCE_PUNCT + "。" for c in line)
+        and not _news_prefix(line)
     )
 
 
@@ -492,6 +509,8 @@ def _is_meta_line(line: str) -> bool:
         return False
     if _META_FIELD_RE.match(line):
         return True
+    if _barred_fields(line):
+        return True
     line = _META_AUTHOR_RE.sub("", _META_SOURCE_RE.sub("", line, count=1), count=1)
     date = _META_DATE_RE.match(line)
     if date is None:
@@ -501,6 +520,16 @@ def _is_meta_line(line: str) -> bool:
         return ":" in date.group() or date.group(1) is not None
     fields = _META_FIELD_RE.match(rest) or _SOURCE_NAME_RE.fullmatch(rest)
     return bool(fields) or _is_byline_line(rest)
+
+
+def _barred_fields(line: str) -> bool:
+    """Short fields parted by bars, one of them the date (admin | 招商动态 |2012-03-27)."""
+    fields = [field.strip() for field in re.split("[|丨]", line)]
+    return (
+        len(fields) > 1
+        and all(0 < len(field) <= _FIELD_CHARS for field in fields)
+        and any(_META_DATE_RE.fullmatch(field) for field in fields)
+    )
 
 
 def _inline_credit(text: str) -> str:
@@ -549,7 +578,7 @@ class _Line:
 class _Item:
     kind: str
     """group (headline), byline, credit, news (body line opening with 本报讯), caption (body line
-    ending with a credit) or body."""
+    ending with a credit), body, or masthead (an e-paper's line above its first article)."""
     lines: list[_Line]
 
     @property
@@ -582,9 +611,19 @@ def split_articles(text: str, source: str) -> list[Article]:
     else:
         drafts = _merge_subheads(_assemble_title_first(_validate_groups(items)))
     reference = _reference_date(text)
-    articles = [_article(text, source, 0, draft, reference) for draft in drafts if draft.items]
+    drafts = _masthead_forward([draft for draft in drafts if draft.items])
+    articles = [_article(text, source, 0, draft, reference) for draft in drafts]
     parts = [part for article in articles for part in _parts(article)]
     return [replace(part, index=index) for index, part in enumerate(parts)]
+
+
+def _masthead_forward(drafts: list[_Draft]) -> list[_Draft]:
+    """An e-paper's line of paper, date and page standing alone above the first article
+    opens that article, not an article of its own."""
+    if len(drafts) > 1 and all(_masthead(item) for item in drafts[0].items):
+        drafts[1].items[:0] = [replace(item, kind="masthead") for item in drafts[0].items]
+        return drafts[1:]
+    return drafts
 
 
 def _merge_subheads(drafts: list[_Draft]) -> list[_Draft]:
@@ -681,7 +720,7 @@ def _mark_headings(lines: list[_Line]) -> None:
     blocks = list(_blocks(lines))
     for block, following in zip_longest(blocks, blocks[1:], fillvalue=[]):
         for run, below in _between_bylines(block):
-            if below is None and following and _is_meta_line(following[0].text):
+            if below is None and following and _opens_item(following[0].text):
                 below = following[0]
             above_body = below is not None and _opens_body(below.text)
             kinds = [_heading_kind(line, above_body) for line in run]
@@ -692,13 +731,13 @@ def _mark_headings(lines: list[_Line]) -> None:
 
 def _between_bylines(block: list[_Line]) -> Iterator[tuple[list[_Line], _Line | None]]:
     """The runs of a block's lines that byline lines separate (a web page's headline stands
-    right above its line of date and source), the first line apart when the second opens the
-    body with its date; each with the line below it in the block, or None."""
+    right above its line of date and source), the first lines apart (up to
+    ``_HEADLINE_LINES``, none a sentence) when the next opens the body with its date or as a
+    news item (本报讯); each with the line below it in the block, or None."""
     run: list[_Line] = []
+    head = _headline_rows([line.text for line in block])
     for i, line in enumerate(block):
-        cut = line.kind == "byline" or (
-            i == 1 and _headline_above_dateline(block[0].text, line.text)
-        )
+        cut = line.kind == "byline" or (i == head == len(run) > 0)
         if cut and run:
             yield run, line
             run = []
@@ -709,8 +748,15 @@ def _between_bylines(block: list[_Line]) -> Iterator[tuple[list[_Line], _Line | 
 
 
 def _opens_body(line: str) -> bool:
-    """A web page's line of date and source, or a body's opening dateline (7月18日上午,)."""
-    return _is_meta_line(line) or bool(_OPENING_DATELINE_RE.match(line))
+    """A web page's line of date and source, a news item's opening (本报讯) or a body's
+    opening dateline (7月18日上午,)."""
+    return _opens_item(line) or bool(_OPENING_DATELINE_RE.match(line))
+
+
+def _opens_item(line: str) -> bool:
+    """A web page's line of date and source or a news item's opening (本报讯): what a headline
+    stands above even across a blank line."""
+    return _is_meta_line(line) or bool(_news_prefix(line))
 
 
 def _heading_kind(line: _Line, above_body: bool) -> str | None:
@@ -725,7 +771,7 @@ def _heading_kind(line: _Line, above_body: bool) -> str | None:
     if _LIST_RE.match(text) or (_LABEL_RE.match(text) and not above_body) or text.startswith("■"):
         return None
     if _END_DATE_RE.search(text):
-        return None
+        return "sub" if above_body and _FULL_DATE_RE.fullmatch(text) else None
     if _QUOTED_RE.fullmatch(text):
         return "head"
     if len(text) <= 8 and text[-1] in "，,":
@@ -763,24 +809,32 @@ def _items(lines: list[_Line]) -> list[_Item]:
 
 
 def _resolve_bylines(items: list[_Item]) -> list[_Item]:
-    """A byline run opens the body that follows it; after text, or before no text, it is a
-    photo credit that closes a caption; a web page's line after such a credit is one more
-    (来源:…, 责任编辑:…)."""
+    """A byline run, and the byline lines that follow it across blank lines (a web page's
+    date, then its source, then the reporters), opens the body that follows it (a web
+    page's line of date and source between its headline and a subheading too); after text,
+    or before no text, it is a photo credit that closes a caption; a web page's line after
+    such a credit is one more (来源:…, 责任编辑:…)."""
     for i, item in enumerate(items):
         if item.kind != "byline":
             continue
         prev = items[i - 1].kind if i else None
-        after = items[i + 1].kind if i + 1 < len(items) else None
-        opens_body = after in {"body", "news", "caption"}
-        after_credit = prev == "credit" and _is_meta_line(item.lines[0].text)
+        after = next((later.kind for later in items[i + 1 :] if later.kind != "byline"), None)
+        meta = _is_meta_line(item.lines[0].text)
+        opens_body = after in {"body", "news", "caption"} or (
+            meta and prev == "group" and after == "group"
+        )
+        after_credit = prev == "credit" and meta
         if not opens_body or prev == "body" or after_credit:
             item.kind = "credit"
     return items
 
 
 def _title_last(items: list[_Item]) -> bool:
-    """Whether the page puts headlines after their bodies (two of three signs)."""
-    first_not_headline = items[0].kind != "group"
+    """Whether the page puts headlines after their bodies (two of three signs); an
+    e-paper's line of paper, date and page above all (赣南日报 2023年12月15日 第02版:要闻) is
+    no sign."""
+    first = next((item for item in items if not _masthead(item)), items[0])
+    first_not_headline = first.kind != "group"
     ends_with_headline = items[-1].kind == "group"
     byline_without_headline = any(
         item.kind in {"byline", "news"} and items[i - 1].kind != "group"
@@ -788,6 +842,10 @@ def _title_last(items: list[_Item]) -> bool:
         if i
     )
     return first_not_headline + ends_with_headline + byline_without_headline >= 2
+
+
+def _masthead(item: _Item) -> bool:
+    return item.kind in {"byline", "credit"} and _is_meta_line(item.lines[0].text)
 
 
 def _validate_groups(items: list[_Item]) -> list[_Item]:
@@ -932,6 +990,8 @@ def _byline(draft: _Draft, start: int) -> tuple[str, int]:
     """The byline text and where the body after it starts."""
     body_start = start
     for item in draft.items:
+        if item.kind == "masthead":
+            continue
         if item.kind == "group":
             body_start = item.lines[-1].end
         elif item.kind == "byline":

@@ -434,7 +434,13 @@ class EntityRules:
                     start -= town_name(text[max(0, start - 2) : start])
                     if start == m.start():
                         continue
-                found.append(Candidate(start, m.end(), "GOV", 3))
+                party = PARTY_BEFORE.search(text, max(0, start - 4), start)
+                if party is None or not m.group().endswith("委"):
+                    found.append(Candidate(start, m.end(), "GOV", 3))
+                else:
+                    label = "GOV" if party.group() == "共青团" else "ORG"
+                    end = m.end() + (text[m.end() : m.end() + 1] == "会")
+                    found.append(Candidate(party.start(), end, label, 3))
         return found
 
     def by_suffix(
@@ -797,6 +803,10 @@ NAME_VERBS = {
 """Verbs written right after an official's name: the one that follows decides between a two-
 and a three-character name (刘文强出席, 王刚强调)."""
 TOWN_BODY = re.compile("镇|乡|街道")
+PARTY_BEFORE = re.compile("(?:共青团|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)$")
+"""The league or democratic party whose committee a region's 委 is when written before it
+(共青团平阳县委, 民盟温州市委会: not the region's Party committee); the corpus types the
+democratic parties' committees ORG."""
 NOT_TOWN = set("一二三四五六七八九十个两多些每各该本全其")
 WORD_GOES_ON = re.compile("议|本科|专科|学历|毕业|生(?!产)")
 """After an ending, text that makes it part of another word: 协商会议, 大学本科学历."""

@@ -42,7 +42,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -55,7 +55,6 @@ from thinc.api import Model, Relu, Softmax, chain
 from thinc.types import Floats1d, Floats2d
 
 from kg.features import RowClassifier, example_with, save_docbin
-from kg.gazetteer import gazetteer
 from kg.ner import doc_text
 from kg.records import NER_LABELS, Article, Relation
 from kg.relations import (
@@ -65,7 +64,9 @@ from kg.relations import (
     EntityIndex,
     Extractor,
     Post,
+    inside_in_data,
     natural_feature,
+    place_rank,
     sentences,
 )
 
@@ -388,14 +389,6 @@ def extra_width() -> int:
     return pair + CARRY_WIDTH + 1
 
 
-@lru_cache(maxsize=65536)
-def inside_in_data(place: str, larger: str) -> bool:
-    """Whether the division data has a division called ``place`` inside one called ``larger``."""
-    places = gazetteer()
-    wider = {d.name for d in places.find(larger)}
-    return any(wider & {a.name for a in d.ancestors()} for d in places.find(place))
-
-
 def feature_width(tensor_width: int) -> int:
     return 3 * tensor_width + extra_width()
 
@@ -560,7 +553,26 @@ def decode(
         found.append(extractor.relate("located_in", head, place, evidence(head, place)))
     if "holds_role" not in rule_kinds:
         found += posts(extractor, chosen, sentence_of) + extractor.fused_posts()
-    return [r for r in found if not by_nature_alone(r)]
+    written_in = {
+        (b.start_char, b.end_char): a
+        for a, b in pairwise(extractor.ents)
+        if a.label_ == b.label_ == "PLACE" and a.end_char == b.start_char
+    }
+    return [r for r in found if not by_nature_alone(r) and not other_parent(r, written_in)]
+
+
+def other_parent(relation: Relation, written_in: dict[tuple[int, int], Span]) -> bool:
+    """A part_of in a place of the same level as the one written right before the smaller
+    place, but another (水头镇古松村和鳌江镇福临村: 福临村 is in 鳌江镇, not in 水头镇)."""
+    if relation.kind != "part_of":
+        return False
+    head, tail = relation.head, relation.tail
+    parent = written_in.get((head.start, head.end))
+    return (
+        parent is not None
+        and parent.start_char != tail.start
+        and place_rank(parent.text) == place_rank(tail.text)
+    )
 
 
 def by_nature_alone(relation: Relation) -> bool:
@@ -608,6 +620,7 @@ def posts(extractor: Extractor, chosen, sentence_of) -> list[Relation]:
         if kind == "role_of":
             titles.setdefault((person.start, person.end), []).append(role)
             people[(person.start, person.end)] = person
+    share_titles(extractor, titles, people)
     found = []
     before: tuple[Span, list[Post]] | None = None
     for at, roles in sorted(titles.items()):
@@ -624,6 +637,32 @@ def posts(extractor: Extractor, chosen, sentence_of) -> list[Relation]:
             found += extractor.holds(sentence_of(people[at]), people[at], chain)
         before = (people[at], chain)
     return found
+
+
+ENUMERATION = re.compile(r"\s*、\s*")
+"""Between the names of a list that shares a title: the enumeration comma alone, not 和 (中央军委
+主席江泽民和乔石、朱镕基: the titles are 江泽民's)."""
+
+
+def share_titles(
+    extractor: Extractor,
+    titles: dict[tuple[int, int], list[Span]],
+    people: dict[tuple[int, int], Span],
+) -> None:
+    """A title written right before the first name of a list (市政协副主席A、B、C…) is each
+    later name's that has none of its own: the pair scores fall with the distance, and a long
+    list lost its last names. Not a title written apart from the name (选举王茂林为主任，王克英、
+    罗海藩为副主任), nor a chain of titles, which may be the first name's alone."""
+    index = {(e.start, e.end): i for i, e in enumerate(extractor.ents)}
+    for at in sorted(titles):
+        person = people[at]
+        ahead = [role for role in titles[at] if role.end <= person.start]
+        if len(ahead) != 1 or ahead[0].end != person.start or at not in index:
+            continue
+        for listed in extractor.run(extractor.ents[index[at] :], "PERSON", ENUMERATION)[1:]:
+            if (listed.start, listed.end) not in titles:
+                titles[(listed.start, listed.end)] = list(ahead)
+                people[(listed.start, listed.end)] = listed
 
 
 DEPUTY = re.compile(r"^(?:常务|第[一二三四五六]|专职)?副")

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise, zip_longest
 
 from spacy.tokens import Doc, Span
@@ -47,6 +48,9 @@ STREET_TAIL = re.compile(r"^[0-9]+号")
 ADDRESS_GAP = re.compile(r"^[^，,。；;、]{0,30}$")
 ADDRESS = re.compile(r"^\s*(?:地址|位于|坐落于|落户|地处)[:：]?\s*$")
 OPEN = ("(", "（")
+HOMETOWN_CHAMBER = re.compile("(?:商会|同乡会)$")
+"""A chamber of the people of one place in another, named host first (深圳市湘潭商会, 台州开化商会):
+in the host, and its two places say nothing of each other."""
 BRANCH = re.compile(
     r"(?:分公司|分行|支行|分店|分院|分中心|销售中心|办事处|直营店|专卖店|门店|体验店|营业部|代表处)$"
 )
@@ -442,7 +446,10 @@ class Extractor:
         found = []
         context = self.named_body_before(sentence, chain)
         former_chain = self.former(chain[0])
+        first = chain[0].org or chain[0].role
+        whole_chain = self.former_at(first.start_char)
         for post in chain:
+            former_chain = whole_chain or (former_chain and not self.names_new_body(post, chain[0]))
             if NOMINEE.match(self.text, post.role.end_char):
                 continue
             role = post.role.text
@@ -479,7 +486,19 @@ class Extractor:
         starts = [post.role.start_char]
         if post.org is not None and post.org.end_char == post.role.start_char:
             starts.append(post.org.start_char)
-        return any(FORMER.search(self.text[max(0, at - 2) : at]) for at in starts)
+        return any(self.former_at(at) for at in starts)
+
+    def former_at(self, at: int) -> bool:
+        return bool(FORMER.search(self.text[max(0, at - 2) : at]))
+
+    @staticmethod
+    def names_new_body(post: Post, first: Post) -> bool:
+        """Whether a later post of a chain names a body of its own: a 原 written after the
+        chain's first body does not reach it (济宁医学院原党委书记、山东第二医科大学教授), one
+        written before the whole chain does (原市委常委、市委宣传部部长)."""
+        return post.org is not None and (
+            first.org is None or post.org.start_char != first.org.start_char
+        )
 
     def party_committee(self, org: Mention, org_span: Span, role: Span) -> tuple[Mention, str]:
         """A state body's party committee written into the title (市国资委 党委书记): the
@@ -607,7 +626,7 @@ class Extractor:
         for ent in ents:
             if ent.label_ in LOCATABLE and (place := self.place_in_name(ent)) is not None:
                 found.append(self.located(ent, place, sentence))
-            if ent.label_ in LOCATABLE:
+            if ent.label_ in LOCATABLE and self.chamber_host(ent) is None:
                 found += [
                     self.relate("part_of", small, large, sentence)
                     for large, small in pairwise(self.name_places(ent))
@@ -637,6 +656,8 @@ class Extractor:
             return next((p for p in self.inner_places(ent) if p.end_char == at), None)
         if MEDIA_OUTLET.search(ent.text):
             return None
+        if (host := self.chamber_host(ent)) is not None:
+            return host
         brand = ent.label_ != "PROJECT"
         return next(
             (
@@ -646,6 +667,17 @@ class Extractor:
             ),
             None,
         )
+
+    def chamber_host(self, ent: Span) -> Span | None:
+        """The host of a chamber of one place's people in another (深圳市湘潭商会 -> 深圳市):
+        the first of two places its name begins with, where the second is not inside it
+        (阜宁沟墩商会 is 沟墩's, in 阜宁)."""
+        if not HOMETOWN_CHAMBER.search(ent.text):
+            return None
+        places = self.name_places(ent)
+        if len(places) < 2 or inside_in_data(places[1].text, places[0].text):
+            return None
+        return places[0]
 
     def inner_places(self, ent: Span) -> list[Span]:
         """The place names written inside ``ent``, short of its end."""
@@ -960,6 +992,14 @@ class Extractor:
             for ind in self.index.within(sentence)
             if ind.label_ == "INDUSTRY" and ind.text in holder.text
         ]
+
+
+@lru_cache(maxsize=65536)
+def inside_in_data(place: str, larger: str) -> bool:
+    """Whether the division data has a division called ``place`` inside one called ``larger``."""
+    places = gazetteer()
+    wider = {d.name for d in places.find(larger)}
+    return any(wider & {a.name for a in d.ancestors()} for d in places.find(place))
 
 
 def local_place(name: str) -> bool:

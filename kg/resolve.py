@@ -78,6 +78,12 @@ INDUSTRY_ALIASES = read_pairs("industry_aliases.txt")
 PROJECT_SHORT_FORM = 4
 """The shortest project name taken for the end of a longer one (not 项目 or 基地 alone)."""
 GOV_ABBREVIATIONS = read_pairs("gov_abbreviations.txt")
+ORG_ABBREVIATIONS = read_pairs("org_abbreviations.txt")
+ORG_SHORT_ENDING = re.compile(
+    "(?<=[省市县区州旗盟])(" + "|".join(sorted(ORG_ABBREVIATIONS, key=len, reverse=True)) + ")$"
+)
+"""A people's organisation's short ending after a region (天津市文联, 叙永县科协); the national
+ones have names of their own (中国侨联 is 中华全国归国华侨联合会)."""
 DEPARTMENT = re.compile(r"^(.+?[省市县区])(.+?)(局|厅|委员会|委|办公室|办)$")
 
 
@@ -86,7 +92,9 @@ class Resolver:
 
     def __init__(self, home_city: str) -> None:
         """市 in the paper is the home region where its name is a 市 (聊城市, the county-level
-        临清市, 天津市), else the city of the home county; 县 and 区 are the home's own."""
+        临清市, 天津市), else the city of the home county; 县 and 区 are the home's own; 省 is
+        the home province where that is a 省 (省政协 in a 北京 or a 宁夏 paper is another
+        province's, which the paper does not say)."""
         self.places = gazetteer()
         self.home: Division = self.places.region(home_city)
         city = self.home
@@ -94,7 +102,7 @@ class Resolver:
             city = city.parent or city
         province = self.home.province
         self.by_level = {
-            "省": province.name if province.level == "province" else None,
+            "省": province.name if province.name.endswith("省") else None,
             "市": city.name if city.name.endswith("市") else None,
             "县": self.home.name if self.home.name.endswith("县") else None,
             "区": self.home.name if self.home.name.endswith("区") else None,
@@ -138,8 +146,8 @@ class Resolver:
     def own_region(self, name: str) -> str:
         """自治区 at the start of a name in a paper of an autonomous region is that region
         (自治区政府 -> 内蒙古自治区政府), as 市 is the home city."""
-        province = self.by_level["省"]
-        if name.startswith(AUTONOMOUS_REGION) and province and province.endswith(AUTONOMOUS_REGION):
+        province = self.home.province.name
+        if name.startswith(AUTONOMOUS_REGION) and province.endswith(AUTONOMOUS_REGION):
             return province + name[len(AUTONOMOUS_REGION) :]
         return name
 
@@ -276,7 +284,7 @@ class Resolver:
             name = self.home.name + "委" + name
         elif context and name[-1] in "局厅" and not self.place_prefix(name):
             name = (self.context_place(context) or "") + name
-        return expand_department(GOVERNMENT.sub(r"\1人民政府\2", name))
+        return expand_short_form(GOVERNMENT.sub(r"\1人民政府\2", name))
 
     @staticmethod
     def unit_named(
@@ -344,6 +352,12 @@ def former_short_names(home: Division, places: Gazetteer) -> frozenset[str]:
     if len(own) >= 2 and not places.knows(own):
         names.add(own)
     return frozenset(names)
+
+
+def expand_short_form(name: str) -> str:
+    """A body's full name from its short form: 聊城市工信局 -> 聊城市工业和信息化局, 聊城市工商联
+    -> 聊城市工商业联合会."""
+    return ORG_SHORT_ENDING.sub(lambda m: ORG_ABBREVIATIONS[m.group(1)], expand_department(name))
 
 
 def expand_department(name: str) -> str:

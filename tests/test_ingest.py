@@ -612,6 +612,75 @@ def test_a_headline_right_above_an_agencys_dateline_is_the_title(dateline: str) 
     assert article.title == WIND_TITLE
 
 
+@pytest.mark.parametrize(
+    ("above", "date"),
+    [("", None), ("\n马庆一主持", None), ("\n马庆一主持\n2024年12月28日", "2024-12-27")],
+    ids=["headline", "with a subtitle", "with a subtitle and the date"],
+)
+def test_a_headline_right_above_a_news_items_opening_is_its_title(
+    above: str, date: str | None
+) -> None:
+    """A headline (with up to two short lines under it, which clean_text may join to it)
+    set right above 本报讯, with no blank line, heads the news item: one article, not a
+    headline of its own."""
+    page = f"{WIND_TITLE}{above}\n{NEWS_001}"
+    (article,) = split_articles(clean_text(page), "copy.txt")
+    assert article.title.startswith(WIND_TITLE)
+    assert (article.date, article.reporters) == (date, ("张伟", "于新新"))
+
+
+def test_a_headline_and_a_subtitle_right_above_the_dateline_make_one_article() -> None:
+    page = f"{WIND_TITLE}\n马庆一讲话\n{WIND_BODY}"
+    (article,) = split_articles(clean_text(page), "copy.txt")
+    assert article.title.startswith(WIND_TITLE)
+    assert article.text.endswith(WIND_BODY.splitlines()[-1])
+
+
+def test_a_web_pages_subheading_right_under_its_line_of_date_is_no_article() -> None:
+    """Headline, the site's line of date and source, a subheading, the body: one article."""
+    page = (
+        f"{WIND_TITLE}\n发布时间:2024-12-28 09:13 来源:聊城新闻网\n\n"
+        f"绿色能源点亮乡村振兴之路\n\n{WIND_BODY}"
+    )
+    (article,) = split_articles(clean_text(page), "web.txt")
+    assert (article.title, article.date) == (WIND_TITLE, "2024-12-27")
+
+
+def test_a_web_pages_date_source_and_reporters_on_lines_of_their_own_open_one_article() -> None:
+    """Headline, the date, the source and the reporters each between blank lines, the body,
+    the editors' lines: one article, dated, with its reporters."""
+    page = (
+        f"{WIND_TITLE}\n\n2024-12-28 10:03:06\n\n来源:聊城新闻网 - 聊城日报\n\n"
+        f"本报记者 张伟 于新新\n\n{WIND_BODY}\n责编:王芳\n\n校对:李强\n\n审核:赵刚"
+    )
+    (article,) = split_articles(clean_text(page), "web.txt")
+    assert (article.title, article.date) == (WIND_TITLE, "2024-12-27")
+    assert article.text.endswith("审核:赵刚")
+
+
+def test_items_of_a_site_list_with_fields_parted_by_bars_are_articles() -> None:
+    """A site's list: headline, a line of fields parted by bars with the date, the body."""
+    body = WIND_BODY.removeprefix("12月27日,")
+    page = "".join(
+        f"{title}\nadmin | 招商动态 |2024-12-{day}\n{body}\n\n"
+        for title, day in ((WIND_TITLE, 28), ("冠县新签约项目12个", 20))
+    )
+    articles = split_articles(clean_text(page), "list.txt")
+    assert [(a.title, a.date) for a in articles] == [
+        (WIND_TITLE, "2024-12-28"),
+        ("冠县新签约项目12个", "2024-12-20"),
+    ]
+
+
+def test_an_e_papers_line_of_paper_date_and_page_opens_its_first_article() -> None:
+    """聊城日报 2024年12月28日 第02版:要闻 above the first headline is no article of its own,
+    and does not make the page one of headlines after their bodies."""
+    page = f"聊城日报 2024年12月28日 第02版:要闻\n\n{WIND_TITLE}\n\n{NEWS_001}\n"
+    (article,) = split_articles(clean_text(page), "epaper.txt")
+    assert (article.title, article.start) == (WIND_TITLE, 0)
+    assert article.reporters == ("张伟", "于新新")
+
+
 def test_the_headline_not_the_subtitle_below_it_is_the_title() -> None:
     """Headline, a subtitle that reads as a sentence, the e-paper's line, the body: one
     article, titled by its headline."""

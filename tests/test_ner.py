@@ -341,6 +341,17 @@ def test_a_name_cut_at_its_dot_is_one_person():
     ]
 
 
+def test_a_league_or_democratic_partys_committee_is_one_name():
+    """共青团冠县委 and 民盟聊城市委会 are the league's and the party's committees, not 冠县委 or
+    聊城市委 with a word before them; the corpus types the democratic parties' ORG."""
+    doc = rules_for("聊城市")(
+        "共青团冠县委书记王芳、民盟聊城市委会主委张强、九三学社市委副主委李红出席。"
+    )
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert {("共青团冠县委", "GOV"), ("民盟聊城市委会", "ORG"), ("九三学社市委", "ORG")} <= found
+    assert not {"冠县委", "聊城市委", "市委"} & {e.text for e in doc.ents}
+
+
 def test_a_prefectures_committee_read_into_its_title_is_a_body():
     """州 党委书记 (Xinjiang's prefectures write 州党委) -> 州党委 书记."""
     doc = tagged("州党委书记赵刚", [("党委书记", "ROLE"), ("赵刚", "PERSON")])

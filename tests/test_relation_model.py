@@ -522,10 +522,52 @@ def test_a_bare_deputys_title_right_after_a_holder_takes_that_holders_body():
     }
 
 
+LISTED_TEXT = "市政协副主席杨明、陈华、王辉、程新、蒋东,市政协秘书长谭文,市民李丽出席。"
+LISTED = {
+    **DEPUTIES,
+    "entities": [
+        {"name": n, "type": "PERSON", "aliases": []}
+        for n in ("杨明", "陈华", "王辉", "程新", "蒋东", "谭文", "李丽")
+    ]
+    + [{"name": "测试市政协", "type": "GOV", "aliases": ["市政协"]}],
+    "roles": ["副主席", "秘书长"],
+}
+
+
+def test_a_title_before_a_list_of_names_is_each_names():
+    """The pair scores fall with the distance: where the component reads 副主席 for the first
+    names of a long list only, the later names of the list share it; the next holder's own
+    title and a name after a comma (市民李丽) stay apart."""
+    doc = gold_doc(spacy.blank("zh"), LISTED, LISTED_TEXT)
+    read = [("副主席", "杨明", 0), ("副主席", "陈华", 0), ("秘书长", "谭文", 0)]
+    bodies = [("副主席", "市政协", 0), ("秘书长", "市政协", 1)]
+    chosen = [
+        (kind, named(doc, title), named(doc, other, nth))
+        for kind, pairs in (("role_of", read), ("role_in", bodies))
+        for title, other, nth in pairs
+    ]
+    posts = {(r.head.text, r.role) for r in decode(doc, chosen, [], set())}
+    assert posts == {
+        *((name, "副主席") for name in ("杨明", "陈华", "王辉", "程新", "蒋东")),
+        ("谭文", "秘书长"),
+    }
+
+
 def test_the_shipped_pipeline_gives_a_bare_deputy_the_body_of_the_holder_before(shipped):
     found = relations_of(shipped, "县人大常委会主任李明,副主任王长江、张玉清出席。")
     assert ("holds_role", "王长江", "副主任", "县人大常委会") in found
     assert ("holds_role", "张玉清", "副主任", "县人大常委会") in found
+
+
+def test_a_village_written_after_its_town_is_in_no_other_town(shipped):
+    """柳林镇古松村和辛集镇福临村: 福临村 is in 辛集镇, written right before it, and in no
+    other town of the sentence, whatever a pair's score says."""
+    text = "调研组先后来到柳林镇古松村和辛集镇福临村，察看产业发展情况。"
+    part_of = {
+        (head, tail) for kind, head, _, tail in relations_of(shipped, text) if kind == "part_of"
+    }
+    assert {("福临村", "辛集镇"), ("古松村", "柳林镇")} <= part_of
+    assert ("福临村", "柳林镇") not in part_of
 
 
 def test_a_banners_head_holds_a_post_in_its_government(shipped):

@@ -70,6 +70,17 @@ def test_a_former_post_is_read_as_former(tag):
     }
 
 
+def test_a_former_post_after_its_body_does_not_reach_a_body_named_after_it(tag):
+    """聊城学院原院长、山东理工大学教授: 原 written after the first body is that body's former
+    post, and reaches on to titles of the same body, not to the body named next."""
+    _, _, relations = tag("聊城学院原院长、党委副书记、山东理工大学教授王建国参加座谈。")
+    assert ("王建国", "教授", "山东理工大学", "") in posts(relations)
+    assert formers(relations) == {
+        ("王建国", "院长", "聊城学院"),
+        ("王建国", "党委副书记", "聊城学院"),
+    }
+
+
 def test_a_name_beginning_with_yuan_is_no_former_post(tag):
     _, _, relations = tag("原阳县委书记鲁扬,太原市委书记韦韬出席会议。")
     assert {p[0] for p in posts(relations)} == {"鲁扬", "韦韬"}
@@ -214,6 +225,17 @@ def test_branch_is_where_its_name_says_and_places_abroad(tag):
     assert ("临清鲁元食品有限公司济南分公司", "济南") in located
     assert ("临清鲁元食品有限公司济南分公司", "临清") not in located
     assert {("日本大阪文化馆", "大阪"), ("韩国首尔市观光协会", "首尔市")} <= located
+
+
+def test_a_chamber_of_one_places_people_in_another_is_in_the_host(tag):
+    """聊城临清商会 is the chamber of 临清 people in 聊城: located in 聊城, and no 临清 inside
+    聊城 read from its name (the corpus's annotators place such chambers in the host)."""
+    _, _, relations = tag("济南临清商会成立大会召开，深圳市冠县商会会长李明出席。")
+    assert pairs(relations, "located_in") == {
+        ("济南临清商会", "济南"),
+        ("深圳市冠县商会", "深圳市"),
+    }
+    assert pairs(relations, "part_of") == set()
 
 
 def test_a_river_at_a_firms_head_is_its_brand_and_at_a_projects_its_site(tag):

@@ -473,6 +473,15 @@ def test_a_zone_written_with_its_level_is_the_home_regions(home, text, name):
     assert Resolver(home).canonical(m(text, "PLACE")) == name
 
 
+@pytest.mark.parametrize("home", ["北京市", "银川市"])
+def test_a_bare_province_body_in_a_paper_of_no_province_is_not_the_homes(home):
+    """省政协 in a paper of a municipality or an autonomous region is some province's, not
+    北京省政协 or 宁夏回族自治省政协; in a province's paper it is that province's."""
+    assert Resolver(home).canonical(m("省政协", "GOV")) is None
+    assert Resolver("银川市").canonical(m("自治区政府", "GOV")) == "宁夏回族自治区人民政府"
+    assert Resolver("聊城市").canonical(m("省政协", "GOV")) == "山东省政协"
+
+
 def test_an_autonomous_regions_paper_expands_its_own_shorthand():
     """自治区政府 in a 包头 paper is 内蒙古自治区人民政府, as 市政府 is 包头市人民政府."""
     baotou = Resolver("包头市")
@@ -564,6 +573,24 @@ def test_an_industry_written_with_its_activity_after_it_is_known_by_both():
 )
 def test_department_short_forms_expand_through_the_abbreviation_lexicon(short, full):
     assert Resolver("聊城市").body(short, "") == full
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [
+        ("市工商联", "聊城市工商业联合会"),
+        ("聊城市工商联", "聊城市工商业联合会"),
+        ("冠县妇联", "冠县妇女联合会"),
+        ("全国工商联", "全国工商联"),
+        ("中国侨联", "中国侨联"),
+        ("工商联", "工商联"),
+    ],
+)
+def test_peoples_organisations_short_endings_expand(short, full):
+    """市工商联 and 市工商业联合会 in one paper are one body: the short ending is written out
+    after a region; a bare 工商联 says not whose, and the national bodies' full names are
+    their own (中国侨联 is 中华全国归国华侨联合会)."""
+    assert Resolver("聊城市").body(short, "", state=False) == full
 
 
 def test_company_short_form_made_of_characters_of_the_full_name_merges(tag):
