@@ -414,9 +414,12 @@ class EntityRules:
         return any(True for _ in self.lex.lead_words.finditer(text))
 
     def roles(self, text: str) -> list[Candidate]:
-        """Titles from the lexicon, with 代 or 代理 (acting) before them: 代县长, 代理区长."""
+        """Titles from the lexicon, with 代 or 代理 (acting) before them: 代县长, 代理区长; not
+        the 委员 of a 委员会 (管理委员会, 两新组织工作委员会), which is a body's name."""
         found = []
         for start, end in self.lex.titles.finditer(text):
+            if text.startswith(COMMITTEE, end - len(TITLE_IN_COMMITTEE)):
+                continue
             acting = ACTING.search(text, max(0, start - 2), start)
             found.append(Candidate(acting.start() if acting else start, end, "ROLE", 2))
         return found
@@ -803,6 +806,8 @@ NAME_VERBS = {
 """Verbs written right after an official's name: the one that follows decides between a two-
 and a three-character name (刘文强出席, 王刚强调)."""
 TOWN_BODY = re.compile("镇|乡|街道")
+TITLE_IN_COMMITTEE = "委员"
+COMMITTEE = TITLE_IN_COMMITTEE + "会"
 PARTY_BEFORE = re.compile("(?:共青团|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)$")
 """The league or democratic party whose committee a region's 委 is when written before it
 (共青团平阳县委, 民盟温州市委会: not the region's Party committee); the corpus types the

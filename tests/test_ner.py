@@ -341,6 +341,14 @@ def test_a_name_cut_at_its_dot_is_one_person():
     ]
 
 
+def test_the_member_of_a_committees_name_is_no_title():
+    """委员 inside 管理委员会 or 工作委员会 is part of a body's name, not a title that keeps the
+    model from reading the body; 委员 and 委员长 before a name are titles."""
+    text = "县开发区管理委员会副主任李强、政协委员王芳、全国人大常委会副委员长张明出席。"
+    roles = [e.text for e in rules_for("聊城市")(text).ents if e.label_ == "ROLE"]
+    assert roles == ["副主任", "委员", "副委员长"]
+
+
 def test_a_league_or_democratic_partys_committee_is_one_name():
     """共青团冠县委 and 民盟聊城市委会 are the league's and the party's committees, not 冠县委 or
     聊城市委 with a word before them; the corpus types the democratic parties' ORG."""
