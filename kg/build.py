@@ -61,6 +61,9 @@ class BuildResult:
     """What a build read and wrote."""
 
     articles: int = 0
+    untitled: int = 0
+    """Articles that no headline heads (a page of one untitled item, a headline the split
+    missed): worth a look where there are many."""
     entities: Counter[str] = field(default_factory=Counter)
     relations: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
@@ -337,6 +340,7 @@ def build(
         build_cache.prune(done.keys)
     return BuildResult(
         articles=len(done.articles),
+        untitled=sum(not article.title for article in done.articles),
         entities=counts[0],
         relations=counts[1],
         problems=problems + done.problems,

@@ -210,7 +210,8 @@ def build(
     for problem in result.problems:
         click.echo(f"skipped: {problem}", err=True)
     click.echo(f"pages: {result.pages}{_cached(result.pages, result.pages_read)}")
-    click.echo(f"articles: {result.articles}")
+    untitled = f" ({result.untitled} without a title)" if result.untitled else ""
+    click.echo(f"articles: {result.articles}{untitled}")
     click.echo("entities: " + _counts(result.entities, ENTITY_TYPES))
     click.echo("relations: " + _counts(result.relations, RELATION_TYPES))
     for path in result.outputs:

@@ -126,6 +126,13 @@ def test_county_paper_and_unknown_home(tmp_path):
     rows = run("query", str(tmp_path / "out" / "graph.ttl"), MEMBERS, "--format", "csv").output
     assert "张三,书记,冠县委" in rows
     assert "李四,县长,冠县人民政府" in rows
+    assert "articles: 1 (1 without a title)\n" in result.output
+    titled = tmp_path / "titled.txt"
+    titled.write_text(
+        "冠县召开会议\n\n县委书记张三出席会议并讲话,县长李四主持会议。\n", encoding="utf-8"
+    )
+    summary = run("build", str(titled), "-o", str(tmp_path / "out2"), "--home-city", "冠县")
+    assert "articles: 1\n" in summary.output
     unknown = run("build", str(page), "--home-city", "火星")
     assert unknown.exit_code == 2
     assert "火星" in unknown.output
