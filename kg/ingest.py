@@ -130,6 +130,8 @@ _INVALID = {"Cc", "Cn", "Co", "Cs"}
 _TEXT_KINDS = ("body", "caption", "credit", "news")
 _DATELINE_WINDOW = 40
 _HEADLINE_LINES = 3
+_RELATED_RE = re.compile("新闻推荐|相关新闻|推荐阅读|相关阅读|延伸阅读|热点推荐|热门推荐")
+"""A web page's label above the opening of other stories, each an article of its own."""
 _FIELD_CHARS = 20
 """The longest field of a web page's line of fields parted by bars."""
 """The most lines a headline group stands in right above its body's opening line."""
@@ -628,7 +630,8 @@ def _masthead_forward(drafts: list[_Draft]) -> list[_Draft]:
 
 def _merge_subheads(drafts: list[_Draft]) -> list[_Draft]:
     """On a web page (a line of date and source under its headline), a later headline with no
-    byline of its own is a subheading of the article above it (十年砥砺造就一座新城)."""
+    byline of its own is a subheading of the article above it (十年砥砺造就一座新城), but not
+    one under the site's label of other stories (新闻推荐)."""
     web = any(
         item.kind == "byline" and _is_meta_line(item.lines[0].text)
         for draft in drafts
@@ -636,7 +639,14 @@ def _merge_subheads(drafts: list[_Draft]) -> list[_Draft]:
     )
     merged: list[_Draft] = []
     for draft in drafts:
-        if web and merged and merged[-1].items and draft.title and not draft.has("byline", "news"):
+        if (
+            web
+            and merged
+            and merged[-1].items
+            and draft.title
+            and not draft.has("byline", "news")
+            and not _RELATED_RE.fullmatch(draft.items[0].lines[0].text)
+        ):
             merged[-1].items.extend(draft.items)
         else:
             merged.append(draft)
@@ -786,7 +796,10 @@ def _items(lines: list[_Line]) -> list[_Item]:
     items: list[_Item] = []
     for line in lines:
         prev = items[-1] if items else None
-        if line.kind in {"head", "sub"}:
+        if _RELATED_RE.fullmatch(line.text):
+            line.kind = "head"
+            items.append(_Item("group", [line]))
+        elif line.kind in {"head", "sub"}:
             if prev and prev.kind == "group":
                 prev.lines.append(line)
             elif line.kind == "head":

@@ -681,6 +681,19 @@ def test_an_e_papers_line_of_paper_date_and_page_opens_its_first_article() -> No
     assert article.reporters == ("张伟", "于新新")
 
 
+def test_a_web_pages_recommended_story_under_its_label_is_an_article_of_its_own() -> None:
+    """新闻推荐 and the opening of another story under it, on a web page: not a subheading of
+    the article above, which keeps its credit line."""
+    page = (
+        f"{WIND_TITLE}\n2024-12-28 09:13 来源:聊城日报\n\n{WIND_BODY}\n\n本报记者张伟摄影报道\n\n"
+        "新闻推荐\n\n冠县新签约项目12个\n\n12月26日,冠县举行重点项目集中签约活动,签约项目12个。\n"
+    )
+    first, recommended = split_articles(clean_text(page), "web.txt")
+    assert (first.title, recommended.title) == (WIND_TITLE, "冠县新签约项目12个")
+    assert first.text.endswith("本报记者张伟摄影报道")
+    assert recommended.text.startswith("新闻推荐")
+
+
 def test_the_headline_not_the_subtitle_below_it_is_the_title() -> None:
     """Headline, a subtitle that reads as a sentence, the e-paper's line, the body: one
     article, titled by its headline."""
