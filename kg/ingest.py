@@ -129,13 +129,13 @@ even without a blank line between them, as text copied from a web page has it.""
 _INVALID = {"Cc", "Cn", "Co", "Cs"}
 _TEXT_KINDS = ("body", "caption", "credit", "news")
 _DATELINE_WINDOW = 40
+"""A dateline starts within this many characters of the start of the body."""
 _HEADLINE_LINES = 3
+"""The most lines a headline group stands in right above its body's opening line."""
 _RELATED_RE = re.compile("新闻推荐|相关新闻|推荐阅读|相关阅读|延伸阅读|热点推荐|热门推荐")
 """A web page's label above the opening of other stories, each an article of its own."""
 _FIELD_CHARS = 20
 """The longest field of a web page's line of fields parted by bars."""
-"""The most lines a headline group stands in right above its body's opening line."""
-"""A dateline starts within this many characters of the start of the body."""
 _MARKUP_RE = re.compile(r"\ufeff?\s*<(?:!doctype\s+html|html|\?xml)[\s>]", re.IGNORECASE)
 """A saved web page or an XML file: its markup would be read as the article's words."""
 MAX_ARTICLE_CHARS = 50_000
